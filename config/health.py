@@ -1,0 +1,42 @@
+"""`/healthz`: is the database, Redis and at least one Celery worker there? 200 when all are, else 503."""
+
+import time
+
+from django.db import connection
+from django.http import JsonResponse
+
+from flows import live
+from flows.heartbeat import live_workers
+
+
+def _timed(check):
+    t0 = time.perf_counter()
+    try:
+        detail = check()
+        return {"ok": True, "latency_ms": round((time.perf_counter() - t0) * 1000, 2), **(detail or {})}
+    except Exception as exc:  # noqa: BLE001 - a health check reports failures, it does not raise them
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"vendor": connection.vendor}
+
+
+def _redis():
+    live.client().ping()
+
+
+def _worker():
+    workers = live_workers()
+    if not workers:
+        raise RuntimeError("no Celery worker has reported in the last few seconds")
+    return {"workers": workers}
+
+
+def healthz(request):
+    report = {"database": _timed(_database), "redis": _timed(_redis)}
+    report["worker"] = _timed(_worker) if report["redis"]["ok"] else {"ok": False, "error": "redis is down"}
+    ok = all(part["ok"] for part in report.values())
+    return JsonResponse({"ok": ok, **report}, status=200 if ok else 503)

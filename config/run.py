@@ -1,0 +1,117 @@
+"""`make run`: migrate, bootstrap the demo, then supervise Redis (embedded), daphne and a Celery worker together.
+
+Ctrl-C (or SIGTERM) stops them all; a process that dies is restarted, a few times at most.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def _say(text: str) -> None:
+    print(f"[run] {text}", flush=True)
+
+
+class Child:
+    def __init__(self, name: str, argv: list[str]):
+        self.name, self.argv = name, argv
+        self.proc: subprocess.Popen | None = None
+        self.restarts: list[float] = []
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(self.argv, cwd=ROOT, start_new_session=True)
+        _say(f"{self.name} started (pid {self.proc.pid})")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+def main() -> int:
+    from django.conf import settings
+
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = os.environ.get("PORT", "8000")
+    python = sys.executable
+    var = Path(settings.VAR_DIR)
+
+    redis_proc = None
+    if "REDIS_URL" not in os.environ:
+        from . import embedded_redis
+
+        redis_proc = embedded_redis.start(settings.REDIS_URL, var / "redis.log")
+        _say(f"redis (bundled redis-server) on {settings.REDIS_URL}" + ("" if redis_proc else " (already running)"))
+    else:
+        _say(f"redis at {settings.REDIS_URL}")
+
+    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True)
+    subprocess.run([python, "manage.py", "bootstrap_demo"], cwd=ROOT, check=True)
+
+    concurrency = os.environ.get("WORKER_CONCURRENCY", "2")
+    children = [
+        Child("web (daphne)", [python, "-m", "daphne", "-b", host, "-p", port, "config.asgi:application"]),
+        Child("worker (celery)", [python, "-m", "celery", "-A", "config", "worker", "-l", "info", "-Q",
+                                  settings.CELERY_TASK_DEFAULT_QUEUE, "--concurrency", concurrency,
+                                  "-n", f"worker-{os.getpid()}@%h"]),
+    ]
+    stopping = False
+
+    def on_signal(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    for child in children:
+        child.start()
+    _say(f"ready: http://{host}:{port}/  (admin /admin/, API docs /api/docs/, health /healthz); Ctrl-C stops")
+
+    status = 0
+    while not stopping:
+        time.sleep(0.5)
+        for child in children:
+            if child.proc and child.proc.poll() is not None and not stopping:
+                now = time.monotonic()
+                child.restarts = [t for t in child.restarts if now - t < 60] + [now]
+                if len(child.restarts) > 5:
+                    _say(f"{child.name} keeps exiting (code {child.proc.returncode}); stopping everything")
+                    stopping, status = True, 1
+                    break
+                _say(f"{child.name} exited with {child.proc.returncode}; restarting")
+                child.start()
+
+    _say("stopping…")
+    for child in children:
+        child.stop()
+    deadline = time.monotonic() + 15
+    for child in children:
+        while child.proc and child.proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        child.kill()
+    if redis_proc is not None:
+        redis_proc.terminate()
+        try:
+            redis_proc.wait(5)
+        except subprocess.TimeoutExpired:
+            redis_proc.kill()
+    _say("stopped")
+    return status
+
+
+if __name__ == "__main__":
+    import django
+
+    django.setup()
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Flows, versions, conversations and runs; graph validation; the engine; tasks; APIs; sockets."""

@@ -1,0 +1,131 @@
+"""The chat API for widgets: start a conversation, send a message and get the bot's reply, read the transcript."""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import actions, live
+from ..models import Conversation, Flow, Message, Run
+from .errors import error_response
+from .serializers import (
+    PostMessageSerializer,
+    ReplySerializer,
+    StartReplySerializer,
+    StartSerializer,
+    TranscriptSerializer,
+)
+from .throttles import ChatConversationThrottle, ChatIPThrottle, ChatStartIPThrottle
+
+WAIT_PARAM = OpenApiParameter("wait", float, description="Seconds to wait for the reply (0-30); default from settings")
+BEARER = OpenApiParameter("Authorization", str, OpenApiParameter.HEADER, required=True,
+                          description="Bearer <token> from starting the conversation")
+MAX_WAIT_S = 30.0
+
+
+def _wait_s(request) -> float:
+    raw = request.query_params.get("wait")
+    if raw is None:
+        return settings.CHAT_REPLY_WAIT_S
+    try:
+        return min(max(float(raw), 0.0), MAX_WAIT_S)
+    except ValueError:
+        return settings.CHAT_REPLY_WAIT_S
+
+
+def _await_reply(run: Run, wait_s: float) -> tuple[dict, int]:
+    """The run's reply once the worker has it; else 202 with the run id to poll or watch on the socket."""
+    reply = live.wait_reply(run.pk, wait_s) if wait_s > 0 else None
+    if reply is None:
+        run.refresh_from_db(fields=["status"])
+        reply = actions.reply_for(run)
+    if reply is None:
+        return {"run_id": str(run.pk), "run_status": Run.Status.QUEUED, "status": "pending", "messages": [],
+                "input": None}, status.HTTP_202_ACCEPTED
+    return reply, status.HTTP_200_OK
+
+
+class ChatView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ChatIPThrottle, ChatConversationThrottle]
+
+    def conversation(self, request, conversation_id) -> Conversation | Response:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return error_response("not_authenticated", "Send the conversation's token as 'Authorization: Bearer "
+                                  "<token>'.", status.HTTP_401_UNAUTHORIZED)
+        conversation = Conversation.objects.filter(pk=conversation_id).first()
+        if conversation is None or not actions.token_matches(conversation, token.strip()):
+            return error_response("invalid_token", "Unknown conversation, or the token does not belong to it.",
+                                  status.HTTP_401_UNAUTHORIZED)
+        return conversation
+
+
+class StartConversationView(ChatView):
+    throttle_classes = [ChatStartIPThrottle]
+
+    @extend_schema(request=StartSerializer, parameters=[WAIT_PARAM],
+                   responses={201: StartReplySerializer, 202: StartReplySerializer}, auth=[])
+    def post(self, request, flow_slug: str):
+        """Start a conversation with a published flow: its id, token, first bot messages and awaited input."""
+        flow = Flow.objects.filter(slug=flow_slug).first()
+        if flow is None:
+            return error_response("flow_not_found", f"No flow is published as {flow_slug!r}.", status.HTTP_404_NOT_FOUND)
+        serializer = StartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        conversation, token, run = actions.start_conversation(flow, **serializer.validated_data)
+        reply, code = _await_reply(run, _wait_s(request))
+        body = {"id": str(conversation.pk), "token": token, **reply}
+        return Response(body, status=status.HTTP_201_CREATED if code == status.HTTP_200_OK else code)
+
+
+class MessagesView(ChatView):
+    @extend_schema(request=PostMessageSerializer, parameters=[WAIT_PARAM, BEARER],
+                   responses={200: ReplySerializer, 202: ReplySerializer}, auth=[])
+    def post(self, request, conversation_id):
+        """Send the user's message; answers with the bot's replies to it (202 and a run id if the turn takes long)."""
+        conversation = self.conversation(request, conversation_id)
+        if isinstance(conversation, Response):
+            return conversation
+        serializer = PostMessageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        run, _created = actions.post_message(conversation, serializer.validated_data["text"],
+                                             serializer.validated_data.get("client_message_id"))
+        reply, code = _await_reply(run, _wait_s(request))
+        return Response(reply, status=code)
+
+    @extend_schema(parameters=[BEARER, OpenApiParameter("after", int, description="Only messages after this id")],
+                   responses=TranscriptSerializer, auth=[])
+    def get(self, request, conversation_id):
+        """The transcript: every message in order, and what the bot waits for now."""
+        conversation = self.conversation(request, conversation_id)
+        if isinstance(conversation, Response):
+            return conversation
+        messages = conversation.messages.order_by("id")
+        after = request.query_params.get("after", "")
+        if after.isdigit():
+            messages = messages.filter(id__gt=int(after))
+        body = {"id": conversation.pk, "status": conversation.status,
+                "input": conversation.awaiting if conversation.status == Conversation.Status.ACTIVE else None,
+                "messages": messages[:1000]}
+        return Response(TranscriptSerializer(body).data)
+
+
+class RunReplyView(ChatView):
+    @extend_schema(parameters=[WAIT_PARAM, BEARER], responses={200: ReplySerializer, 202: ReplySerializer}, auth=[])
+    def get(self, request, conversation_id, run_id):
+        """A turn's reply, for a client that got 202: waits like the POST did, then answers."""
+        conversation = self.conversation(request, conversation_id)
+        if isinstance(conversation, Response):
+            return conversation
+        run = get_object_or_404(Run, pk=run_id, conversation=conversation)
+        reply, code = _await_reply(run, _wait_s(request) if "wait" in request.query_params else 0)
+        return Response(reply, status=code)
+
+
+__all__ = ["StartConversationView", "MessagesView", "RunReplyView", "Message"]

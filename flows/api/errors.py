@@ -1,0 +1,43 @@
+"""One JSON error shape for every bad request: {"error": {"code", "message", "fields"?, ...}}."""
+
+from typing import Any
+
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_handler
+
+from ..actions import ActionError
+from ..graph import GraphShapeError
+
+
+def error_response(code: str, message: str, http_status: int, **extra: Any) -> Response:
+    return Response({"error": {"code": code, "message": message, **extra}}, status=http_status)
+
+
+def _first_message(detail: Any) -> str:
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            inner = _first_message(value)
+            return inner if key in ("non_field_errors", "detail") else f"{key}: {inner}"
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, ActionError):
+        return error_response(exc.code, str(exc), exc.status, **exc.extra)
+    if isinstance(exc, GraphShapeError):
+        return error_response("invalid_graph", str(exc), status.HTTP_400_BAD_REQUEST)
+    response = drf_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        body = {"code": "invalid", "message": _first_message(exc.detail), "fields": exc.detail}
+    else:
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        body = {"code": codes if isinstance(codes, str) else "error", "message": _first_message(response.data)}
+        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+            body["retry_after_s"] = round(exc.wait, 1)
+    response.data = {"error": body}
+    return response

@@ -1,0 +1,150 @@
+"""Serializers for the builder and chat APIs (their shapes are the public contract in DESIGN.md)."""
+
+from django.conf import settings
+from django.utils.text import slugify
+from rest_framework import serializers
+
+from ..models import Conversation, Flow, FlowVersion, Message, Run, Step
+
+
+class ProblemSerializer(serializers.Serializer):
+    node_id = serializers.CharField(allow_null=True)
+    edge_id = serializers.CharField(allow_null=True)
+    field = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+    severity = serializers.ChoiceField(choices=["error", "warning"])
+
+
+class FlowSerializer(serializers.ModelSerializer):
+    slug = serializers.SlugField(max_length=100, required=False)
+    graph = serializers.JSONField(required=False, help_text="React Flow's shape: {nodes, edges, settings?}")
+    problems = ProblemSerializer(many=True, read_only=True)
+    owner = serializers.CharField(source="owner.username", read_only=True, default=None)
+    published_version = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Flow
+        fields = ["id", "name", "slug", "graph", "problems", "owner", "published_version", "created_at", "updated_at"]
+        read_only_fields = ["id", "problems", "owner", "created_at", "updated_at"]
+
+    def get_published_version(self, flow: Flow) -> int | None:
+        return getattr(flow, "latest_version", None) or (v.number if (v := flow.published_version) else None)
+
+    def validate(self, attrs):
+        if self.instance is None and not attrs.get("slug"):
+            base = slugify(attrs.get("name", ""))[:90] or "flow"
+            slug, n = base, 2
+            while Flow.objects.filter(slug=slug).exists():
+                slug, n = f"{base}-{n}", n + 1
+            attrs["slug"] = slug
+        return attrs
+
+
+class FlowListSerializer(FlowSerializer):
+    class Meta(FlowSerializer.Meta):
+        fields = ["id", "name", "slug", "problems", "owner", "published_version", "created_at", "updated_at"]
+
+
+class ValidateSerializer(serializers.Serializer):
+    graph = serializers.JSONField()
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    published_by = serializers.CharField(source="published_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = FlowVersion
+        fields = ["number", "published_by", "published_at"]
+
+
+class VersionDetailSerializer(VersionSerializer):
+    class Meta(VersionSerializer.Meta):
+        fields = [*VersionSerializer.Meta.fields, "graph"]
+
+
+class StepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Step
+        fields = ["seq", "node_id", "node_type", "status", "started_at", "duration_ms", "input", "output", "error",
+                  "handle"]
+
+
+class RunSerializer(serializers.ModelSerializer):
+    steps = StepSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Run
+        fields = ["id", "trigger", "status", "queued_at", "started_at", "finished_at", "duration_ms", "error",
+                  "inbound", "steps"]
+
+
+class ConversationSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(source="version.number")
+
+    class Meta:
+        model = Conversation
+        fields = ["id", "version", "channel", "external_user_id", "status", "waiting_node", "variables", "created_at",
+                  "updated_at"]
+
+
+# Chat API (public).
+
+class StartSerializer(serializers.Serializer):
+    external_user_id = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    channel = serializers.RegexField(r"^[a-z0-9_-]{1,40}$", required=False, default="api")
+    variables = serializers.DictField(required=False, default=dict, help_text="Initial variables, e.g. the user's name")
+
+    def validate_variables(self, value):
+        import json
+
+        if len(value) > 50 or len(json.dumps(value)) > 10_000:
+            raise serializers.ValidationError("At most 50 variables and 10,000 characters of JSON.")
+        return value
+
+
+class PostMessageSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=settings.CHAT_MAX_TEXT, trim_whitespace=False)
+    client_message_id = serializers.CharField(max_length=100, required=False, allow_null=True, allow_blank=True)
+
+    def validate_text(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("This field may not be blank.")
+        return value
+
+
+class ChatMessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    choices = serializers.ListField(child=serializers.DictField(), allow_null=True)
+
+
+class InputSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    choices = serializers.ListField(child=serializers.DictField(), allow_null=True)
+    node_id = serializers.CharField()
+
+
+class ReplySerializer(serializers.Serializer):
+    run_id = serializers.UUIDField()
+    run_status = serializers.CharField(help_text="queued while the worker has not answered yet (HTTP 202)")
+    status = serializers.CharField(help_text="the conversation: active, ended, failed, or pending")
+    messages = ChatMessageSerializer(many=True)
+    input = InputSerializer(allow_null=True)
+
+
+class StartReplySerializer(ReplySerializer):
+    id = serializers.UUIDField()
+    token = serializers.CharField(help_text="Bearer token for this conversation; shown once")
+
+
+class TranscriptMessageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Message
+        fields = ["id", "direction", "text", "choices", "client_message_id", "created_at"]
+
+
+class TranscriptSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    input = InputSerializer(allow_null=True)
+    messages = TranscriptMessageSerializer(many=True)

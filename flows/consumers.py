@@ -1,0 +1,91 @@
+"""WebSockets: a widget watches its conversation; an editor watches a flow's runs step by step."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from . import live
+
+# Close codes a client can act on (4000-4999 are the application's own).
+UNAUTHORIZED, NOT_FOUND = 4401, 4404
+
+
+def _query_token(scope) -> str:
+    values = parse_qs(scope.get("query_string", b"").decode()).get("token", [""])
+    return values[0]
+
+
+class ChatConsumer(AsyncJsonWebsocketConsumer):
+    """`/ws/chat/conversations/{id}/?token=...`: each bot message of the conversation, as it is sent."""
+
+    async def connect(self):
+        conversation_id = self.scope["url_route"]["kwargs"]["conversation_id"]
+        if not await self._token_ok(conversation_id, _query_token(self.scope)):
+            await self.close(code=UNAUTHORIZED)
+            return
+        self.group = live.conversation_group(conversation_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    @database_sync_to_async
+    def _token_ok(self, conversation_id, token: str) -> bool:
+        from .actions import token_matches
+        from .models import Conversation
+
+        conversation = Conversation.objects.filter(pk=conversation_id).only("token_hash").first()
+        return bool(token) and conversation is not None and token_matches(conversation, token)
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def chat_message(self, event):
+        await self.send_json({"type": "message", "message": event["message"]})
+
+    async def chat_status(self, event):
+        await self.send_json({"type": "status", "status": event["status"], "input": event["input"]})
+
+
+class TraceConsumer(AsyncJsonWebsocketConsumer):
+    """`/ws/flows/{id}/traces/` (editors): step.started / step.finished / run.finished for every run of the flow."""
+
+    async def connect(self):
+        flow_id = self.scope["url_route"]["kwargs"]["flow_id"]
+        if not await self._allowed(self.scope.get("user"), _query_token(self.scope)):
+            await self.close(code=UNAUTHORIZED)
+            return
+        if not await self._flow_exists(flow_id):
+            await self.close(code=NOT_FOUND)
+            return
+        self.group = live.trace_group(flow_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    @database_sync_to_async
+    def _allowed(self, user, token: str) -> bool:
+        from .api.permissions import is_editor
+
+        if user is not None and is_editor(user):
+            return True
+        if token:  # a DRF API token, for clients without a session cookie
+            from rest_framework.authtoken.models import Token
+
+            found = Token.objects.select_related("user").filter(key=token).first()
+            return found is not None and is_editor(found.user)
+        return False
+
+    @database_sync_to_async
+    def _flow_exists(self, flow_id) -> bool:
+        from .models import Flow
+
+        return Flow.objects.filter(pk=flow_id).exists()
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def trace_event(self, event):
+        await self.send_json(event["event"])

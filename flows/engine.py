@@ -1,0 +1,143 @@
+"""The engine: a plain function of (graph, state, input) -> (new state, messages, steps). No ORM, no Celery."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from nodes.base import Context, NodeError, Outcome, render_config
+
+from .graph import Graph
+
+ACTIVE, ENDED, FAILED = "active", "ended", "failed"
+
+
+@dataclass(slots=True)
+class State:
+    """Where a conversation stands between turns."""
+
+    status: str = ACTIVE
+    waiting_node: str | None = None
+    variables: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class StepRecord:
+    seq: int
+    node_id: str
+    node_type: str
+    started_at: float
+    status: str = "running"
+    duration_ms: float = 0.0
+    input: dict[str, Any] = field(default_factory=dict)
+    output: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+    handle: str | None = None
+
+
+@dataclass(slots=True)
+class TurnResult:
+    state: State
+    messages: list[dict[str, Any]]
+    steps: list[StepRecord]
+    failed: bool = False
+    error: str = ""
+    awaiting: dict[str, Any] | None = None
+
+
+StepHook = Callable[[str, StepRecord], None]
+
+
+def _noop(event: str, step: StepRecord) -> None:
+    return None
+
+
+def run_turn(
+    graph: Graph,
+    state: State,
+    text: str | None,
+    *,
+    step_limit: int = 200,
+    on_step: StepHook = _noop,
+    redact: Callable[[Any], Any] = lambda value: value,
+    services: Any = None,
+    conversation_id: str = "",
+    flow_id: str = "",
+) -> TurnResult:
+    """Run from where the conversation waits (or from start) until a question waits, the flow ends, or it fails."""
+    if state.status != ACTIVE:
+        return TurnResult(state, [], [], failed=True, error=f"the conversation has {state.status}")
+    variables = dict(state.variables)
+    ctx = Context(variables, conversation_id=conversation_id, flow_id=flow_id, services=services)
+    if state.waiting_node is None:
+        current: str | None = graph.start_id
+        answer = None
+    elif state.waiting_node in graph.nodes:
+        current, answer = state.waiting_node, text
+    else:
+        return TurnResult(state, [], [], failed=True, error=f"the flow has no node {state.waiting_node!r} any more")
+    messages: list[dict[str, Any]] = []
+    steps: list[StepRecord] = []
+
+    while current is not None:
+        node = graph.nodes[current]
+        if len(steps) >= step_limit:
+            return _fail(graph, state, messages, steps,
+                         f"The flow ran {step_limit} steps without waiting for the user, so it was stopped: "
+                         f"it probably loops. Last node: {current!r}.")
+        step = StepRecord(len(steps) + 1, current, node.type.key, time.time())
+        steps.append(step)
+        on_step("step.started", step)
+        t0 = time.perf_counter()
+        ctx.node_id, ctx.answer = current, answer
+        answer = None
+        try:
+            config, step.input = render_config(node.config, ctx)
+            if ctx.answer is not None:
+                step.input["answer"] = ctx.answer
+            outcome: Outcome = node.type.run(config, ctx)
+        except Exception as exc:  # noqa: BLE001 - any node failure is the flow's to handle, never the worker's
+            step.duration_ms = (time.perf_counter() - t0) * 1000
+            step.status = "failed"
+            step.error = str(exc) if isinstance(exc, NodeError) else f"{type(exc).__name__}: {exc}"
+            step.input = redact(step.input)
+            step.error = redact(step.error)
+            target = node.edges.get("error")
+            step.handle = "error" if target else None
+            on_step("step.finished", step)
+            if target:
+                current = target
+                continue
+            return _fail(graph, state, messages, steps, f"{node.type.label} ({current}) failed: {step.error}")
+        step.duration_ms = (time.perf_counter() - t0) * 1000
+        step.status = "succeeded"
+        new_messages = [m.as_dict() for m in outcome.messages]
+        messages.extend(new_messages)
+        if outcome.variables:
+            variables.update(outcome.variables)
+        step.output = {"messages": new_messages, "variables": outcome.variables}
+        if outcome.output:
+            step.output.update(outcome.output)
+        step.input, step.output = redact(step.input), redact(step.output)
+        if outcome.wait:
+            step.output["waiting"] = True
+            on_step("step.finished", step)
+            awaiting = node.type.awaiting(config) if hasattr(node.type, "awaiting") else {"type": "text"}
+            awaiting["node_id"] = current
+            return TurnResult(State(ACTIVE, current, variables), messages, steps, awaiting=awaiting)
+        step.handle = outcome.handle
+        on_step("step.finished", step)
+        current = node.edges.get(outcome.handle) if outcome.handle else None
+    return TurnResult(State(ENDED, None, variables), messages, steps)
+
+
+def _fail(graph: Graph, state: State, messages: list, steps: list[StepRecord], error: str) -> TurnResult:
+    """Send the flow's fallback and leave the conversation where it stood before this turn."""
+    messages.append({"text": graph.fallback_text, "choices": None})
+    if state.waiting_node is None:
+        new_state = State(FAILED, None, dict(state.variables))
+    else:
+        new_state = State(ACTIVE, state.waiting_node, dict(state.variables))
+    return TurnResult(new_state, messages, steps, failed=True, error=error)

@@ -1,0 +1,150 @@
+"""Flows and their immutable versions; conversations, their messages, and the runs and steps of each turn."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Flow(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    graph = models.JSONField(default=dict, help_text="The draft graph (React Flow's shape); may have problems.")
+    problems = models.JSONField(default=list, blank=True, help_text="What validation found in the draft.")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="flows")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def published_version(self) -> "FlowVersion | None":
+        return self.versions.order_by("-number").first()
+
+
+class FlowVersion(models.Model):
+    flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    graph = models.JSONField()
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["flow", "-number"]
+        constraints = [models.UniqueConstraint(fields=["flow", "number"], name="unique_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.flow} v{self.number}"
+
+
+class Conversation(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active"
+        ENDED = "ended"
+        FAILED = "failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="conversations")
+    version = models.ForeignKey(FlowVersion, on_delete=models.PROTECT, related_name="conversations")
+    channel = models.CharField(max_length=40, default="api")
+    external_user_id = models.CharField(max_length=200, blank=True, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    waiting_node = models.CharField(max_length=100, blank=True)
+    awaiting = models.JSONField(null=True, blank=True, help_text="What input the bot waits for.")
+    variables = models.JSONField(default=dict, blank=True)
+    token_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.flow} / {self.id}"
+
+
+class Message(models.Model):
+    class Direction(models.TextChoices):
+        IN = "in", "From the user"
+        OUT = "out", "From the bot"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    text = models.TextField(blank=True)
+    choices = models.JSONField(null=True, blank=True)
+    payload = models.JSONField(null=True, blank=True)
+    client_message_id = models.CharField(max_length=100, null=True, blank=True)
+    run = models.ForeignKey("Run", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "client_message_id"], condition=Q(client_message_id__gt=""),
+                                    name="unique_client_message_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.direction}: {self.text[:60]}"
+
+
+class Run(models.Model):
+    """One turn: the engine run from one trigger (the start, or one inbound message) to a wait or an end."""
+
+    class Trigger(models.TextChoices):
+        START = "start"
+        MESSAGE = "message"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        COMPLETED = "completed"
+        FAILED = "failed"
+        SKIPPED = "skipped"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="runs")
+    flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="runs")
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    inbound = models.OneToOneField(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="triggered",
+                                   help_text="The message this run answers: a redelivered turn finds it done.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.FloatField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-queued_at"]
+        indexes = [models.Index(fields=["conversation", "status"])]
+
+    def __str__(self) -> str:
+        return f"run {self.id} ({self.status})"
+
+
+class Step(models.Model):
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="steps")
+    seq = models.PositiveIntegerField()
+    node_id = models.CharField(max_length=100)
+    node_type = models.CharField(max_length=50)
+    status = models.CharField(max_length=10)
+    started_at = models.DateTimeField()
+    duration_ms = models.FloatField()
+    input = models.JSONField(default=dict, blank=True)
+    output = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    handle = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["run", "seq"]
+        constraints = [models.UniqueConstraint(fields=["run", "seq"], name="unique_step_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.seq}. {self.node_type} {self.node_id} ({self.status})"

@@ -1,0 +1,142 @@
+"""Celery: one task per turn. Acknowledged late, safe to run twice, one conversation at a time in arrival order."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import heartbeat, live  # noqa: F401  (heartbeat: worker signals)
+from .actions import message_json, reply_payload
+from .compiled import VersionInvalid, compiled
+from .engine import State, StepRecord, run_turn
+from .locks import ConversationLock
+from .models import Conversation, Message, Run, Step
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def process_conversation(self: Any, conversation_id: str) -> None:
+    """Run every queued turn of the conversation, oldest first; if another worker holds it, come back later."""
+    lock = ConversationLock(conversation_id)
+    if not lock.acquire():
+        # Re-queued, never dropped: whoever holds the lock may already take this turn, then this finds none.
+        raise self.retry(countdown=0.02 + random.random() * 0.08)
+    try:
+        while (run := _next_queued(conversation_id)) is not None:
+            execute_run(run, lock)
+    finally:
+        lock.release()
+
+
+def _next_queued(conversation_id: str) -> Run | None:
+    return (
+        Run.objects.filter(conversation_id=conversation_id, status=Run.Status.QUEUED)
+        .select_related("conversation__version", "inbound")
+        .order_by(F("inbound_id").asc(nulls_first=True))
+        .first()
+    )
+
+
+class _TracePublisher:
+    """Publishes step events to the flow's trace group as the engine runs, and keeps the lock alive."""
+
+    def __init__(self, run: Run, lock: ConversationLock | None):
+        self.group = live.trace_group(run.flow_id)
+        self.base = {"run_id": str(run.pk), "conversation_id": str(run.conversation_id)}
+        self.lock = lock
+
+    def __call__(self, event: str, step: StepRecord) -> None:
+        body: dict[str, Any] = {**self.base, "event": event, "seq": step.seq, "node_id": step.node_id,
+                                "node_type": step.node_type, "status": step.status, "at": step.started_at}
+        if event == "step.finished":
+            body.update(duration_ms=round(step.duration_ms, 3), input=step.input, output=step.output,
+                        error=step.error, handle=step.handle)
+            if self.lock is not None:
+                self.lock.extend()
+        try:
+            live.publish(self.group, {"type": "trace.event", "event": body})
+        except Exception:  # noqa: BLE001 - a watcher's feed must never fail the turn
+            log.warning("could not publish %s for run %s", event, self.base["run_id"], exc_info=True)
+
+
+def execute_run(run: Run, lock: ConversationLock | None = None) -> None:
+    """Run one queued turn through the engine and store its outcome in one transaction."""
+    conversation = run.conversation
+    started = timezone.now()
+    t0 = time.perf_counter()
+    publisher = _TracePublisher(run, lock)
+    if conversation.status != Conversation.Status.ACTIVE:
+        _finish_skipped(run, conversation, f"the conversation has {conversation.status}")
+        return
+    try:
+        graph = compiled(conversation.version)
+    except VersionInvalid as exc:
+        _finish_skipped(run, conversation, f"the published version cannot run: {exc}", status=Run.Status.FAILED)
+        return
+    state = State(conversation.status, conversation.waiting_node or None, conversation.variables)
+    result = run_turn(graph, state, run.inbound.text if run.inbound else None, step_limit=settings.FLOW_STEP_LIMIT,
+                      on_step=publisher, conversation_id=str(conversation.pk), flow_id=str(run.flow_id))
+    duration_ms = (time.perf_counter() - t0) * 1000
+    status = Run.Status.FAILED if result.failed else Run.Status.COMPLETED
+    with transaction.atomic():
+        claimed = Run.objects.filter(pk=run.pk, status=Run.Status.QUEUED).update(
+            status=status, started_at=started, finished_at=timezone.now(), duration_ms=duration_ms,
+            error=result.error)
+        if not claimed:
+            return  # a redelivered copy of this turn already stored it: send nothing twice
+        run.status = status
+        Conversation.objects.filter(pk=conversation.pk).update(
+            status=result.state.status, waiting_node=result.state.waiting_node or "",
+            variables=result.state.variables, awaiting=result.awaiting, updated_at=timezone.now())
+        messages = Message.objects.bulk_create(
+            [Message(conversation_id=conversation.pk, direction=Message.Direction.OUT, text=m["text"],
+                     choices=m["choices"], run_id=run.pk) for m in result.messages])
+        Step.objects.bulk_create([_step_row(run, s) for s in result.steps])
+        out = [message_json(m) for m in messages]
+        reply = reply_payload(run, result.state.status, out, result.awaiting)
+        finished = {**publisher.base, "event": "run.finished", "status": status, "error": result.error,
+                    "duration_ms": round(duration_ms, 3), "steps": len(result.steps)}
+        transaction.on_commit(lambda: _announce(run, reply, out, finished))
+
+
+def _finish_skipped(run: Run, conversation: Conversation, reason: str, status: str = Run.Status.SKIPPED) -> None:
+    with transaction.atomic():
+        if not Run.objects.filter(pk=run.pk, status=Run.Status.QUEUED).update(
+                status=status, finished_at=timezone.now(), error=reason):
+            return
+        run.status = status
+        reply = reply_payload(run, conversation.status, [], conversation.awaiting)
+        finished = {"run_id": str(run.pk), "conversation_id": str(conversation.pk), "event": "run.finished",
+                    "status": status, "error": reason, "duration_ms": 0, "steps": 0}
+        transaction.on_commit(lambda: _announce(run, reply, [], finished))
+
+
+def _step_row(run: Run, step: StepRecord) -> Step:
+    return Step(run_id=run.pk, seq=step.seq, node_id=step.node_id, node_type=step.node_type, status=step.status,
+                started_at=datetime.fromtimestamp(step.started_at, tz=UTC),
+                duration_ms=step.duration_ms, input=step.input, output=step.output, error=step.error,
+                handle=step.handle or "")
+
+
+def _announce(run: Run, reply: dict[str, Any], messages: list[dict[str, Any]], finished: dict[str, Any]) -> None:
+    """After commit: the waiting request gets its reply, the widget its messages, the canvas the run's end."""
+    live.post_reply(run.pk, reply)
+    events = [(live.conversation_group(run.conversation_id), {"type": "chat.message", "message": m})
+              for m in messages]
+    events.append((live.conversation_group(run.conversation_id),
+                   {"type": "chat.status", "status": reply["status"], "input": reply["input"]}))
+    events.append((live.trace_group(run.flow_id), {"type": "trace.event", "event": finished}))
+    try:
+        live.publish_many(events)
+    except Exception:  # noqa: BLE001 - stored already; sockets are a live view, the transcript is the record
+        log.warning("could not publish the outcome of run %s", run.pk, exc_info=True)

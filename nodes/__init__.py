@@ -1,0 +1,1 @@
+"""Node types: the registry, the core conversation nodes and the integration nodes."""

@@ -1,0 +1,165 @@
+"""What every node type is: declared metadata, a pydantic config, output handles and run(config, ctx)."""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import templating
+
+VARIABLE_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+def template_field(default: Any = ..., *, title: str | None = None, multiline: bool = False, **kw: Any) -> Any:
+    """A config string rendered as a template before run(); the canvas offers variables on `{{`."""
+    extra = {"x-template": True, "x-widget": "textarea" if multiline else "template"}
+    return Field(default, title=title, json_schema_extra=extra, **kw)
+
+
+def variable_field(default: Any = ..., *, title: str | None = None, **kw: Any) -> Any:
+    """The name of a conversation variable (where a value is saved or read)."""
+    extra = {"x-widget": "variable"}
+    return Field(default, title=title, pattern=VARIABLE_PATTERN, max_length=64, json_schema_extra=extra, **kw)
+
+
+class NodeConfig(BaseModel):
+    """Base for config models: unknown keys are refused so a typo is reported, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EmptyConfig(NodeConfig):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    id: str
+    label: str
+
+
+@dataclass(slots=True)
+class OutMessage:
+    text: str
+    choices: list[dict[str, str]] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "choices": self.choices}
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a node did: messages to send, variables to set, the handle to follow, or wait for input."""
+
+    handle: str | None = None
+    messages: list[OutMessage] = field(default_factory=list)
+    variables: dict[str, Any] = field(default_factory=dict)
+    wait: bool = False
+    output: dict[str, Any] | None = None  # extra detail for the trace
+
+
+class NodeError(Exception):
+    """A node failed in a way the flow can handle (its `error` handle, or the fallback message)."""
+
+
+@dataclass(slots=True)
+class Context:
+    """Everything a node may read or reach; side effects go through here, never through globals."""
+
+    variables: dict[str, Any]
+    conversation_id: str = ""
+    flow_id: str = ""
+    node_id: str = ""
+    answer: str | None = None  # the user's reply when a waiting node is resumed
+    services: Any = None  # outbound HTTP, credentials: filled in by integrations
+
+    @property
+    def resuming(self) -> bool:
+        return self.answer is not None
+
+    def render(self, source: str) -> str:
+        try:
+            return templating.render(source, self.variables)
+        except templating.TemplateProblem as exc:
+            raise NodeError(str(exc)) from None
+
+
+class NodeType:
+    """Subclass per node type, in its own module; registered once from settings.NODE_TYPES."""
+
+    key: ClassVar[str]
+    label: ClassVar[str]
+    category: ClassVar[str] = "Core"
+    description: ClassVar[str] = ""
+    icon: ClassVar[str] = "circle"
+    version: ClassVar[int] = 1
+    outputs: ClassVar[tuple[Output, ...]] = (Output("next", "Next"),)
+    accepts_input: ClassVar[bool] = True  # False for start: nothing may connect into it
+    Config: ClassVar[type[NodeConfig]] = EmptyConfig
+
+    def handles(self, config: NodeConfig) -> list[str]:
+        """The output handles this node has with this config (some types derive them from config)."""
+        return [o.id for o in self.outputs]
+
+    def dynamic_outputs(self) -> dict[str, Any] | None:
+        """How the canvas derives handles from config, when they are not fixed."""
+        return None
+
+    def check(self, config: NodeConfig) -> list[tuple[str, str]]:
+        """Problems beyond the schema, as (field, message)."""
+        return []
+
+    def run(self, config: Any, ctx: Context) -> Outcome:
+        raise NotImplementedError
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "type": self.key,
+            "label": self.label,
+            "category": self.category,
+            "description": self.description,
+            "icon": self.icon,
+            "version": self.version,
+            "accepts_input": self.accepts_input,
+            "outputs": [{"id": o.id, "label": o.label} for o in self.outputs],
+            "dynamic_outputs": self.dynamic_outputs(),
+            "config_schema": self.Config.model_json_schema(),
+        }
+
+
+@cache
+def template_paths(model: type[BaseModel]) -> tuple[tuple[str, type[BaseModel] | None], ...]:
+    """(field, nested model) for every field holding templates: a template string, or a list of models that do."""
+    found: list[tuple[str, type[BaseModel] | None]] = []
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra
+        if isinstance(extra, dict) and extra.get("x-template"):
+            found.append((name, None))
+            continue
+        if typing.get_origin(info.annotation) is list:
+            (item,) = typing.get_args(info.annotation) or (None,)
+            if isinstance(item, type) and issubclass(item, BaseModel) and template_paths(item):
+                found.append((name, item))
+    return tuple(found)
+
+
+def render_config(config: NodeConfig, ctx: Context) -> tuple[NodeConfig, dict[str, Any]]:
+    """The config with its template fields rendered, and what they rendered to (the step's input)."""
+    paths = template_paths(type(config))
+    if not paths:
+        return config, {}
+    rendered: dict[str, Any] = {}
+    for name, nested in paths:
+        value = getattr(config, name)
+        if nested is None:
+            if isinstance(value, str):
+                rendered[name] = ctx.render(value)
+        elif value:
+            rendered[name] = [render_config(item, ctx)[0] for item in value]
+    return config.model_copy(update=rendered), {
+        k: [item.model_dump() for item in v] if isinstance(v, list) else v for k, v in rendered.items()
+    }

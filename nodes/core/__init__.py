@@ -1,0 +1,1 @@
+"""The core conversation nodes: start, message, question, condition, set_variable, end."""

@@ -1,0 +1,54 @@
+"""Config strings are Jinja2 templates rendered in a sandbox: `{{ name }}`, never eval."""
+
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import ChainableUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+_env = ImmutableSandboxedEnvironment(
+    undefined=ChainableUndefined,  # a missing variable renders as empty text, as chat users expect
+    autoescape=False,  # chat text, not HTML; HTML-producing nodes escape on their own
+    finalize=lambda value: "" if value is None else value,
+    keep_trailing_newline=True,
+)
+MAX_RENDERED = 20_000
+
+
+class TemplateProblem(ValueError):
+    """A template that does not compile or fails while rendering."""
+
+
+@lru_cache(maxsize=4096)
+def _compile(source: str) -> Any:
+    return _env.from_string(source)
+
+
+def is_template(value: str) -> bool:
+    """Cheap test: plain text skips Jinja entirely (most config strings)."""
+    return "{" in value and ("{{" in value or "{%" in value or "{#" in value)
+
+
+def check(source: str) -> None:
+    """Raise TemplateProblem if the source does not compile."""
+    if not is_template(source):
+        return
+    try:
+        _compile(source)
+    except TemplateError as exc:
+        raise TemplateProblem(f"template error: {exc}") from None
+
+
+def render(source: str, variables: dict[str, Any]) -> str:
+    """Render one template string against the conversation's variables."""
+    if not is_template(source):
+        return source
+    try:
+        out = _compile(source).render(variables)
+    except TemplateError as exc:
+        raise TemplateProblem(f"template error: {exc}") from None
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+        raise TemplateProblem(f"template error: {type(exc).__name__}: {exc}") from None
+    if len(out) > MAX_RENDERED:
+        raise TemplateProblem(f"template output is longer than {MAX_RENDERED} characters")
+    return out
