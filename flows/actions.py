@@ -75,11 +75,16 @@ def publish(flow: Flow, user: Any) -> FlowVersion:
         flow.problems = [p.as_dict() for p in problems]
         flow.save(update_fields=["problems"])
         if errors(problems):
-            raise PublishRefused("The flow has problems; fix them before publishing.",
-                                 problems=[p.as_dict() for p in problems])
+            raise PublishRefused(
+                "The flow has problems; fix them before publishing.", problems=[p.as_dict() for p in problems]
+            )
         number = (flow.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        return FlowVersion.objects.create(flow=flow, number=number, graph=flow.graph,
-                                          published_by=user if getattr(user, "is_authenticated", False) else None)
+        return FlowVersion.objects.create(
+            flow=flow,
+            number=number,
+            graph=flow.graph,
+            published_by=user if getattr(user, "is_authenticated", False) else None,
+        )
 
 
 def _send_turn(conversation_id: Any) -> None:
@@ -88,17 +93,23 @@ def _send_turn(conversation_id: Any) -> None:
     transaction.on_commit(lambda: process_conversation.delay(str(conversation_id)))
 
 
-def start_conversation(flow: Flow, *, channel: str = "api", external_user_id: str = "",
-                       variables: dict[str, Any] | None = None) -> tuple[Conversation, str, Run]:
+def start_conversation(
+    flow: Flow, *, channel: str = "api", external_user_id: str = "", variables: dict[str, Any] | None = None
+) -> tuple[Conversation, str, Run]:
     """A new conversation on the flow's latest published version, and its first turn queued."""
     version = flow.versions.order_by("-number").first()
     if version is None:
         raise NotPublished(f"The flow {flow.slug!r} has not been published.")
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        conversation = Conversation.objects.create(flow=flow, version=version, channel=channel,
-                                                   external_user_id=external_user_id, variables=variables or {},
-                                                   token_hash=hash_token(token))
+        conversation = Conversation.objects.create(
+            flow=flow,
+            version=version,
+            channel=channel,
+            external_user_id=external_user_id,
+            variables=variables or {},
+            token_hash=hash_token(token),
+        )
         run = Run.objects.create(conversation=conversation, flow=flow, trigger=Run.Trigger.START)
         _send_turn(conversation.pk)
     return conversation, token, run
@@ -111,22 +122,29 @@ def post_message(conversation: Conversation, text: str, client_message_id: str |
             # The row lock orders inserts per conversation, so message ids follow arrival order.
             conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
             if client_message_id:
-                existing = Run.objects.filter(inbound__conversation=conv,
-                                              inbound__client_message_id=client_message_id).first()
+                existing = Run.objects.filter(
+                    inbound__conversation=conv, inbound__client_message_id=client_message_id
+                ).first()
                 if existing is not None:
                     return existing, False
             if conv.status != Conversation.Status.ACTIVE:
                 raise ConversationClosed(f"This conversation has {conv.status}; start a new one.")
-            message = Message.objects.create(conversation=conv, direction=Message.Direction.IN, text=text,
-                                             client_message_id=client_message_id or None)
-            run = Run.objects.create(conversation=conv, flow_id=conv.flow_id, trigger=Run.Trigger.MESSAGE,
-                                     inbound=message)
+            message = Message.objects.create(
+                conversation=conv,
+                direction=Message.Direction.IN,
+                text=text,
+                client_message_id=client_message_id or None,
+            )
+            run = Run.objects.create(
+                conversation=conv, flow_id=conv.flow_id, trigger=Run.Trigger.MESSAGE, inbound=message
+            )
             _send_turn(conv.pk)
             return run, True
     except IntegrityError:
         # Two requests with one client_message_id raced: the other one stored it first.
-        existing = Run.objects.filter(inbound__conversation=conversation,
-                                      inbound__client_message_id=client_message_id).first()
+        existing = Run.objects.filter(
+            inbound__conversation=conversation, inbound__client_message_id=client_message_id
+        ).first()
         if existing is None:
             raise
         return existing, False
@@ -146,5 +164,10 @@ def message_json(message: Message) -> dict[str, Any]:
 
 
 def reply_payload(run: Run, status: str, messages: list[dict[str, Any]], awaiting: Any) -> dict[str, Any]:
-    return {"run_id": str(run.pk), "run_status": run.status, "status": status, "messages": messages,
-            "input": awaiting if status == Conversation.Status.ACTIVE else None}
+    return {
+        "run_id": str(run.pk),
+        "run_status": run.status,
+        "status": status,
+        "messages": messages,
+        "input": awaiting if status == Conversation.Status.ACTIVE else None,
+    }

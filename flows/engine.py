@@ -84,9 +84,14 @@ def run_turn(
     while current is not None:
         node = graph.nodes[current]
         if len(steps) >= step_limit:
-            return _fail(graph, state, messages, steps,
-                         f"The flow ran {step_limit} steps without waiting for the user, so it was stopped: "
-                         f"it probably loops. Last node: {current!r}.")
+            return _fail(
+                graph,
+                state,
+                messages,
+                steps,
+                f"The flow ran {step_limit} steps without waiting for the user, so it was stopped: "
+                f"it probably loops. Last node: {current!r}.",
+            )
         step = StepRecord(len(steps) + 1, current, node.type.key, time.time())
         steps.append(step)
         on_step("step.started", step)

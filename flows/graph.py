@@ -30,8 +30,13 @@ class Problem:
     severity: str = "error"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"node_id": self.node_id, "edge_id": self.edge_id, "field": self.field, "message": self.message,
-                "severity": self.severity}
+        return {
+            "node_id": self.node_id,
+            "edge_id": self.edge_id,
+            "field": self.field,
+            "message": self.message,
+            "severity": self.severity,
+        }
 
 
 @dataclass(slots=True)
@@ -155,21 +160,32 @@ def analyse(doc: dict[str, Any], registry: Registry) -> tuple[Graph | None, list
             problems.append(Problem(f"Connection starts at a node that does not exist: {source!r}", edge_id=edge_id))
             continue
         if target not in nodes:
-            problems.append(Problem(f"Connection ends at a node that does not exist: {target!r}", edge_id=edge_id,
-                                    node_id=source))
+            problems.append(
+                Problem(f"Connection ends at a node that does not exist: {target!r}", edge_id=edge_id, node_id=source)
+            )
             continue
         src, dst = nodes[source], nodes[target]
         if handle not in src.type.handles(src.config):
-            problems.append(Problem(f"{src.type.label} has no output {handle!r}", node_id=source, edge_id=edge_id,
-                                    field="sourceHandle"))
+            problems.append(
+                Problem(
+                    f"{src.type.label} has no output {handle!r}", node_id=source, edge_id=edge_id, field="sourceHandle"
+                )
+            )
             continue
         if not dst.type.accepts_input:
-            problems.append(Problem(f"Nothing can connect into a {dst.type.label} node", node_id=target,
-                                    edge_id=edge_id))
+            problems.append(
+                Problem(f"Nothing can connect into a {dst.type.label} node", node_id=target, edge_id=edge_id)
+            )
             continue
         if handle in src.edges:
-            problems.append(Problem(f"Output {handle!r} is already connected; an output leads to one node",
-                                    node_id=source, edge_id=edge_id, field="sourceHandle"))
+            problems.append(
+                Problem(
+                    f"Output {handle!r} is already connected; an output leads to one node",
+                    node_id=source,
+                    edge_id=edge_id,
+                    field="sourceHandle",
+                )
+            )
             continue
         src.edges[handle] = target
 

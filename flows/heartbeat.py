@@ -1,5 +1,6 @@
 """Workers say they are alive in Redis every few seconds, so /healthz can tell without a broadcast round trip."""
 
+import contextlib
 import socket
 import threading
 
@@ -15,10 +16,8 @@ _stop = threading.Event()
 def _beat(name: str) -> None:
     interval = settings.WORKER_HEARTBEAT_S
     while not _stop.is_set():
-        try:
+        with contextlib.suppress(Exception):  # Redis may be restarting; the next beat tries again
             live.client().set(_KEY + name, "1", px=int(interval * 3000))
-        except Exception:  # noqa: BLE001,S110 - Redis may be restarting; the next beat tries again
-            pass
         _stop.wait(interval)
 
 
@@ -34,4 +33,4 @@ def stop_heartbeat(**kwargs) -> None:
 
 
 def live_workers() -> list[str]:
-    return sorted(key.decode()[len(_KEY):] for key in live.client().scan_iter(_KEY + "*", count=100))
+    return sorted(key.decode()[len(_KEY) :] for key in live.client().scan_iter(_KEY + "*", count=100))

@@ -12,8 +12,9 @@ class Flow(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     graph = models.JSONField(default=dict, help_text="The draft graph (React Flow's shape); may have problems.")
     problems = models.JSONField(default=list, blank=True, help_text="What validation found in the draft.")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="flows")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="flows"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -32,8 +33,9 @@ class FlowVersion(models.Model):
     flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     graph = models.JSONField()
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -87,8 +89,11 @@ class Message(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["conversation", "client_message_id"], condition=Q(client_message_id__gt=""),
-                                    name="unique_client_message_id"),
+            models.UniqueConstraint(
+                fields=["conversation", "client_message_id"],
+                condition=Q(client_message_id__gt=""),
+                name="unique_client_message_id",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -112,8 +117,14 @@ class Run(models.Model):
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="runs")
     flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="runs")
     trigger = models.CharField(max_length=10, choices=Trigger.choices)
-    inbound = models.OneToOneField(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="triggered",
-                                   help_text="The message this run answers: a redelivered turn finds it done.")
+    inbound = models.OneToOneField(
+        Message,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="triggered",
+        help_text="The message this run answers: a redelivered turn finds it done.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -56,11 +56,23 @@ class _TracePublisher:
         self.lock = lock
 
     def __call__(self, event: str, step: StepRecord) -> None:
-        body: dict[str, Any] = {**self.base, "event": event, "seq": step.seq, "node_id": step.node_id,
-                                "node_type": step.node_type, "status": step.status, "at": step.started_at}
+        body: dict[str, Any] = {
+            **self.base,
+            "event": event,
+            "seq": step.seq,
+            "node_id": step.node_id,
+            "node_type": step.node_type,
+            "status": step.status,
+            "at": step.started_at,
+        }
         if event == "step.finished":
-            body.update(duration_ms=round(step.duration_ms, 3), input=step.input, output=step.output,
-                        error=step.error, handle=step.handle)
+            body.update(
+                duration_ms=round(step.duration_ms, 3),
+                input=step.input,
+                output=step.output,
+                error=step.error,
+                handle=step.handle,
+            )
             if self.lock is not None:
                 self.lock.extend()
         try:
@@ -84,57 +96,103 @@ def execute_run(run: Run, lock: ConversationLock | None = None) -> None:
         _finish_skipped(run, conversation, f"the published version cannot run: {exc}", status=Run.Status.FAILED)
         return
     state = State(conversation.status, conversation.waiting_node or None, conversation.variables)
-    result = run_turn(graph, state, run.inbound.text if run.inbound else None, step_limit=settings.FLOW_STEP_LIMIT,
-                      on_step=publisher, conversation_id=str(conversation.pk), flow_id=str(run.flow_id))
+    result = run_turn(
+        graph,
+        state,
+        run.inbound.text if run.inbound else None,
+        step_limit=settings.FLOW_STEP_LIMIT,
+        on_step=publisher,
+        conversation_id=str(conversation.pk),
+        flow_id=str(run.flow_id),
+    )
     duration_ms = (time.perf_counter() - t0) * 1000
     status = Run.Status.FAILED if result.failed else Run.Status.COMPLETED
     with transaction.atomic():
         claimed = Run.objects.filter(pk=run.pk, status=Run.Status.QUEUED).update(
-            status=status, started_at=started, finished_at=timezone.now(), duration_ms=duration_ms,
-            error=result.error)
+            status=status, started_at=started, finished_at=timezone.now(), duration_ms=duration_ms, error=result.error
+        )
         if not claimed:
             return  # a redelivered copy of this turn already stored it: send nothing twice
         run.status = status
         Conversation.objects.filter(pk=conversation.pk).update(
-            status=result.state.status, waiting_node=result.state.waiting_node or "",
-            variables=result.state.variables, awaiting=result.awaiting, updated_at=timezone.now())
+            status=result.state.status,
+            waiting_node=result.state.waiting_node or "",
+            variables=result.state.variables,
+            awaiting=result.awaiting,
+            updated_at=timezone.now(),
+        )
         messages = Message.objects.bulk_create(
-            [Message(conversation_id=conversation.pk, direction=Message.Direction.OUT, text=m["text"],
-                     choices=m["choices"], run_id=run.pk) for m in result.messages])
+            [
+                Message(
+                    conversation_id=conversation.pk,
+                    direction=Message.Direction.OUT,
+                    text=m["text"],
+                    choices=m["choices"],
+                    run_id=run.pk,
+                )
+                for m in result.messages
+            ]
+        )
         Step.objects.bulk_create([_step_row(run, s) for s in result.steps])
         out = [message_json(m) for m in messages]
         reply = reply_payload(run, result.state.status, out, result.awaiting)
-        finished = {**publisher.base, "event": "run.finished", "status": status, "error": result.error,
-                    "duration_ms": round(duration_ms, 3), "steps": len(result.steps)}
+        finished = {
+            **publisher.base,
+            "event": "run.finished",
+            "status": status,
+            "error": result.error,
+            "duration_ms": round(duration_ms, 3),
+            "steps": len(result.steps),
+        }
         transaction.on_commit(lambda: _announce(run, reply, out, finished))
 
 
 def _finish_skipped(run: Run, conversation: Conversation, reason: str, status: str = Run.Status.SKIPPED) -> None:
     with transaction.atomic():
         if not Run.objects.filter(pk=run.pk, status=Run.Status.QUEUED).update(
-                status=status, finished_at=timezone.now(), error=reason):
+            status=status, finished_at=timezone.now(), error=reason
+        ):
             return
         run.status = status
         reply = reply_payload(run, conversation.status, [], conversation.awaiting)
-        finished = {"run_id": str(run.pk), "conversation_id": str(conversation.pk), "event": "run.finished",
-                    "status": status, "error": reason, "duration_ms": 0, "steps": 0}
+        finished = {
+            "run_id": str(run.pk),
+            "conversation_id": str(conversation.pk),
+            "event": "run.finished",
+            "status": status,
+            "error": reason,
+            "duration_ms": 0,
+            "steps": 0,
+        }
         transaction.on_commit(lambda: _announce(run, reply, [], finished))
 
 
 def _step_row(run: Run, step: StepRecord) -> Step:
-    return Step(run_id=run.pk, seq=step.seq, node_id=step.node_id, node_type=step.node_type, status=step.status,
-                started_at=datetime.fromtimestamp(step.started_at, tz=UTC),
-                duration_ms=step.duration_ms, input=step.input, output=step.output, error=step.error,
-                handle=step.handle or "")
+    return Step(
+        run_id=run.pk,
+        seq=step.seq,
+        node_id=step.node_id,
+        node_type=step.node_type,
+        status=step.status,
+        started_at=datetime.fromtimestamp(step.started_at, tz=UTC),
+        duration_ms=step.duration_ms,
+        input=step.input,
+        output=step.output,
+        error=step.error,
+        handle=step.handle or "",
+    )
 
 
 def _announce(run: Run, reply: dict[str, Any], messages: list[dict[str, Any]], finished: dict[str, Any]) -> None:
     """After commit: the waiting request gets its reply, the widget its messages, the canvas the run's end."""
     live.post_reply(run.pk, reply)
-    events = [(live.conversation_group(run.conversation_id), {"type": "chat.message", "message": m})
-              for m in messages]
-    events.append((live.conversation_group(run.conversation_id),
-                   {"type": "chat.status", "status": reply["status"], "input": reply["input"]}))
+    events = [(live.conversation_group(run.conversation_id), {"type": "chat.message", "message": m}) for m in messages]
+    events.append(
+        (
+            live.conversation_group(run.conversation_id),
+            {"type": "chat.status", "status": reply["status"], "input": reply["input"]},
+        )
+    )
     events.append((live.trace_group(run.flow_id), {"type": "trace.event", "event": finished}))
     try:
         live.publish_many(events)

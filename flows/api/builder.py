@@ -8,10 +8,10 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from flows import actions
+from flows.models import Conversation, Flow, Run, Step
 from nodes.registry import registry
 
-from .. import actions
-from ..models import Conversation, Flow, Run, Step
 from .serializers import (
     ConversationSerializer,
     FlowListSerializer,
@@ -92,20 +92,35 @@ class ConversationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @extend_schema(responses=RunSerializer(many=True))
     @action(detail=True, methods=["get"])
     def runs(self, request, pk=None):
-        runs = (self.get_object().runs.order_by("queued_at")
-                .prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("seq"))))
+        runs = (
+            self.get_object()
+            .runs.order_by("queued_at")
+            .prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("seq")))
+        )
         return Response(RunSerializer(runs, many=True).data)
 
 
 class NodeTypesView(APIView):
     """Every registered node type: label, category, description, config JSON Schema and output handles."""
 
-    @extend_schema(responses=inline_serializer("NodeType", {
-        "type": serializers.CharField(), "label": serializers.CharField(), "category": serializers.CharField(),
-        "description": serializers.CharField(), "icon": serializers.CharField(), "version": serializers.IntegerField(),
-        "accepts_input": serializers.BooleanField(), "outputs": serializers.ListField(child=serializers.DictField()),
-        "dynamic_outputs": serializers.DictField(allow_null=True), "config_schema": serializers.DictField(),
-    }, many=True))
+    @extend_schema(
+        responses=inline_serializer(
+            "NodeType",
+            {
+                "type": serializers.CharField(),
+                "label": serializers.CharField(),
+                "category": serializers.CharField(),
+                "description": serializers.CharField(),
+                "icon": serializers.CharField(),
+                "version": serializers.IntegerField(),
+                "accepts_input": serializers.BooleanField(),
+                "outputs": serializers.ListField(child=serializers.DictField()),
+                "dynamic_outputs": serializers.DictField(allow_null=True),
+                "config_schema": serializers.DictField(),
+            },
+            many=True,
+        )
+    )
     def get(self, request):
         return Response([node_type.describe() for node_type in registry()])
 

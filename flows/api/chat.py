@@ -8,8 +8,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import actions, live
-from ..models import Conversation, Flow, Message, Run
+from flows import actions, live
+from flows.models import Conversation, Flow, Message, Run
+
 from .errors import error_response
 from .serializers import (
     PostMessageSerializer,
@@ -21,8 +22,13 @@ from .serializers import (
 from .throttles import ChatConversationThrottle, ChatIPThrottle, ChatStartIPThrottle
 
 WAIT_PARAM = OpenApiParameter("wait", float, description="Seconds to wait for the reply (0-30); default from settings")
-BEARER = OpenApiParameter("Authorization", str, OpenApiParameter.HEADER, required=True,
-                          description="Bearer <token> from starting the conversation")
+BEARER = OpenApiParameter(
+    "Authorization",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="Bearer <token> from starting the conversation",
+)
 MAX_WAIT_S = 30.0
 
 
@@ -43,8 +49,13 @@ def _await_reply(run: Run, wait_s: float) -> tuple[dict, int]:
         run.refresh_from_db(fields=["status"])
         reply = actions.reply_for(run)
     if reply is None:
-        return {"run_id": str(run.pk), "run_status": Run.Status.QUEUED, "status": "pending", "messages": [],
-                "input": None}, status.HTTP_202_ACCEPTED
+        return {
+            "run_id": str(run.pk),
+            "run_status": Run.Status.QUEUED,
+            "status": "pending",
+            "messages": [],
+            "input": None,
+        }, status.HTTP_202_ACCEPTED
     return reply, status.HTTP_200_OK
 
 
@@ -57,25 +68,37 @@ class ChatView(APIView):
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            return error_response("not_authenticated", "Send the conversation's token as 'Authorization: Bearer "
-                                  "<token>'.", status.HTTP_401_UNAUTHORIZED)
+            return error_response(
+                "not_authenticated",
+                "Send the conversation's token as 'Authorization: Bearer <token>'.",
+                status.HTTP_401_UNAUTHORIZED,
+            )
         conversation = Conversation.objects.filter(pk=conversation_id).first()
         if conversation is None or not actions.token_matches(conversation, token.strip()):
-            return error_response("invalid_token", "Unknown conversation, or the token does not belong to it.",
-                                  status.HTTP_401_UNAUTHORIZED)
+            return error_response(
+                "invalid_token",
+                "Unknown conversation, or the token does not belong to it.",
+                status.HTTP_401_UNAUTHORIZED,
+            )
         return conversation
 
 
 class StartConversationView(ChatView):
     throttle_classes = [ChatStartIPThrottle]
 
-    @extend_schema(request=StartSerializer, parameters=[WAIT_PARAM],
-                   responses={201: StartReplySerializer, 202: StartReplySerializer}, auth=[])
+    @extend_schema(
+        request=StartSerializer,
+        parameters=[WAIT_PARAM],
+        responses={201: StartReplySerializer, 202: StartReplySerializer},
+        auth=[],
+    )
     def post(self, request, flow_slug: str):
         """Start a conversation with a published flow: its id, token, first bot messages and awaited input."""
         flow = Flow.objects.filter(slug=flow_slug).first()
         if flow is None:
-            return error_response("flow_not_found", f"No flow is published as {flow_slug!r}.", status.HTTP_404_NOT_FOUND)
+            return error_response(
+                "flow_not_found", f"No flow is published as {flow_slug!r}.", status.HTTP_404_NOT_FOUND
+            )
         serializer = StartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         conversation, token, run = actions.start_conversation(flow, **serializer.validated_data)
@@ -85,8 +108,12 @@ class StartConversationView(ChatView):
 
 
 class MessagesView(ChatView):
-    @extend_schema(request=PostMessageSerializer, parameters=[WAIT_PARAM, BEARER],
-                   responses={200: ReplySerializer, 202: ReplySerializer}, auth=[])
+    @extend_schema(
+        request=PostMessageSerializer,
+        parameters=[WAIT_PARAM, BEARER],
+        responses={200: ReplySerializer, 202: ReplySerializer},
+        auth=[],
+    )
     def post(self, request, conversation_id):
         """Send the user's message; answers with the bot's replies to it (202 and a run id if the turn takes long)."""
         conversation = self.conversation(request, conversation_id)
@@ -94,13 +121,17 @@ class MessagesView(ChatView):
             return conversation
         serializer = PostMessageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        run, _created = actions.post_message(conversation, serializer.validated_data["text"],
-                                             serializer.validated_data.get("client_message_id"))
+        run, _created = actions.post_message(
+            conversation, serializer.validated_data["text"], serializer.validated_data.get("client_message_id")
+        )
         reply, code = _await_reply(run, _wait_s(request))
         return Response(reply, status=code)
 
-    @extend_schema(parameters=[BEARER, OpenApiParameter("after", int, description="Only messages after this id")],
-                   responses=TranscriptSerializer, auth=[])
+    @extend_schema(
+        parameters=[BEARER, OpenApiParameter("after", int, description="Only messages after this id")],
+        responses=TranscriptSerializer,
+        auth=[],
+    )
     def get(self, request, conversation_id):
         """The transcript: every message in order, and what the bot waits for now."""
         conversation = self.conversation(request, conversation_id)
@@ -110,9 +141,12 @@ class MessagesView(ChatView):
         after = request.query_params.get("after", "")
         if after.isdigit():
             messages = messages.filter(id__gt=int(after))
-        body = {"id": conversation.pk, "status": conversation.status,
-                "input": conversation.awaiting if conversation.status == Conversation.Status.ACTIVE else None,
-                "messages": messages[:1000]}
+        body = {
+            "id": conversation.pk,
+            "status": conversation.status,
+            "input": conversation.awaiting if conversation.status == Conversation.Status.ACTIVE else None,
+            "messages": messages[:1000],
+        }
         return Response(TranscriptSerializer(body).data)
 
 

@@ -6,8 +6,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
 
-from ..actions import ActionError
-from ..graph import GraphShapeError
+from flows.actions import ActionError
+from flows.graph import GraphShapeError
 
 
 def error_response(code: str, message: str, http_status: int, **extra: Any) -> Response:

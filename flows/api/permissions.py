@@ -11,5 +11,6 @@ class IsEditor(BasePermission):
 
 
 def is_editor(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and
-                (user.is_staff or user.has_perm("flows.change_flow")))
+    return bool(
+        user and user.is_authenticated and user.is_active and (user.is_staff or user.has_perm("flows.change_flow"))
+    )

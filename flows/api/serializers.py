@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils.text import slugify
 from rest_framework import serializers
 
-from ..models import Conversation, Flow, FlowVersion, Message, Run, Step
+from flows.models import Conversation, Flow, FlowVersion, Message, Run, Step
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -65,8 +65,18 @@ class VersionDetailSerializer(VersionSerializer):
 class StepSerializer(serializers.ModelSerializer):
     class Meta:
         model = Step
-        fields = ["seq", "node_id", "node_type", "status", "started_at", "duration_ms", "input", "output", "error",
-                  "handle"]
+        fields = [
+            "seq",
+            "node_id",
+            "node_type",
+            "status",
+            "started_at",
+            "duration_ms",
+            "input",
+            "output",
+            "error",
+            "handle",
+        ]
 
 
 class RunSerializer(serializers.ModelSerializer):
@@ -74,8 +84,18 @@ class RunSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Run
-        fields = ["id", "trigger", "status", "queued_at", "started_at", "finished_at", "duration_ms", "error",
-                  "inbound", "steps"]
+        fields = [
+            "id",
+            "trigger",
+            "status",
+            "queued_at",
+            "started_at",
+            "finished_at",
+            "duration_ms",
+            "error",
+            "inbound",
+            "steps",
+        ]
 
 
 class ConversationSerializer(serializers.ModelSerializer):
@@ -83,11 +103,21 @@ class ConversationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Conversation
-        fields = ["id", "version", "channel", "external_user_id", "status", "waiting_node", "variables", "created_at",
-                  "updated_at"]
+        fields = [
+            "id",
+            "version",
+            "channel",
+            "external_user_id",
+            "status",
+            "waiting_node",
+            "variables",
+            "created_at",
+            "updated_at",
+        ]
 
 
 # Chat API (public).
+
 
 class StartSerializer(serializers.Serializer):
     external_user_id = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -11,7 +11,6 @@ urlpatterns = [
     path("node-types/", builder.NodeTypesView.as_view(), name="node-types"),
     path("chat/<slug:flow_slug>/conversations/", chat.StartConversationView.as_view(), name="chat-start"),
     path("chat/conversations/<uuid:conversation_id>/messages/", chat.MessagesView.as_view(), name="chat-messages"),
-    path("chat/conversations/<uuid:conversation_id>/runs/<uuid:run_id>/", chat.RunReplyView.as_view(),
-         name="chat-run"),
+    path("chat/conversations/<uuid:conversation_id>/runs/<uuid:run_id>/", chat.RunReplyView.as_view(), name="chat-run"),
     *router.urls,
 ]

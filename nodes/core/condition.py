@@ -5,17 +5,22 @@ from typing import Any, Literal
 import regex
 from pydantic import Field
 
-from ..base import Context, NodeConfig, NodeError, NodeType, Outcome, Output, template_field
-from ..templating import is_template
+from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome, Output, template_field
+from nodes.templating import is_template
 
-Operator = Literal["equals", "not_equals", "contains", "starts_with", "greater_than", "less_than", "is_empty",
-                   "is_set", "matches"]
+Operator = Literal[
+    "equals", "not_equals", "contains", "starts_with", "greater_than", "less_than", "is_empty", "is_set", "matches"
+]
 REGEX_TIMEOUT_S = 0.1  # user replies are untrusted input: no pattern may spin on them
 
 
 class Rule(NodeConfig):
-    variable: str = Field(title="Variable", pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$", max_length=128,
-                          json_schema_extra={"x-widget": "variable"})
+    variable: str = Field(
+        title="Variable",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$",
+        max_length=128,
+        json_schema_extra={"x-widget": "variable"},
+    )
     operator: Operator = Field("equals", title="Operator")
     value: str = template_field("", title="Value", max_length=1000)
 
@@ -50,8 +55,9 @@ def _number(value: Any) -> float | None:
 
 
 def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str | list | dict) and not (value.strip() if isinstance(value, str)
-                                                                           else value))
+    return value is None or (
+        isinstance(value, str | list | dict) and not (value.strip() if isinstance(value, str) else value)
+    )
 
 
 def _text(value: Any) -> str:

@@ -1,6 +1,6 @@
 """`end`: the conversation is over (optionally with a goodbye)."""
 
-from ..base import Context, NodeConfig, NodeType, Outcome, OutMessage, template_field
+from nodes.base import Context, NodeConfig, NodeType, Outcome, OutMessage, template_field
 
 
 class EndConfig(NodeConfig):

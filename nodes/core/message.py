@@ -1,6 +1,6 @@
 """`message`: the bot says something."""
 
-from ..base import Context, NodeConfig, NodeType, Outcome, OutMessage, template_field
+from nodes.base import Context, NodeConfig, NodeType, Outcome, OutMessage, template_field
 
 
 class MessageConfig(NodeConfig):

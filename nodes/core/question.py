@@ -4,7 +4,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..base import Context, NodeConfig, NodeType, Outcome, OutMessage, template_field, variable_field
+from nodes.base import Context, NodeConfig, NodeType, Outcome, OutMessage, template_field, variable_field
+
 from . import answers
 
 InputType = Literal["text", "number", "email", "phone", "date", "choice"]
@@ -18,8 +19,9 @@ class Choice(NodeConfig):
 class QuestionConfig(NodeConfig):
     text: str = template_field(title="Question", multiline=True, min_length=1, max_length=4000)
     input_type: InputType = Field("text", title="Answer type")
-    choices: list[Choice] = Field(default_factory=list, title="Choices", max_length=50,
-                                  json_schema_extra={"x-widget": "choices"})
+    choices: list[Choice] = Field(
+        default_factory=list, title="Choices", max_length=50, json_schema_extra={"x-widget": "choices"}
+    )
     variable: str | None = variable_field(None, title="Save the answer in")
     retry_text: str = template_field("", title="When the answer is not valid, say", max_length=1000)
 
@@ -69,7 +71,10 @@ class Question(NodeType):
             value, handle = answers.PARSERS[config.input_type](ctx.answer), "next"
         if value is None:
             retry = config.retry_text or answers.DEFAULT_RETRY[config.input_type]
-            return Outcome(wait=True, messages=[OutMessage(retry, self._choices(config))],
-                           output={"valid": False, "answer": ctx.answer})
+            return Outcome(
+                wait=True,
+                messages=[OutMessage(retry, self._choices(config))],
+                output={"valid": False, "answer": ctx.answer},
+            )
         saved = {config.variable: value} if config.variable else {}
         return Outcome(handle=handle, variables=saved, output={"valid": True, "value": value})

@@ -1,6 +1,6 @@
 """`set_variable`: store a value (a template) in a conversation variable."""
 
-from ..base import Context, NodeConfig, NodeType, Outcome, template_field, variable_field
+from nodes.base import Context, NodeConfig, NodeType, Outcome, template_field, variable_field
 
 
 class SetVariableConfig(NodeConfig):

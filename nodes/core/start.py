@@ -1,6 +1,6 @@
 """`start`: where every conversation begins."""
 
-from ..base import Context, NodeConfig, NodeType, Outcome
+from nodes.base import Context, NodeConfig, NodeType, Outcome
 
 
 class Start(NodeType):

@@ -21,9 +21,12 @@ class Command(BaseCommand):
         if not users.objects.filter(username="admin").exists():
             password = secrets.token_urlsafe(12)
             users.objects.create_superuser("admin", "admin@example.com", password)
-            self.stdout.write(self.style.SUCCESS(
-                f"Demo admin created - log in at http://127.0.0.1:8000/admin/ as admin / {password}\n"
-                "(shown only this once; change it with: .venv/bin/python manage.py changepassword admin)"))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo admin created - log in at http://127.0.0.1:8000/admin/ as admin / {password}\n"
+                    "(shown only this once; change it with: .venv/bin/python manage.py changepassword admin)"
+                )
+            )
         doc = json.loads(DEMO.read_text())
         if not Flow.objects.filter(slug=doc["slug"]).exists():
             owner = users.objects.filter(username="admin").first()
