@@ -1,0 +1,90 @@
+"""Test session: a real Redis (the machine's via REDIS_URL, else the bundled one), test node types, and on demand
+a real Celery worker and a real daphne server on the test database."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from django.conf import settings
+
+from tests.support import processes
+
+CI = os.environ.get("CI", "").lower() == "true"
+QUEUE = f"flows-test-{uuid.uuid4().hex[:8]}"
+_redis_proc = None
+
+
+def pytest_configure(config):
+    global _redis_proc
+    if CI and not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
+        raise pytest.UsageError("CI=true needs DATABASE_URL and REDIS_URL: nothing may fall back or skip in CI")
+    if "REDIS_URL" not in os.environ:
+        from config import embedded_redis
+
+        _redis_proc = embedded_redis.start(settings.REDIS_URL, settings.VAR_DIR / "test-redis.log")
+    # A queue of this session's own, so a shared Redis never hands our turns to another worker.
+    from config.celery import app
+
+    app.conf.task_default_queue = QUEUE
+    settings.CELERY_TASK_DEFAULT_QUEUE = QUEUE
+
+
+def pytest_unconfigure(config):
+    if _redis_proc is not None:
+        _redis_proc.terminate()
+        _redis_proc.wait(10)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI a skipped test is a failed one: every service is there, so nothing has a reason to skip."""
+    outcome = yield
+    report = outcome.get_result()
+    if CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def test_node_types():
+    """The test-only node types, registered in this process as in the worker the tests start."""
+    from nodes.registry import registry
+
+    extra = processes.TEST_NODE_TYPES.split(",")
+    settings.NODE_TYPES = [*settings.NODE_TYPES, *[p for p in extra if p not in settings.NODE_TYPES]]
+    registry.cache_clear()
+    yield
+    registry.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def child_env(django_db_setup, django_db_blocker):
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        db_url = processes.database_url(connection.settings_dict)
+    return processes.child_env(db_url, QUEUE, CELERY_VISIBILITY_TIMEOUT="4", TURN_LOCK_TTL_S="3",
+                               CHAT_RATE_PER_IP="100000/min", CHAT_RATE_PER_CONVERSATION="100000/min",
+                               CHAT_START_RATE_PER_IP="100000/min", WORKER_HEARTBEAT_S="1")
+
+
+@pytest.fixture(scope="session")
+def worker(child_env):
+    w = processes.Worker(child_env, name=f"w-{uuid.uuid4().hex[:6]}").start()
+    yield w
+    w.stop()
+
+
+@pytest.fixture(scope="session")
+def server(child_env):
+    s = processes.Server(child_env).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def live(server, worker, transactional_db):
+    """The app as in production: daphne + a Celery worker + Redis, on a committed test database."""
+    return server

@@ -1,0 +1,120 @@
+"""Real processes for end-to-end tests: a Celery worker and a daphne server, on the test database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+TEST_NODE_TYPES = "tests.support.nodes.Sleep,tests.support.nodes.Explode"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url(settings_dict: dict) -> str:
+    """A DATABASE_URL for the test database the test session created."""
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    user = settings_dict.get("USER") or "postgres"
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+def child_env(db_url: str, queue: str, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(DATABASE_URL=db_url, CELERY_QUEUE=queue, NODE_TYPES_EXTRA=TEST_NODE_TYPES, PYTHONPATH=str(ROOT),
+               DJANGO_SETTINGS_MODULE="config.settings", LOG_LEVEL="WARNING")
+    env.update(extra)
+    return env
+
+
+class Worker:
+    """A Celery worker process (prefork), started and stopped by the tests."""
+
+    def __init__(self, env: dict[str, str], name: str, concurrency: int = 2, log: Path | None = None):
+        self.env, self.name, self.concurrency = env, name, concurrency
+        self.log = log or ROOT / "var" / f"test-{name}.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, ready_timeout: float = 60) -> Worker:
+        self.log.parent.mkdir(exist_ok=True)
+        self._log_file = open(self.log, "ab")  # noqa: SIM115 - lives as long as the process
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "INFO", "-Q", self.env["CELERY_QUEUE"],
+             "-c", str(self.concurrency), "-n", f"{self.name}@%h", "--without-mingle", "--without-gossip"],
+            cwd=ROOT, env=self.env, stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + ready_timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited with {self.proc.returncode}; see {self.log}")
+            if b" ready." in self.log.read_bytes():
+                return self
+            time.sleep(0.1)
+        raise RuntimeError(f"worker not ready in {ready_timeout}s; see {self.log}")
+
+    def pids(self) -> list[int]:
+        """The main process and its pool children."""
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)], capture_output=True, text=True)
+        return [self.proc.pid] + [int(p) for p in out.stdout.split()]
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker, pool children included: no chance to ack or clean up."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class Server:
+    """daphne serving config.asgi on a free loopback port."""
+
+    def __init__(self, env: dict[str, str]):
+        self.env = env
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = ROOT / "var" / f"test-daphne-{self.port}.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60) -> Server:
+        self._log_file = open(self.log, "ab")  # noqa: SIM115 - lives as long as the process
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"],
+            cwd=ROOT, env=self.env, stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"daphne exited with {self.proc.returncode}; see {self.log}")
+            try:
+                requests.get(self.url + "/api/schema/", timeout=2)
+                return self
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError(f"daphne did not answer in {timeout}s; see {self.log}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
