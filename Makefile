@@ -1,16 +1,21 @@
 # The two commands: `make run` (the app on http://127.0.0.1:8000) and `make test` (the whole suite).
 PYTHON ?= python3
-VENV := .venv
+# VENV=/path/to/venv reuses an existing virtualenv (the embedded-run test does, in its fresh clone).
+VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench install clean
 
+# The stamp holds a hash of the requirements files: pip runs only when they changed since the last install,
+# so a fresh clone that reuses a venv (newer file times, same requirements) starts without touching the network.
 $(STAMP): requirements.txt requirements-dev.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
-	touch $(STAMP)
+	@test -x $(PY) || { echo "creating $(VENV)"; $(PYTHON) -m venv $(VENV) && $(PY) -m pip install --quiet --upgrade pip; }
+	@want="$$(cat requirements.txt requirements-dev.txt | sha256sum)"; \
+	if [ "$$(cat $(STAMP) 2>/dev/null)" = "$$want" ]; then touch $(STAMP); else \
+		echo "installing requirements-dev.txt into $(VENV)"; \
+		$(PY) -m pip install --quiet -r requirements-dev.txt && echo "$$want" > $(STAMP); \
+	fi
 
 install: $(STAMP)
 
@@ -30,4 +35,4 @@ bench: $(STAMP)
 	$(PY) -m bench.run
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf .venv var

@@ -12,10 +12,10 @@ VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
-# pytest sets PYTEST_VERSION for its whole session (and the worker it starts inherits it), so a
-# test run never shares the embedded Redis or database with a `make run` in the same checkout.
+# pytest sets PYTEST_VERSION for its session, so a test run never shares the embedded Redis or database
+# with a `make run` (or another test run) in the same checkout; the processes it starts get explicit URLs.
 TESTING = "PYTEST_VERSION" in os.environ
-_embedded = "test-" if TESTING else ""
+_embedded = f"test-{os.getpid()}-" if TESTING else ""
 
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -94,7 +94,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so the Celery worker the tests start sees the same test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"{_embedded}db.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
@@ -123,9 +123,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+_visibility = env.int("CELERY_VISIBILITY_TIMEOUT", default=300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # An unacknowledged turn (its worker died) is delivered again after this many seconds.
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
+    # An unacknowledged turn (its worker died) is delivered again after this many seconds...
+    "visibility_timeout": _visibility,
+    # ...by a sweep every few seconds (kombu's default sweeps only every ~100 s).
+    "unacked_restore_interval": max(1, min(10, _visibility // 2)),
+    "unacked_restore_throttle": 1,
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="flows")
@@ -142,6 +146,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from the finders; the folder only has to exist
 STATICFILES_DIRS = [d for d in [BASE_DIR / "static"] if d.exists()]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

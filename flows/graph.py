@@ -137,7 +137,8 @@ def analyse(doc: dict[str, Any], registry: Registry) -> tuple[Graph | None, list
         if node_type.key == "start":
             starts.append(node_id)
 
-    unknown_ids = {raw.get("id") for raw in doc.get("nodes", [])} - set(nodes)
+    # Only text ids: a list or object as an id is reported above and must not make the set (or `in`) raise.
+    unknown_ids = {raw.get("id") for raw in doc.get("nodes", []) if isinstance(raw.get("id"), str)} - set(nodes)
     if not starts and not any(raw.get("type") == "start" for raw in doc.get("nodes", [])):
         problems.append(Problem("The flow needs a start node"))
     for extra in starts[1:]:
@@ -154,12 +155,12 @@ def analyse(doc: dict[str, Any], registry: Registry) -> tuple[Graph | None, list
             problems.append(Problem(f"Two connections share the id {edge_id!r}", edge_id=edge_id))
             continue
         edge_ids.add(edge_id)
-        if source in unknown_ids or target in unknown_ids:
+        if any(isinstance(end, str) and end in unknown_ids for end in (source, target)):
             continue  # the node's own problem is already reported
-        if source not in nodes:
+        if not isinstance(source, str) or source not in nodes:
             problems.append(Problem(f"Connection starts at a node that does not exist: {source!r}", edge_id=edge_id))
             continue
-        if target not in nodes:
+        if not isinstance(target, str) or target not in nodes:
             problems.append(
                 Problem(f"Connection ends at a node that does not exist: {target!r}", edge_id=edge_id, node_id=source)
             )

@@ -13,10 +13,19 @@ from django.conf import settings
 REPLY_TTL_S = 300
 
 
+MAX_WAIT_S = 30.0
+
+
 @cache
 def client() -> redis.Redis:
     """One Redis client per process (its pool re-opens connections after a fork)."""
-    return redis.Redis.from_url(settings.REDIS_URL)
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=5)
+
+
+@cache
+def _blocking_client() -> redis.Redis:
+    """For waits that block in Redis itself: the socket may stay quiet for as long as the wait."""
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=MAX_WAIT_S + 5, socket_connect_timeout=5)
 
 
 def trace_group(flow_id: Any) -> str:
@@ -66,5 +75,5 @@ def post_reply(run_id: Any, payload: dict[str, Any]) -> None:
 def wait_reply(run_id: Any, timeout_s: float) -> dict[str, Any] | None:
     """Block until the worker posts the reply, or None after timeout_s; rotating keeps it there for others."""
     key = _reply_key(run_id)
-    raw = client().brpoplpush(key, key, timeout=max(timeout_s, 0.01))
+    raw = _blocking_client().brpoplpush(key, key, timeout=min(max(timeout_s, 0.01), MAX_WAIT_S))
     return json.loads(raw) if raw is not None else None

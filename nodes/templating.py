@@ -37,6 +37,8 @@ def check(source: str) -> None:
         _compile(source)
     except TemplateError as exc:
         raise TemplateProblem(f"template error: {exc}") from None
+    except (SyntaxError, RecursionError) as exc:  # nested too deep for Jinja's parser or Python's compiler
+        raise TemplateProblem(f"template error: too deeply nested ({exc})") from None
 
 
 def render(source: str, variables: dict[str, Any]) -> str:
@@ -47,7 +49,7 @@ def render(source: str, variables: dict[str, Any]) -> str:
         out = _compile(source).render(variables)
     except TemplateError as exc:
         raise TemplateProblem(f"template error: {exc}") from None
-    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError, SyntaxError, RecursionError) as exc:
         raise TemplateProblem(f"template error: {type(exc).__name__}: {exc}") from None
     if len(out) > MAX_RENDERED:
         raise TemplateProblem(f"template output is longer than {MAX_RENDERED} characters")

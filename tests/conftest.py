@@ -24,6 +24,7 @@ def pytest_configure(config):
         from config import embedded_redis
 
         _redis_proc = embedded_redis.start(settings.REDIS_URL, settings.VAR_DIR / "test-redis.log")
+        os.environ["REDIS_URL"] = settings.REDIS_URL  # the worker and server this session starts use it too
     # A queue of this session's own, so a shared Redis never hands our turns to another worker.
     from config.celery import app
 
@@ -33,8 +34,13 @@ def pytest_configure(config):
 
 def pytest_unconfigure(config):
     if _redis_proc is not None:
+        from config.redis_url import socket_path
+
         _redis_proc.terminate()
         _redis_proc.wait(10)
+        path = socket_path(settings.REDIS_URL)
+        if path and os.path.exists(path):
+            os.unlink(path)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -29,7 +29,6 @@ BEARER = OpenApiParameter(
     required=True,
     description="Bearer <token> from starting the conversation",
 )
-MAX_WAIT_S = 30.0
 
 
 def _wait_s(request) -> float:
@@ -37,7 +36,7 @@ def _wait_s(request) -> float:
     if raw is None:
         return settings.CHAT_REPLY_WAIT_S
     try:
-        return min(max(float(raw), 0.0), MAX_WAIT_S)
+        return min(max(float(raw), 0.0), live.MAX_WAIT_S)
     except ValueError:
         return settings.CHAT_REPLY_WAIT_S
 

@@ -1,5 +1,6 @@
 """Parsing a user's reply for each question input type; None means the reply is not valid."""
 
+import math
 import re
 from datetime import date, datetime
 from typing import Any
@@ -32,6 +33,8 @@ def parse_number(answer: str) -> int | float | None:
     if not _NUMBER.match(cleaned):
         return None
     value = float(cleaned.replace(",", "."))
+    if not math.isfinite(value):  # hundreds of digits overflow to inf, which JSON (and PostgreSQL) cannot store
+        return None
     return int(value) if value.is_integer() and "." not in cleaned and "," not in cleaned else value
 
 

@@ -1,5 +1,6 @@
 """`condition`: compare variables with rules (all or any must hold) and follow `true` or `false`."""
 
+import math
 from typing import Any, Literal
 
 import regex
@@ -46,12 +47,12 @@ def lookup(variables: dict[str, Any], path: str) -> Any:
 def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return float(value)
     try:
-        return float(str(value).strip().replace(",", "."))
-    except ValueError:
+        number = float(value) if isinstance(value, int | float) else float(str(value).strip().replace(",", "."))
+    except (ValueError, OverflowError):
         return None
+    # "nan", "inf" and "infinity" are words here: as floats "Nan" would not even equal "Nan"
+    return number if math.isfinite(number) else None
 
 
 def _empty(value: Any) -> bool:

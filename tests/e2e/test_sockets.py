@@ -1,0 +1,90 @@
+"""WebSockets over daphne: the trace socket streams each step of each run; the chat socket each bot message."""
+
+import json
+import time
+
+import pytest
+import websocket
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from tests.e2e.helpers import say, start
+from tests.factories import EditorFactory, UserFactory, published_flow
+
+pytestmark = [pytest.mark.e2e]
+
+
+def ws_url(live, path: str) -> str:
+    return live.url.replace("http://", "ws://") + path
+
+
+def receive_until(sock, predicate, timeout: float = 15) -> list[dict]:
+    events, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        sock.settimeout(max(deadline - time.monotonic(), 0.1))
+        event = json.loads(sock.recv())
+        events.append(event)
+        if predicate(event):
+            return events
+    raise AssertionError(f"timed out; got {events}")
+
+
+def test_trace_socket_streams_every_step_with_rendered_input_and_output(live):
+    flow = published_flow("greeting", slug="greet-trace")
+    token = Token.objects.create(user=EditorFactory())
+    sock = websocket.create_connection(ws_url(live, f"/ws/flows/{flow.pk}/traces/?token={token.key}"), timeout=10)
+    try:
+        conversation = start(live.url, "greet-trace")
+        events = receive_until(sock, lambda e: e["event"] == "run.finished")
+        assert [(e["event"], e.get("node_id")) for e in events] == [
+            ("step.started", "start"), ("step.finished", "start"),
+            ("step.started", "hello"), ("step.finished", "hello"),
+            ("step.started", "ask"), ("step.finished", "ask"),
+            ("run.finished", None)]
+        assert events[-1]["status"] == "completed" and events[-1]["conversation_id"] == conversation["id"]
+
+        say(live.url, conversation, "Grace")
+        events = receive_until(sock, lambda e: e["event"] == "run.finished")
+        finished = {e["node_id"]: e for e in events if e["event"] == "step.finished"}
+        assert finished["ask"]["input"]["answer"] == "Grace"
+        assert finished["ask"]["output"]["variables"] == {"name": "Grace"}
+        assert finished["reply"]["node_type"] == "message"
+        assert finished["reply"]["input"] == {"text": "Nice to meet you, Grace."}
+        assert finished["reply"]["output"]["messages"] == [{"text": "Nice to meet you, Grace.", "choices": None}]
+        assert finished["reply"]["status"] == "succeeded" and finished["reply"]["handle"] == "next"
+        assert all(e["duration_ms"] >= 0 for e in finished.values())
+    finally:
+        sock.close()
+
+
+def test_trace_socket_accepts_an_editor_session_and_refuses_others(live):
+    flow = published_flow("greeting", slug="greet-auth")
+    client = Client()
+    client.force_login(EditorFactory())
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    sock = websocket.create_connection(ws_url(live, f"/ws/flows/{flow.pk}/traces/"), cookie=cookie, timeout=10)
+    sock.close()
+
+    outsider = Token.objects.create(user=UserFactory())
+    for path in (f"/ws/flows/{flow.pk}/traces/", f"/ws/flows/{flow.pk}/traces/?token={outsider.key}",
+                 f"/ws/flows/{flow.pk}/traces/?token=wrong"):
+        with pytest.raises(websocket.WebSocketException):
+            websocket.create_connection(ws_url(live, path), timeout=10).recv()
+
+
+def test_chat_socket_pushes_each_bot_message_and_refuses_a_wrong_token(live):
+    published_flow("greeting", slug="greet-chat")
+    conversation = start(live.url, "greet-chat")
+    path = f"/ws/chat/conversations/{conversation['id']}/"
+    sock = websocket.create_connection(ws_url(live, f"{path}?token={conversation['token']}"), timeout=10)
+    try:
+        say(live.url, conversation, "Alan")
+        events = receive_until(sock, lambda e: e["type"] == "status")
+        assert [e["message"]["text"] for e in events if e["type"] == "message"] == [
+            "Nice to meet you, Alan.", "Say anything, Alan."]
+        assert events[-1] == {"type": "status", "status": "active",
+                              "input": {"type": "text", "choices": None, "node_id": "again"}}
+    finally:
+        sock.close()
+    with pytest.raises(websocket.WebSocketException):
+        websocket.create_connection(ws_url(live, f"{path}?token=not-the-token"), timeout=10).recv()
