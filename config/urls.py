@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.defaults import page_not_found, server_error
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .health import healthz
@@ -11,3 +12,22 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("healthz", healthz, name="healthz"),
 ]
+
+
+def _api_aware(default):
+    """JSON errors under /api/ (clients parse them), Django's pages elsewhere."""
+    from django.http import JsonResponse
+
+    def handler(request, *args, **kwargs):
+        if request.path.startswith("/api/"):
+            code = 404 if default is page_not_found else 500
+            message = "No such API endpoint." if code == 404 else "Internal error; it has been logged."
+            return JsonResponse({"error": {"code": "not_found" if code == 404 else "server_error",
+                                           "message": message}}, status=code)
+        return default(request, *args, **kwargs)
+
+    return handler
+
+
+handler404 = _api_aware(page_not_found)
+handler500 = _api_aware(server_error)

@@ -129,8 +129,7 @@ def run_turn(
         if outcome.wait:
             step.output["waiting"] = True
             on_step("step.finished", step)
-            awaiting = node.type.awaiting(config) if hasattr(node.type, "awaiting") else {"type": "text"}
-            awaiting["node_id"] = current
+            awaiting = {**node.type.awaiting(config), "node_id": current}
             return TurnResult(State(ACTIVE, current, variables), messages, steps, awaiting=awaiting)
         step.handle = outcome.handle
         on_step("step.finished", step)

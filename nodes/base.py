@@ -5,9 +5,10 @@ from __future__ import annotations
 import typing
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import JsonDict
 
 from . import templating
 
@@ -16,13 +17,13 @@ VARIABLE_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 def template_field(default: Any = ..., *, title: str | None = None, multiline: bool = False, **kw: Any) -> Any:
     """A config string rendered as a template before run(); the canvas offers variables on `{{`."""
-    extra = {"x-template": True, "x-widget": "textarea" if multiline else "template"}
+    extra: JsonDict = {"x-template": True, "x-widget": "textarea" if multiline else "template"}
     return Field(default, title=title, json_schema_extra=extra, **kw)
 
 
 def variable_field(default: Any = ..., *, title: str | None = None, **kw: Any) -> Any:
     """The name of a conversation variable (where a value is saved or read)."""
-    extra = {"x-widget": "variable"}
+    extra: JsonDict = {"x-widget": "variable"}
     return Field(default, title=title, pattern=VARIABLE_PATTERN, max_length=64, json_schema_extra=extra, **kw)
 
 
@@ -88,7 +89,10 @@ class Context:
             raise NodeError(str(exc)) from None
 
 
-class NodeType:
+C = TypeVar("C", bound=NodeConfig)
+
+
+class NodeType(Generic[C]):
     """Subclass per node type, in its own module; registered once from settings.NODE_TYPES."""
 
     key: ClassVar[str]
@@ -101,19 +105,23 @@ class NodeType:
     accepts_input: ClassVar[bool] = True  # False for start: nothing may connect into it
     Config: ClassVar[type[NodeConfig]] = EmptyConfig
 
-    def handles(self, config: NodeConfig) -> list[str]:
+    def handles(self, config: C) -> list[str]:
         """The output handles this node has with this config (some types derive them from config)."""
         return [o.id for o in self.outputs]
+
+    def awaiting(self, config: C) -> dict[str, Any]:
+        """What input the client should offer while the conversation waits at this node."""
+        return {"type": "text", "choices": None}
 
     def dynamic_outputs(self) -> dict[str, Any] | None:
         """How the canvas derives handles from config, when they are not fixed."""
         return None
 
-    def check(self, config: NodeConfig) -> list[tuple[str, str]]:
+    def check(self, config: C) -> list[tuple[str, str]]:
         """Problems beyond the schema, as (field, message)."""
         return []
 
-    def run(self, config: Any, ctx: Context) -> Outcome:
+    def run(self, config: C, ctx: Context) -> Outcome:
         raise NotImplementedError
 
     def describe(self) -> dict[str, Any]:

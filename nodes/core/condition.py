@@ -97,7 +97,7 @@ def holds(rule: Rule, actual: Any) -> bool:
     raise NodeError(f"unknown operator {op}")
 
 
-class Condition(NodeType):
+class Condition(NodeType[ConditionConfig]):
     key = "condition"
     label = "Condition"
     icon = "git-branch"

@@ -7,7 +7,7 @@ class EndConfig(NodeConfig):
     text: str = template_field("", title="Goodbye message (optional)", multiline=True, max_length=4000)
 
 
-class End(NodeType):
+class End(NodeType[EndConfig]):
     key = "end"
     label = "End"
     icon = "square"

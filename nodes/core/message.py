@@ -7,7 +7,7 @@ class MessageConfig(NodeConfig):
     text: str = template_field(title="Message", multiline=True, min_length=1, max_length=4000)
 
 
-class Message(NodeType):
+class Message(NodeType[MessageConfig]):
     key = "message"
     label = "Message"
     icon = "message-circle"

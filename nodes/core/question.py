@@ -26,7 +26,7 @@ class QuestionConfig(NodeConfig):
     retry_text: str = template_field("", title="When the answer is not valid, say", max_length=1000)
 
 
-class Question(NodeType):
+class Question(NodeType[QuestionConfig]):
     key = "question"
     label = "Question"
     icon = "help-circle"

@@ -8,7 +8,7 @@ class SetVariableConfig(NodeConfig):
     value: str = template_field("", title="Value", max_length=4000)
 
 
-class SetVariable(NodeType):
+class SetVariable(NodeType[SetVariableConfig]):
     key = "set_variable"
     label = "Set variable"
     icon = "variable"

@@ -3,7 +3,7 @@
 from nodes.base import Context, NodeConfig, NodeType, Outcome
 
 
-class Start(NodeType):
+class Start(NodeType[NodeConfig]):
     key = "start"
     label = "Start"
     icon = "play"
