@@ -4,15 +4,34 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import ChainableUndefined, TemplateError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-_env = ImmutableSandboxedEnvironment(
+MAX_RENDERED = 20_000
+MAX_EXPONENT = 1_000
+
+
+class _BoundedEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, plus limits on the operators that can eat a worker's CPU or memory (`'a' * 10**9`)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"exponent larger than {MAX_EXPONENT}")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(times, int) and len(seq) * times > MAX_RENDERED:
+                    raise SecurityError(f"repetition longer than {MAX_RENDERED}")
+        return super().call_binop(context, operator, left, right)
+
+
+_env = _BoundedEnvironment(
     undefined=ChainableUndefined,  # a missing variable renders as empty text, as chat users expect
     autoescape=False,  # chat text, not HTML; HTML-producing nodes escape on their own
     finalize=lambda value: "" if value is None else value,
     keep_trailing_newline=True,
 )
-MAX_RENDERED = 20_000
 
 
 class TemplateProblem(ValueError):

@@ -9,6 +9,7 @@ _EMAIL = re.compile(
     r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,63}$"
 )
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()./-]{7,25}$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)$")
 _DATE_FORMATS = (
     "%Y-%m-%d",
@@ -30,6 +31,8 @@ def parse_text(answer: str) -> str | None:
 
 def parse_number(answer: str) -> int | float | None:
     cleaned = answer.strip().replace(" ", "")
+    if _THOUSANDS.match(cleaned):  # "1,000" and "12,500,000": English thousands separators, not a decimal comma
+        cleaned = cleaned.replace(",", "")
     if not _NUMBER.match(cleaned):
         return None
     value = float(cleaned.replace(",", "."))

@@ -15,4 +15,6 @@ class Message(NodeType[MessageConfig]):
     Config = MessageConfig
 
     def run(self, config: MessageConfig, ctx: Context) -> Outcome:
+        if not config.text.strip():  # e.g. "{{ note }}" with no note: an empty bubble helps nobody
+            return Outcome(handle="next", output={"skipped": "the message rendered empty"})
         return Outcome(handle="next", messages=[OutMessage(config.text)])

@@ -62,6 +62,9 @@ def test_text(reply, value):
         ("+7", 7),
         (".5", 0.5),
         ("1 000", 1000),
+        ("1,000", 1000),  # an English thousands separator, not a decimal comma
+        ("12,500,000", 12500000),
+        ("1,000.5", 1000.5),
         ("abc", None),
         ("4 2 apples", None),
         ("1e5", None),
