@@ -22,8 +22,9 @@ def _api_aware(default):
         if request.path.startswith("/api/"):
             code = 404 if default is page_not_found else 500
             message = "No such API endpoint." if code == 404 else "Internal error; it has been logged."
-            return JsonResponse({"error": {"code": "not_found" if code == 404 else "server_error",
-                                           "message": message}}, status=code)
+            return JsonResponse(
+                {"error": {"code": "not_found" if code == 404 else "server_error", "message": message}}, status=code
+            )
         return default(request, *args, **kwargs)
 
     return handler

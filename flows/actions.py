@@ -12,7 +12,7 @@ from django.db.models import Max
 
 from nodes.registry import registry
 
-from .graph import SPEC_VERSION, Problem, analyse, errors
+from .graph import SPEC_VERSION, Problem, analyse, check_shape, errors
 from .models import Conversation, Flow, FlowVersion, Message, Run
 
 
@@ -57,6 +57,7 @@ def validate_graph(graph: dict[str, Any]) -> list[Problem]:
 def save_flow(flow: Flow, *, graph: dict[str, Any] | None = None, **fields: Any) -> list[dict[str, Any]]:
     """Store a draft (valid or not) and the problems found in it."""
     if graph is not None:
+        check_shape(graph)  # a list or a string is refused (400), not merged into a dict (500)
         graph = {"spec_version": SPEC_VERSION, **graph}
         flow.problems = [p.as_dict() for p in validate_graph(graph)]
         flow.graph = graph

@@ -48,9 +48,13 @@ class ConversationAdmin(admin.ModelAdmin):
     list_display = ["id", "flow", "version", "channel", "external_user_id", "status", "updated_at"]
     list_filter = ["status", "flow", "channel"]
     search_fields = ["id", "external_user_id"]
-    readonly_fields = ["id", "flow", "version", "token_hash", "waiting_node", "awaiting", "created_at", "updated_at"]
+    readonly_fields = ["id", "flow", "version", "waiting_node", "awaiting", "created_at", "updated_at"]
     exclude = ["token_hash"]
     inlines = [MessageInline]
+
+    def has_add_permission(self, request):
+        # A conversation starts through the chat API (which makes its token); a form here could only fail.
+        return False
 
 
 @admin.register(Message)

@@ -27,7 +27,10 @@ from .serializers import (
 class FlowViewSet(viewsets.ModelViewSet):
     """Flows: a draft graph that may have problems, stored as it is, with the problems found in it."""
 
-    queryset = Flow.objects.select_related("owner").annotate(latest_version=Max("versions__number"))
+    # An aggregate drops Meta.ordering (Django 3.1+), so the list order is stated here.
+    queryset = (
+        Flow.objects.select_related("owner").annotate(latest_version=Max("versions__number")).order_by("name", "pk")
+    )
     lookup_value_regex = r"\d+"
 
     def get_serializer_class(self):
@@ -79,8 +82,9 @@ class FlowViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["get"])
     def conversations(self, request, pk=None):
         flow = self.get_object()
-        page = self.paginate_queryset(flow.conversations.select_related("version").order_by("-created_at")[:200])
-        return Response(ConversationSerializer(page, many=True).data)
+        conversations = flow.conversations.select_related("version").order_by("-created_at")[:200]
+        page = self.paginate_queryset(conversations)  # None without a paginator: then the list itself
+        return Response(ConversationSerializer(conversations if page is None else page, many=True).data)
 
 
 class ConversationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):

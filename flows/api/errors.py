@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
@@ -29,6 +31,11 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return error_response(exc.code, str(exc), exc.status, **exc.extra)
     if isinstance(exc, GraphShapeError):
         return error_response("invalid_graph", str(exc), status.HTTP_400_BAD_REQUEST)
+    # As DRF's own handler does, so Django's 404 and 403 get their codes ("not_found", "permission_denied").
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
     response = drf_handler(exc, context)
     if response is None:
         return None

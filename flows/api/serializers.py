@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.utils.text import slugify
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from flows.models import Conversation, Flow, FlowVersion, Message, Run, Step
 
@@ -16,7 +17,10 @@ class ProblemSerializer(serializers.Serializer):
 
 
 class FlowSerializer(serializers.ModelSerializer):
-    slug = serializers.SlugField(max_length=100, required=False)
+    # Declared here, so the model field's uniqueness must be restated (else a taken slug is a 500).
+    slug = serializers.SlugField(
+        max_length=100, required=False, validators=[UniqueValidator(queryset=Flow.objects.all())]
+    )
     graph = serializers.JSONField(required=False, help_text="React Flow's shape: {nodes, edges, settings?}")
     problems = ProblemSerializer(many=True, read_only=True)
     owner = serializers.CharField(source="owner.username", read_only=True, default=None)

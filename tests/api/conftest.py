@@ -26,6 +26,4 @@ def editor_client(editor):
 
 def row_counts() -> dict[str, int]:
     """What a request may have stored: compare before and after a request that must store nothing."""
-    return {
-        model.__name__: model.objects.count() for model in (Conversation, Message, Run, Step, FlowVersion)
-    }
+    return {model.__name__: model.objects.count() for model in (Conversation, Message, Run, Step, FlowVersion)}

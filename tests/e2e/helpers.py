@@ -12,8 +12,13 @@ def start(base_url: str, slug: str, **body) -> dict:
 def say(base_url: str, conversation: dict, text: str, client_message_id: str | None = None, wait: float | None = None):
     params = {"wait": wait} if wait is not None else None
     body = {"text": text, **({"client_message_id": client_message_id} if client_message_id else {})}
-    return requests.post(f"{base_url}/api/v1/chat/conversations/{conversation['id']}/messages/", json=body,
-                         params=params, headers=auth(conversation), timeout=40)
+    return requests.post(
+        f"{base_url}/api/v1/chat/conversations/{conversation['id']}/messages/",
+        json=body,
+        params=params,
+        headers=auth(conversation),
+        timeout=40,
+    )
 
 
 def auth(conversation: dict) -> dict:

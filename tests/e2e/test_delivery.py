@@ -58,14 +58,19 @@ def test_worker_killed_mid_turn_completes_after_redelivery_and_replies_once(own_
     assert not Message.objects.filter(run=run).exists()
 
     new_worker()  # the unacknowledged turn is delivered again after the visibility timeout
-    reply = requests.get(f"{server.url}/api/v1/chat/conversations/{conversation['id']}/runs/{run_id}/",
-                         params={"wait": 25}, headers=auth(conversation), timeout=40)
+    reply = requests.get(
+        f"{server.url}/api/v1/chat/conversations/{conversation['id']}/runs/{run_id}/",
+        params={"wait": 25},
+        headers=auth(conversation),
+        timeout=40,
+    )
     assert reply.status_code == 200, reply.text
     assert texts(reply.json()) == ["echo hello", "Say something."]
 
     time.sleep(1.5)  # give a duplicate delivery, if there were one, the time to store a second reply
-    outbound = list(Message.objects.filter(conversation_id=conversation["id"], direction="out")
-                    .values_list("text", flat=True))
+    outbound = list(
+        Message.objects.filter(conversation_id=conversation["id"], direction="out").values_list("text", flat=True)
+    )
     assert outbound == ["Say something.", "echo hello", "Say something."]
     assert Run.objects.get(pk=run_id).status == Run.Status.COMPLETED
     # Posting the same client_message_id again returns that reply, with nothing new stored.
@@ -99,10 +104,18 @@ def test_simultaneous_messages_run_in_arrival_order_one_at_a_time(live):
     first, second = runs
     assert first.status == second.status == Run.Status.COMPLETED
     assert first.finished_at <= second.started_at, "the two turns overlapped"
-    outbound = list(Message.objects.filter(conversation_id=conversation["id"], direction="out").order_by("id")
-                    .values_list("text", flat=True))
-    assert outbound == ["Say something.", f"echo {first.inbound.text}", "Say something.",
-                        f"echo {second.inbound.text}", "Say something."]
+    outbound = list(
+        Message.objects.filter(conversation_id=conversation["id"], direction="out")
+        .order_by("id")
+        .values_list("text", flat=True)
+    )
+    assert outbound == [
+        "Say something.",
+        f"echo {first.inbound.text}",
+        "Say something.",
+        f"echo {second.inbound.text}",
+        "Say something.",
+    ]
 
 
 def runs_order(runs: list[Run]) -> list[str]:

@@ -37,10 +37,14 @@ def test_trace_socket_streams_every_step_with_rendered_input_and_output(live):
         conversation = start(live.url, "greet-trace")
         events = receive_until(sock, lambda e: e["event"] == "run.finished")
         assert [(e["event"], e.get("node_id")) for e in events] == [
-            ("step.started", "start"), ("step.finished", "start"),
-            ("step.started", "hello"), ("step.finished", "hello"),
-            ("step.started", "ask"), ("step.finished", "ask"),
-            ("run.finished", None)]
+            ("step.started", "start"),
+            ("step.finished", "start"),
+            ("step.started", "hello"),
+            ("step.finished", "hello"),
+            ("step.started", "ask"),
+            ("step.finished", "ask"),
+            ("run.finished", None),
+        ]
         assert events[-1]["status"] == "completed" and events[-1]["conversation_id"] == conversation["id"]
 
         say(live.url, conversation, "Grace")
@@ -66,8 +70,11 @@ def test_trace_socket_accepts_an_editor_session_and_refuses_others(live):
     sock.close()
 
     outsider = Token.objects.create(user=UserFactory())
-    for path in (f"/ws/flows/{flow.pk}/traces/", f"/ws/flows/{flow.pk}/traces/?token={outsider.key}",
-                 f"/ws/flows/{flow.pk}/traces/?token=wrong"):
+    for path in (
+        f"/ws/flows/{flow.pk}/traces/",
+        f"/ws/flows/{flow.pk}/traces/?token={outsider.key}",
+        f"/ws/flows/{flow.pk}/traces/?token=wrong",
+    ):
         with pytest.raises(websocket.WebSocketException):
             websocket.create_connection(ws_url(live, path), timeout=10).recv()
 
@@ -81,9 +88,14 @@ def test_chat_socket_pushes_each_bot_message_and_refuses_a_wrong_token(live):
         say(live.url, conversation, "Alan")
         events = receive_until(sock, lambda e: e["type"] == "status")
         assert [e["message"]["text"] for e in events if e["type"] == "message"] == [
-            "Nice to meet you, Alan.", "Say anything, Alan."]
-        assert events[-1] == {"type": "status", "status": "active",
-                              "input": {"type": "text", "choices": None, "node_id": "again"}}
+            "Nice to meet you, Alan.",
+            "Say anything, Alan.",
+        ]
+        assert events[-1] == {
+            "type": "status",
+            "status": "active",
+            "input": {"type": "text", "choices": None, "node_id": "again"},
+        }
     finally:
         sock.close()
     with pytest.raises(websocket.WebSocketException):
