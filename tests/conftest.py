@@ -71,9 +71,16 @@ def child_env(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         db_url = processes.database_url(connection.settings_dict)
-    return processes.child_env(db_url, QUEUE, CELERY_VISIBILITY_TIMEOUT="4", TURN_LOCK_TTL_S="3",
-                               CHAT_RATE_PER_IP="100000/min", CHAT_RATE_PER_CONVERSATION="100000/min",
-                               CHAT_START_RATE_PER_IP="100000/min", WORKER_HEARTBEAT_S="1")
+    return processes.child_env(
+        db_url,
+        QUEUE,
+        CELERY_VISIBILITY_TIMEOUT="4",
+        TURN_LOCK_TTL_S="3",
+        CHAT_RATE_PER_IP="100000/min",
+        CHAT_RATE_PER_CONVERSATION="100000/min",
+        CHAT_START_RATE_PER_IP="100000/min",
+        WORKER_HEARTBEAT_S="1",
+    )
 
 
 @pytest.fixture(scope="session")

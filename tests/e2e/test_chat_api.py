@@ -3,37 +3,49 @@
 import pytest
 import requests
 
+from tests.e2e.helpers import auth, say, start, texts
 from tests.factories import published_flow
 
 pytestmark = [pytest.mark.e2e]
 
 
-def start(live, slug: str, **body) -> dict:
-    response = requests.post(f"{live.url}/api/v1/chat/{slug}/conversations/", json=body, timeout=30)
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def say(live, conversation: dict, text: str, client_message_id: str | None = None):
-    return requests.post(
-        f"{live.url}/api/v1/chat/conversations/{conversation['id']}/messages/",
-        json={"text": text, **({"client_message_id": client_message_id} if client_message_id else {})},
-        headers={"Authorization": f"Bearer {conversation['token']}"}, timeout=30)
-
-
 def test_a_conversation_over_http(live):
     published_flow("greeting", slug="greet")
-    conversation = start(live, "greet")
-    assert [m["text"] for m in conversation["messages"]] == ["Hello! I'm a test bot.", "What's your name?"]
+    conversation = start(live.url, "greet")
+    assert texts(conversation) == ["Hello! I'm a test bot.", "What's your name?"]
     assert conversation["status"] == "active"
     assert conversation["input"] == {"type": "text", "choices": None, "node_id": "ask"}
 
-    reply = say(live, conversation, "Ada", "m1")
+    reply = say(live.url, conversation, "Ada", "m1")
     assert reply.status_code == 200, reply.text
-    assert [m["text"] for m in reply.json()["messages"]] == ["Nice to meet you, Ada.", "Say anything, Ada."]
+    assert texts(reply.json()) == ["Nice to meet you, Ada.", "Say anything, Ada."]
 
-    transcript = requests.get(f"{live.url}/api/v1/chat/conversations/{conversation['id']}/messages/",
-                              headers={"Authorization": f"Bearer {conversation['token']}"}, timeout=10).json()
+    transcript = requests.get(
+        f"{live.url}/api/v1/chat/conversations/{conversation['id']}/messages/", headers=auth(conversation), timeout=10
+    ).json()
     assert [(m["direction"], m["text"]) for m in transcript["messages"]] == [
-        ("out", "Hello! I'm a test bot."), ("out", "What's your name?"), ("in", "Ada"),
-        ("out", "Nice to meet you, Ada."), ("out", "Say anything, Ada.")]
+        ("out", "Hello! I'm a test bot."),
+        ("out", "What's your name?"),
+        ("in", "Ada"),
+        ("out", "Nice to meet you, Ada."),
+        ("out", "Say anything, Ada."),
+    ]
+    assert transcript["input"] == {"type": "text", "choices": None, "node_id": "again"}
+
+
+def test_a_slow_turn_answers_202_with_a_run_id_then_the_reply(live):
+    published_flow("slow_echo", slug="slow-202")
+    conversation = start(live.url, "slow-202")
+    pending = say(live.url, conversation, "later", wait=0.2)
+    assert pending.status_code == 202, pending.text
+    body = pending.json()
+    assert body["status"] == "pending" and body["messages"] == [] and body["run_id"]
+
+    reply = requests.get(
+        f"{live.url}/api/v1/chat/conversations/{conversation['id']}/runs/{body['run_id']}/",
+        params={"wait": 10},
+        headers=auth(conversation),
+        timeout=20,
+    )
+    assert reply.status_code == 200, reply.text
+    assert texts(reply.json()) == ["echo later", "Say something."]

@@ -35,8 +35,14 @@ def database_url(settings_dict: dict) -> str:
 
 def child_env(db_url: str, queue: str, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(DATABASE_URL=db_url, CELERY_QUEUE=queue, NODE_TYPES_EXTRA=TEST_NODE_TYPES, PYTHONPATH=str(ROOT),
-               DJANGO_SETTINGS_MODULE="config.settings", LOG_LEVEL="WARNING")
+    env.update(
+        DATABASE_URL=db_url,
+        CELERY_QUEUE=queue,
+        NODE_TYPES_EXTRA=TEST_NODE_TYPES,
+        PYTHONPATH=str(ROOT),
+        DJANGO_SETTINGS_MODULE="config.settings",
+        LOG_LEVEL="WARNING",
+    )
     env.update(extra)
     return env
 
@@ -53,9 +59,30 @@ class Worker:
         self.log.parent.mkdir(exist_ok=True)
         self._log_file = open(self.log, "ab")  # noqa: SIM115 - lives as long as the process
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "INFO", "-Q", self.env["CELERY_QUEUE"],
-             "-c", str(self.concurrency), "-n", f"{self.name}@%h", "--without-mingle", "--without-gossip"],
-            cwd=ROOT, env=self.env, stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-l",
+                "INFO",
+                "-Q",
+                self.env["CELERY_QUEUE"],
+                "-c",
+                str(self.concurrency),
+                "-n",
+                f"{self.name}@%h",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + ready_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -99,7 +126,12 @@ class Server:
         self._log_file = open(self.log, "ab")  # noqa: SIM115 - lives as long as the process
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"],
-            cwd=ROOT, env=self.env, stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
