@@ -111,7 +111,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
 CHANNEL_LAYERS = {
     "default": {
         # Pub/sub layer: a group send is one PUBLISH, so a worker can emit step events cheaply
-        # (flows/events.py publishes to the same channel names without an event loop).
+        # (flows/live.py publishes to the same channel names without an event loop).
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {"hosts": [REDIS_URL], "prefix": "fb"},
     }

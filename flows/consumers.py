@@ -9,8 +9,14 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from . import live
 
-# Close codes a client can act on (4000-4999 are the application's own).
+# Close codes a client can act on (4000-4999 are the application's own). A refused socket is accepted and then
+# closed with one of these, because a browser's WebSocket never sees why a handshake was refused.
 UNAUTHORIZED, NOT_FOUND = 4401, 4404
+
+
+async def refuse(consumer: AsyncJsonWebsocketConsumer, code: int) -> None:
+    await consumer.accept()
+    await consumer.close(code=code)
 
 
 def _query_token(scope) -> str:
@@ -24,7 +30,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         conversation_id = self.scope["url_route"]["kwargs"]["conversation_id"]
         if not await self._token_ok(conversation_id, _query_token(self.scope)):
-            await self.close(code=UNAUTHORIZED)
+            await refuse(self, UNAUTHORIZED)
             return
         self.group = live.conversation_group(conversation_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -55,10 +61,10 @@ class TraceConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         flow_id = self.scope["url_route"]["kwargs"]["flow_id"]
         if not await self._allowed(self.scope.get("user"), _query_token(self.scope)):
-            await self.close(code=UNAUTHORIZED)
+            await refuse(self, UNAUTHORIZED)
             return
         if not await self._flow_exists(flow_id):
-            await self.close(code=NOT_FOUND)
+            await refuse(self, NOT_FOUND)
             return
         self.group = live.trace_group(flow_id)
         await self.channel_layer.group_add(self.group, self.channel_name)

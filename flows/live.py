@@ -75,5 +75,5 @@ def post_reply(run_id: Any, payload: dict[str, Any]) -> None:
 def wait_reply(run_id: Any, timeout_s: float) -> dict[str, Any] | None:
     """Block until the worker posts the reply, or None after timeout_s; rotating keeps it there for others."""
     key = _reply_key(run_id)
-    raw = _blocking_client().brpoplpush(key, key, timeout=min(max(timeout_s, 0.01), MAX_WAIT_S))
+    raw = _blocking_client().blmove(key, key, min(max(timeout_s, 0.01), MAX_WAIT_S), "RIGHT", "LEFT")
     return json.loads(raw) if raw is not None else None

@@ -183,9 +183,17 @@ def test_make_run_from_a_clean_clone_serves_the_demo_and_stops_on_ctrl_c():
         assert not sock.exists() or not _redis_answers(sock), "the bundled Redis still answers after Ctrl-C"
         assert "[run] stopped" in log_tail()
     finally:
+        # On a failure above, the run command may still be up: its children live in sessions of their own, so
+        # killing make's group would orphan them. Ask it to stop, then kill whatever of its tree is left.
         if proc is not None and proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
+            children |= _descendants(proc.pid)
+            os.killpg(proc.pid, signal.SIGINT)
+            try:
+                proc.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                children |= _descendants(proc.pid)
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
         for pid in children:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)

@@ -75,8 +75,17 @@ def test_trace_socket_accepts_an_editor_session_and_refuses_others(live):
         f"/ws/flows/{flow.pk}/traces/?token={outsider.key}",
         f"/ws/flows/{flow.pk}/traces/?token=wrong",
     ):
-        with pytest.raises(websocket.WebSocketException):
-            websocket.create_connection(ws_url(live, path), timeout=10).recv()
+        assert close_code(live, path) == 4401
+    editor = Token.objects.create(user=EditorFactory())
+    assert close_code(live, f"/ws/flows/999999/traces/?token={editor.key}") == 4404
+
+
+def close_code(live, path: str) -> int:
+    """The close code a refused socket gets (it is accepted, then closed, so a browser can read why)."""
+    sock = websocket.create_connection(ws_url(live, path), timeout=10)
+    opcode, frame = sock.recv_data_frame(True)
+    assert opcode == websocket.ABNF.OPCODE_CLOSE
+    return int.from_bytes(frame.data[:2], "big")
 
 
 def test_chat_socket_pushes_each_bot_message_and_refuses_a_wrong_token(live):
@@ -98,5 +107,4 @@ def test_chat_socket_pushes_each_bot_message_and_refuses_a_wrong_token(live):
         }
     finally:
         sock.close()
-    with pytest.raises(websocket.WebSocketException):
-        websocket.create_connection(ws_url(live, f"{path}?token=not-the-token"), timeout=10).recv()
+    assert close_code(live, f"{path}?token=not-the-token") == 4401

@@ -1,6 +1,7 @@
 """Create the demo admin (its login printed once, when created) and load and publish the demo flow."""
 
 import json
+import os
 import secrets
 from pathlib import Path
 
@@ -20,10 +21,11 @@ class Command(BaseCommand):
         users = get_user_model()
         if not users.objects.filter(username="admin").exists():
             password = secrets.token_urlsafe(12)
+            where = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
             users.objects.create_superuser("admin", "admin@example.com", password)
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Demo admin created - log in at http://127.0.0.1:8000/admin/ as admin / {password}\n"
+                    f"Demo admin created - log in at {where}/admin/ as admin / {password}\n"
                     "(shown only this once; change it with: .venv/bin/python manage.py changepassword admin)"
                 )
             )
