@@ -39,6 +39,31 @@ class Child:
             os.killpg(self.proc.pid, signal.SIGKILL)
 
 
+def daphne_argv(host: str, port: int | str) -> list[str]:
+    return [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "config.asgi:application"]
+
+
+def worker_argv(queue: str, concurrency: int, name: str, *extra: str) -> list[str]:
+    """The Celery worker command, the same for `make run`, the tests and the benchmarks."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "-l",
+        "INFO",
+        "-Q",
+        queue,
+        "-c",
+        str(concurrency),
+        "-n",
+        f"{name}@%h",
+        *extra,
+    ]
+
+
 def main() -> int:
     from django.conf import settings
 
@@ -59,28 +84,10 @@ def main() -> int:
     subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True)
     subprocess.run([python, "manage.py", "bootstrap_demo"], cwd=ROOT, check=True)
 
-    concurrency = os.environ.get("WORKER_CONCURRENCY", "2")
+    concurrency = int(os.environ.get("WORKER_CONCURRENCY", "2"))
     children = [
-        Child("web (daphne)", [python, "-m", "daphne", "-b", host, "-p", port, "config.asgi:application"]),
-        Child(
-            "worker (celery)",
-            [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-l",
-                "info",
-                "-Q",
-                settings.CELERY_TASK_DEFAULT_QUEUE,
-                "--concurrency",
-                concurrency,
-                "-n",
-                f"worker-{os.getpid()}@%h",
-            ],
-        ),
+        Child("web (daphne)", daphne_argv(host, port)),
+        Child("worker (celery)", worker_argv(settings.CELERY_TASK_DEFAULT_QUEUE, concurrency, f"worker-{os.getpid()}")),
     ]
     stopping = False
 

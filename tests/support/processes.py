@@ -6,11 +6,12 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import requests
+
+from config.run import daphne_argv, worker_argv
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_NODE_TYPES = "tests.support.nodes.Sleep,tests.support.nodes.Explode"
@@ -59,24 +60,7 @@ class Worker:
         self.log.parent.mkdir(exist_ok=True)
         self._log_file = open(self.log, "ab")  # noqa: SIM115 - lives as long as the process
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-l",
-                "INFO",
-                "-Q",
-                self.env["CELERY_QUEUE"],
-                "-c",
-                str(self.concurrency),
-                "-n",
-                f"{self.name}@%h",
-                "--without-mingle",
-                "--without-gossip",
-            ],
+            worker_argv(self.env["CELERY_QUEUE"], self.concurrency, self.name, "--without-mingle", "--without-gossip"),
             cwd=ROOT,
             env=self.env,
             stdout=self._log_file,
@@ -125,7 +109,7 @@ class Server:
     def start(self, timeout: float = 60) -> Server:
         self._log_file = open(self.log, "ab")  # noqa: SIM115 - lives as long as the process
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"],
+            daphne_argv("127.0.0.1", self.port),
             cwd=ROOT,
             env=self.env,
             stdout=self._log_file,
