@@ -1,0 +1,647 @@
+"""docs/benchmarks.md and the console summary, from the results of one `make bench` run."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .common import OUT, ROOT, fmt
+
+NOTES = Path(__file__).resolve().parent / "notes.md"
+ENGINE_ORDER = ["start", "message", "question (ask)", "question (answer)", "condition", "set_variable", "end"]
+TURN_TARGETS = {"p50_ms": 10.0, "p99_ms": 50.0, "rps": 400.0}
+WS_TARGET_MS = 5.0
+STACK_LABEL = {"postgres": "PostgreSQL + Redis", "embedded": "embedded (SQLite + bundled redis-server)"}
+
+
+def _get(d: Any, *path: Any, default: Any = None) -> Any:
+    for key in path:
+        if not isinstance(d, dict) or key not in d:
+            return default
+        d = d[key]
+    return d
+
+
+def _verdict(ok: bool | None) -> str:
+    return "-" if ok is None else ("met" if ok else "**not met**")
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    if not a or not b or a != a or b != b:
+        return "-"
+    return f"{a / b:.2f}x"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# -- the targets at a glance -----------------------------------------------------------------------------------------
+
+
+def targets(results: dict[str, Any]) -> list[list[str]]:
+    rows = []
+    steps = _get(results, "engine", "steps") or {}
+    if steps:
+        worst = max(ENGINE_ORDER, key=lambda k: _get(steps, k, "p50", default=0) or 0)
+        w = _get(steps, worst, "p50")
+        rows.append(
+            [
+                "1. engine step, median per core node type",
+                "<= 20 us",
+                f"{fmt(w, 1)} us (slowest: {worst})",
+                _verdict(w is not None and w <= 20),
+            ]
+        )
+    for kind in ("postgres", "embedded"):
+        load = _get(results, kind, "load")
+        label = STACK_LABEL[kind]
+        if not load:
+            rows.append(
+                [
+                    f"2. chat turn over HTTP, {label}",
+                    "p50 <= 10 ms, p99 <= 50 ms, >= 400/s",
+                    "not measured (see errors)",
+                    "-",
+                ]
+            )
+            continue
+        p50, p99, rps = load.get("p50_ms"), load.get("p99_ms"), load.get("rps")
+        ok = p50 <= 10 and p99 <= 50 and rps >= 400
+        rows.append(
+            [
+                f"2. chat turn over HTTP, 32 clients, {label}",
+                "p50 <= 10 ms, p99 <= 50 ms, >= 400/s",
+                f"p50 {fmt(p50)} ms, p99 {fmt(p99)} ms, {fmt(rps, 0)}/s",
+                _verdict(ok),
+            ]
+        )
+    pg = _get(results, "postgres", "load")
+    for name in ("node-red", "n8n"):
+        peer = _get(results, "peers", "results", name)
+        if pg and peer:
+            rows.append(
+                [
+                    f"3. peer anchor: {name} (same wrk settings)",
+                    "side by side",
+                    f"ours (PostgreSQL) {_ratio(pg['rps'], peer['rps'])} its turns/s, "
+                    f"{_ratio(pg['p50_ms'], peer['p50_ms'])} its p50",
+                    "-",
+                ]
+            )
+        else:
+            rows.append([f"3. peer anchor: {name}", "side by side", "not measured (see errors)", "-"])
+    for kind in ("postgres", "embedded"):
+        for when in ("idle", "loaded"):
+            ws = _get(results, kind, f"trace_{when}")
+            if ws:
+                p50 = _get(ws, "step_finished_ms", "p50")
+                rows.append(
+                    [
+                        f"4. step event to WebSocket, {STACK_LABEL[kind]}, {when}",
+                        "p50 <= 5 ms",
+                        f"p50 {fmt(p50, 2)} ms, p99 {fmt(_get(ws, 'step_finished_ms', 'p99'), 2)} ms (step.finished)",
+                        _verdict(p50 <= WS_TARGET_MS),
+                    ]
+                )
+    return rows
+
+
+# -- sections --------------------------------------------------------------------------------------------------------
+
+
+def engine_section(e: dict[str, Any]) -> str:
+    rows = []
+    for key in ENGINE_ORDER:
+        s = _get(e, "steps", key)
+        if s:
+            rows.append(
+                [
+                    key,
+                    fmt(s["p50"], 2),
+                    fmt(s["p90"], 2),
+                    fmt(s["p99"], 2),
+                    f"{s['n']:,}",
+                    _verdict(s["p50"] <= e["target_us"]),
+                ]
+            )
+    chain_rows = [
+        [key, fmt(s["p50"], 2), fmt(s["p90"], 2), f"{s['n']:,}"] for key, s in (e.get("chains") or {}).items()
+    ]
+    turn_rows = [[key, fmt(s["p50"], 1), fmt(s["p99"], 1)] for key, s in (e.get("turns") or {}).items()]
+    profile = [
+        [
+            f"`{r['function']}`",
+            fmt(r["calls"] / e["profile_turns"], 1),
+            fmt(r["tottime"] * 1e6 / e["profile_turns"], 2),
+            fmt(r["cumtime"] * 1e6 / e["profile_turns"], 2),
+        ]
+        for r in e.get("profile", [])
+    ]
+    return "\n\n".join(
+        [
+            "### Per step (us), in real turns",
+            f"Each of three turn shapes ran {e['reps']:,} times after a warm-up (a new conversation: start, "
+            "set_variable, condition, message, question asks; a reply: question takes the answer, set_variable, "
+            "condition, message, question asks again; an ending conversation: start, set_variable, condition "
+            "false, end). Templates in the configs as users write them (`Hello {{ name }}`).",
+            _table(["node type", "median", "p90", "p99", "steps timed", "target <= 20 us"], rows),
+            "### Cross-check: chains of 100 nodes of one type, no hook, turn time / steps (us)",
+            _table(["node type", "median", "p90", "turns"], chain_rows),
+            "### Whole turns (us)",
+            _table(["turn", "median", "p99"], turn_rows),
+            f"### Where the engine's time goes (cProfile, {e['profile_turns']:,} reply turns, per turn)",
+            "cProfile inflates everything several times over; read it for proportions, not for absolute times.",
+            _table(["function", "calls/turn", "own us/turn", "cumulative us/turn"], profile),
+        ]
+    )
+
+
+def _load_row(name: str, r: dict[str, Any]) -> list[str]:
+    lua = r.get("lua") or {}
+    errors = r.get("socket_errors", 0) + lua.get("not_ok", r.get("non_2xx", 0))
+    return [
+        name,
+        fmt(r.get("rps"), 0),
+        fmt(r.get("p50_ms"), 1),
+        fmt(r.get("p90_ms"), 1),
+        fmt(r.get("p99_ms"), 1),
+        fmt(r.get("p999_ms"), 1),
+        f"{r.get('requests', 0):,}",
+        str(errors),
+        str(lua.get("pending", "-")),
+    ]
+
+
+LOAD_HEADER = ["", "turns/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "turns", "errors", "202 pending"]
+
+
+def cpu_table(cpu: dict[str, Any], turns: int) -> str:
+    used = cpu["cpu_s"]
+    rows = []
+    ours = 0.0
+    for name, seconds in used.items():
+        if name != "daphne: its main thread (event loop)":
+            ours += seconds
+        rows.append(
+            [name, fmt(seconds, 2), fmt(seconds * 1000 / max(turns, 1), 2), fmt(seconds / cpu["wall_s"] * 100, 0)]
+        )
+        if name == "daphne: its main thread (event loop)" and "daphne (whole process)" in used:
+            threads = used["daphne (whole process)"] - seconds
+            rows.append(
+                [
+                    "daphne: request threads (Django views)",
+                    fmt(threads, 2),
+                    fmt(threads * 1000 / max(turns, 1), 2),
+                    fmt(threads / cpu["wall_s"] * 100, 0),
+                ]
+            )
+    other = max(cpu["machine_busy_s"] - ours, 0.0)  # CPU is counted in 10 ms ticks: a small negative is noise
+    rows.append(
+        [
+            "everything else on the machine",
+            fmt(other, 2),
+            fmt(other * 1000 / max(turns, 1), 2),
+            fmt(other / cpu["wall_s"] * 100, 0),
+        ]
+    )
+    rows.append(
+        [
+            "**machine busy (all cores)**",
+            fmt(cpu["machine_busy_s"], 2),
+            fmt(cpu["machine_busy_s"] * 1000 / max(turns, 1), 2),
+            f"{fmt(cpu['machine_busy_s'] / cpu['wall_s'] * 100, 0)} of "
+            f"{fmt(cpu['machine_total_s'] / cpu['wall_s'] * 100, 0)}",
+        ]
+    )
+    return _table(["process", "CPU s", "CPU ms per turn", "% of one core"], rows)
+
+
+def chat_section(results: dict[str, Any]) -> str:
+    out = []
+    rows = []
+    for kind in ("postgres", "embedded"):
+        r = _get(results, kind, "load")
+        if r:
+            rows.append(_load_row(STACK_LABEL[kind], r))
+    out.append(_table(LOAD_HEADER, rows) if rows else "Not measured (see errors).")
+    for kind in ("postgres", "embedded"):
+        r = _get(results, kind, "load")
+        if r and r.get("cpu"):
+            out.append(
+                f"#### CPU during the run, {STACK_LABEL[kind]} ({fmt(r['cpu']['wall_s'], 1)} s, "
+                f"{r.get('requests', 0):,} turns)"
+            )
+            out.append(cpu_table(r["cpu"], r.get("requests", 0)))
+        q = _get(results, kind, "queue")
+        if q:
+            out.append(
+                f"Under this load, a turn waited **{fmt(_get(q, 'queued_to_started_ms', 'p50'))} ms** (median; p99 "
+                f"{fmt(_get(q, 'queued_to_started_ms', 'p99'))} ms) between being stored by the view and a worker "
+                f"process starting it (`Run.queued_at` -> `Run.started_at`, {STACK_LABEL[kind]}); "
+                f"the engine part of the task then took {fmt(_get(q, 'engine_with_events_ms', 'p50'), 2)} ms "
+                "(median `Run.duration_ms`, step events included)."
+            )
+    whatif = whatif_section(results)
+    if whatif:
+        out.append(whatif)
+    return "\n\n".join(out)
+
+
+def _per_turn(r: dict[str, Any], name: str) -> float | None:
+    seconds = _get(r, "cpu", "cpu_s", name)
+    return seconds * 1000 / r["requests"] if seconds is not None and r.get("requests") else None
+
+
+def whatif_section(results: dict[str, Any]) -> str:
+    base, alt = _get(results, "postgres", "load"), _get(results, "postgres", "whatif_load")
+    if not base or not alt:
+        return ""
+    rows = []
+    for label, r, q in (
+        ("as configured (`celery -A config worker -c 2`)", base, _get(results, "postgres", "queue")),
+        (
+            "what-if: worker keeps its DB connection (`CELERY_DB_REUSE_MAX=1000`)",
+            alt,
+            _get(results, "postgres", "whatif_queue"),
+        ),
+    ):
+        machine = r["cpu"]["machine_busy_s"] * 1000 / r["requests"] if r.get("requests") else None
+        rows.append(
+            [
+                label,
+                fmt(r["rps"], 0),
+                fmt(r["p50_ms"]),
+                fmt(r["p99_ms"]),
+                fmt(machine, 1),
+                fmt(_per_turn(r, "postgres (all backends)"), 1),
+                fmt(_per_turn(r, "celery: pool processes (-c 2)"), 1),
+                fmt(_per_turn(r, "daphne (whole process)"), 1),
+                fmt(_get(q, "queued_to_started_ms", "p50"), 0),
+            ]
+        )
+    return "\n\n".join(
+        [
+            "#### What-if, measured in the same run (bench only; production settings untouched)",
+            "Celery's Django fixup closes the database connection before and after every task in a prefork "
+            "worker, and with Django's connection pool on (`OPTIONS['pool']`, set for PostgreSQL in "
+            "config/settings.py) it closes the pool too, so every turn opens a new PostgreSQL connection (a new "
+            "backend process). The same PostgreSQL stack was measured again with the worker started on "
+            "`bench/whatif_settings.py` (the production settings plus `CELERY_DB_REUSE_MAX = 1000`), same wrk "
+            "settings:",
+            _table(
+                [
+                    "worker",
+                    "turns/s",
+                    "p50 ms",
+                    "p99 ms",
+                    "machine CPU ms/turn",
+                    "postgres CPU ms/turn",
+                    "pool CPU ms/turn",
+                    "daphne CPU ms/turn",
+                    "stored -> started p50 ms",
+                ],
+                rows,
+            ),
+        ]
+    )
+
+
+def peers_section(results: dict[str, Any]) -> str:
+    p = results.get("peers") or {}
+    rows = []
+    pg = _get(results, "postgres", "load")
+    emb = _get(results, "embedded", "load")
+    if pg:
+        rows.append(_load_row("**ours, PostgreSQL + Redis** (chat turn: 2 DB transactions, Celery, 3 steps)", pg)[:6])
+    if emb:
+        rows.append(_load_row("**ours, embedded**", emb)[:6])
+    for name, r in (p.get("results") or {}).items():
+        rows.append(_load_row(name, r)[:6])
+    out = [_table(LOAD_HEADER[:6], rows)]
+    ratio_rows = []
+    for name, r in (p.get("results") or {}).items():
+        for kind, ours in (("PostgreSQL", pg), ("embedded", emb)):
+            if ours:
+                ratio_rows.append(
+                    [
+                        f"ours ({kind}) / {name}",
+                        _ratio(ours["rps"], r["rps"]),
+                        _ratio(ours["p50_ms"], r["p50_ms"]),
+                        _ratio(ours["p99_ms"], r["p99_ms"]),
+                    ]
+                )
+    if ratio_rows:
+        out.append("Ratios (ours divided by theirs: above 1 means more turns/s, or slower latency):")
+        out.append(_table(["", "turns/s", "p50", "p99"], ratio_rows))
+    setup = p.get("setup") or {}
+    if setup:
+        out.append(
+            f"setup.sh took {fmt(setup.get('seconds'), 0)} s (exit {setup.get('exit')}); "
+            f"stopped afterwards: {'; '.join(p.get('stopped') or []) or 'nothing'}."
+        )
+    for err in p.get("errors") or []:
+        out.append(f"- peers: {err}")
+    return "\n\n".join(out)
+
+
+def ws_section(results: dict[str, Any]) -> str:
+    rows = []
+    for kind in ("postgres", "embedded"):
+        for when in ("idle", "loaded"):
+            ws = _get(results, kind, f"trace_{when}")
+            if not ws:
+                continue
+            rows.append(
+                [
+                    STACK_LABEL[kind],
+                    when,
+                    str(ws.get("clients", 1)),
+                    str(ws["turns"]),
+                    str(ws["events"]),
+                    fmt(_get(ws, "step_started_ms", "p50"), 2),
+                    fmt(_get(ws, "step_started_ms", "p99"), 2),
+                    fmt(_get(ws, "step_finished_ms", "p50"), 2),
+                    fmt(_get(ws, "step_finished_ms", "p99"), 2),
+                    fmt(_get(ws, "turn_ms", "p50"), 1),
+                ]
+            )
+    lines = [
+        _table(
+            [
+                "stack",
+                "load",
+                "probe clients",
+                "probe turns",
+                "events",
+                "started p50 ms",
+                "started p99 ms",
+                "finished p50 ms",
+                "finished p99 ms",
+                "probe turn p50 ms",
+            ],
+            rows,
+        )
+    ]
+    for kind in ("postgres", "embedded"):
+        bg = _get(results, kind, "load_during_trace")
+        if bg:
+            lines.append(
+                f"Background load during the loaded probe, {STACK_LABEL[kind]}: {fmt(bg.get('rps'), 0)} "
+                f"turns/s, p50 {fmt(bg.get('p50_ms'))} ms, p99 {fmt(bg.get('p99_ms'))} ms."
+            )
+    return "\n\n".join(lines)
+
+
+def parts_section(results: dict[str, Any], kind: str) -> str:
+    r = results.get(kind) or {}
+    out = []
+    seq, floor = _get(r, "sequential", "http"), _get(r, "floor", "floor")
+    if seq:
+        cpu = r.get("sequential_cpu") or {}
+        used = cpu.get("cpu_s") or {}
+        n = seq["count"] + 10
+        daphne = used.get("daphne (whole process)")
+        worker = (used.get("celery: main process (consumer)") or 0) + (used.get("celery: pool processes (-c 2)") or 0)
+        q = _get(r, "sequential_queue", "queued_to_started_ms", "p50")
+        pg = used.get("postgres (all backends)")
+        machine = cpu.get("machine_busy_s")
+        out.append(
+            f"- One client, one turn at a time over HTTP: median **{fmt(seq['turn_ms']['p50'], 1)} ms** "
+            f"(p90 {fmt(seq['turn_ms']['p90'], 1)}, p99 {fmt(seq['turn_ms']['p99'], 1)}). CPU per turn: daphne "
+            f"{fmt(daphne * 1000 / n if daphne is not None else None, 2)} ms, Celery worker (consumer + pool) "
+            f"{fmt(worker * 1000 / n, 2)} ms"
+            + (f", PostgreSQL {fmt(pg * 1000 / n, 2)} ms" if pg is not None else "")
+            + (f"; the whole machine {fmt(machine * 1000 / n, 1)} ms (the Python client included)" if machine else "")
+            + f". Stored by the view -> started by a worker (`Run.queued_at` -> `started_at`): median {fmt(q, 2)} ms."
+        )
+    if floor:
+        cpu = r.get("floor_cpu") or {}
+        daphne = _get(cpu, "cpu_s", "daphne (whole process)")
+        loop = _get(cpu, "cpu_s", "daphne: its main thread (event loop)")
+        n = floor["count"] + 10
+        out.append(
+            f"- A 404 through daphne and Django's middleware (no view, no database, one warning logged): median "
+            f"{fmt(floor['http_404_ms']['p50'], 2)} ms over HTTP, daphne CPU "
+            f"{fmt(daphne * 1000 / n if daphne else None, 2)} ms per request, of which its event-loop thread "
+            f"(Twisted, HTTP parsing, ASGI, handing the request to a thread) "
+            f"{fmt(loop * 1000 / n if loop is not None else None, 2)} ms; the same 404 in process through Django's "
+            f"test client: median {fmt(_get(floor, 'inprocess_404_ms', 'p50'), 2)} ms."
+        )
+    dp = r.get("daphne_profile") or {}
+    if dp:
+        rows = [
+            [
+                {"404": "a 404", "turn": "a chat turn"}.get(name, name),
+                fmt(d["busy_ms"], 2),
+                fmt(d["loop_iterations"], 1),
+                fmt(d["asgiref_calls"], 1),
+                fmt(d["threads_started"], 2),
+            ]
+            for name, d in dp.items()
+        ]
+        out.append(
+            "- daphne's event-loop thread under cProfile (a second daphne on the same stack, one client, one "
+            "request at a time; Django's sync code runs on other threads and is not in this profile), per request:"
+        )
+        out.append(
+            _table(
+                [
+                    "request",
+                    "ms outside epoll (lock waits included; cProfile-inflated)",
+                    "event-loop iterations",
+                    "asgiref sync/async calls",
+                    "threads started",
+                ],
+                rows,
+            )
+        )
+        turn = dp.get("turn") or {}
+        if turn.get("top"):
+            table = _table(
+                ["function", "calls", "own ms", "cumulative ms"],
+                [
+                    [f"`{t['function']}`", fmt(t["calls"], 1), fmt(t["own_ms"], 3), fmt(t["cum_ms"], 3)]
+                    for t in turn["top"]
+                ],
+            )
+            out.append(
+                "<details><summary>daphne's event-loop thread during chat turns, top functions by own time "
+                "(per turn)</summary>\n\n" + table + "\n\n</details>"
+            )
+    parts = r.get("parts") or {}
+    for side, title in (
+        ("view", "The chat view in process (Django test client, no daphne)"),
+        ("worker", "The task body in process, database connection kept open (no Celery around it)"),
+        (
+            "worker_celery_fixup",
+            "The task body in process, with what Celery's Django fixup does around every task in a prefork worker "
+            "(the connection closed before and after; with PostgreSQL, Django's pool closed too)",
+        ),
+    ):
+        p = _get(parts, side, "parts_ms")
+        if not p:
+            continue
+        total = p["total"]
+        rows = [["**total**", fmt(total["p50"], 2), fmt(total["mean"], 2), "", "100%"]]
+        accounted = 0.0
+        for name, s in p.items():
+            if name == "total" or name.endswith("(calls)") or name.startswith("engine alone"):
+                continue
+            calls = _get(p, f"{name} (calls)", "mean")
+            share = s["mean"] / total["mean"] * 100 if total["mean"] else 0
+            if "in run_turn" in name:
+                pass  # nested in the run_turn row, which counts them
+            else:
+                accounted += s["mean"]
+            rows.append([name, fmt(s["p50"], 2), fmt(s["mean"], 2), fmt(calls, 1), f"{share:.0f}%"])
+        rest = total["mean"] - accounted
+        rows.append(
+            [
+                "everything else (ORM, DRF, Django, JSON; by difference)",
+                "",
+                fmt(rest, 2),
+                "",
+                f"{rest / total['mean'] * 100:.0f}%" if total["mean"] else "-",
+            ]
+        )
+        out.append(f"**{title}**, {total['n']} turns (ms):")
+        out.append(_table(["part", "median", "mean", "calls/turn", "share of mean"], rows))
+    for side, title in (("view", "chat view"), ("worker", "task body")):
+        rows = [
+            [row["block"].replace("  ", "&nbsp;&nbsp;"), fmt(row["calls"], 1), fmt(row["cum_ms"], 2)]
+            for row in _get(parts, side, "blocks", default=[])
+        ]
+        if rows:
+            out.append(
+                f"cProfile of the {title} ({title} in process, per turn; cProfile slows everything down, "
+                "read the proportions):"
+            )
+            out.append(_table(["block", "calls", "cumulative ms"], rows))
+        prof = _get(parts, side, "profile")
+        if prof:
+            rows = [
+                [f"`{row['function']}`", fmt(row["calls"], 1), fmt(row["own_ms"], 3), fmt(row["cum_ms"], 3)]
+                for row in prof
+            ]
+            out.append(
+                f"<details><summary>cProfile of the {title}, top functions by own time (per turn)</summary>"
+                "\n\n" + _table(["function", "calls", "own ms", "cumulative ms"], rows) + "\n\n</details>"
+            )
+    return "\n\n".join(out) if out else "Not measured (see errors)."
+
+
+def machine_section(m: dict[str, str], results: dict[str, Any]) -> str:
+    free = "\n".join("    " + line for line in m.get("free_h", "").splitlines())
+    return "\n".join(
+        [
+            f"- Date: {m['date']} (total bench time {fmt(results.get('total_s'), 0)} s)",
+            f"- `nproc`: {m['nproc']}; CPU: {m['cpu_model']}; kernel {m['kernel']}",
+            f"- Load average when the bench started: {m['loadavg']} (the machine is shared and noisy)",
+            f"- Python {m['python']}; {m['postgres']}; {m['redis']}; {m['wrk']}",
+            f"- Code: commit {m['git']} (working tree with uncommitted changes: {m['git_dirty']})",
+            "- `free -h`:",
+            "",
+            free,
+        ]
+    )
+
+
+def render(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    notes = NOTES.read_text().strip() if NOTES.exists() else ""
+    errors = list(results.get("errors") or [])
+    for kind in ("postgres", "embedded"):
+        errors += [f"{kind}: {e}" for e in _get(results, kind, "errors", default=[])]
+    errors += [f"peers: {e}" for e in _get(results, "peers", "errors", default=[])]
+    sections = [
+        "# Benchmarks",
+        "Generated by `make bench` (`bench/run.py`); the figures below are from the run of "
+        f"{m['date']} and are rewritten by every full run. The analysis at the end is written by hand "
+        "(`bench/notes.md`) after looking at a run. Raw results of the last run: `bench/.out/results.json`.",
+        "## Machine",
+        machine_section(m, results),
+        "## Targets",
+        _table(["target", "goal", "measured", ""], targets(results)),
+        "## 1. Engine step overhead, in process",
+        engine_section(results["engine"]) if results.get("engine") else "Not measured (see errors).",
+        "## 2. Chat turn over HTTP, 32 concurrent clients",
+        "One daphne process and one Celery worker (`celery -A config worker -c 2`, prefork), throttles raised to "
+        "1000000/min, a fresh database. The flow is an echo loop (question -> message -> question), so a turn "
+        "runs 3 steps and answers 2 messages (`You said: ...` and the question again). "
+        f"**Load generator: wrk** (`wrk -t2 -c32 -d{results.get('wrk_seconds')}s --latency --timeout 10s`, "
+        "`bench/wrk-chat.lua`): each of the 32 connections keeps a conversation of its own and sends its next turn "
+        "only once the reply to the last one is in; each turn has a fresh `client_message_id`. 96 conversations "
+        "were started beforehand through the chat API, and a 3 s wrk warm-up ran first. wrk is C, but it shares the "
+        "2 cores with everything else (its CPU is in the tables).",
+        chat_section(results),
+        "## 3. Peers, same run, same wrk settings",
+        "Node-RED (HTTP in -> function -> HTTP response, stateless) and n8n (Webhook -> Edit Fields, executions "
+        "saved to SQLite), from `/work/shared/peers/setup.sh`, measured with the same wrk settings and "
+        "`/work/shared/peers/wrk-post.lua`, one after the other with our stacks stopped. They answer one message per "
+        "request and store no conversation; a turn of ours stores the inbound message, the run, the steps and "
+        "the replies, goes through Celery and publishes step events.",
+        peers_section(results),
+        "## 4. Step event from the worker to a WebSocket client",
+        "A watcher on `/ws/flows/{id}/traces/?token=<staff user's DRF token>` (websocket-client, its own thread) "
+        "while probe conversations send turns, each one at a time with 20 ms pauses: idle, one probe conversation "
+        "(up to 200 turns or 8 s); loaded, 8 probe conversations for 7 s. "
+        "Latency: receipt time minus the step's `at` (step.started) or minus `at + duration_ms` (step.finished); "
+        "the worker's and the watcher's clocks are the same machine's `time.time()`. Under load, wrk drives "
+        "the other flow with 32 connections meanwhile, so the watcher sees only the probe's runs.",
+        ws_section(results),
+        "## Where the time of a chat turn goes",
+        "Measured after the load runs on each stack, with nothing else running against it. Parts are timed by "
+        "wrapping the functions the code calls (`bench/breakdown.py`): queries through Django's "
+        "`execute_wrapper`, commits, the throttles, the Celery send, the wait for the reply; in the task: the "
+        "lock, the engine, the step events, the reply hand-off.",
+    ]
+    for kind in ("postgres", "embedded"):
+        sections += [f"### {STACK_LABEL[kind]}", parts_section(results, kind)]
+    sections += ["## Analysis and suggestions", notes or "(none yet)"]
+    sections += ["## Errors in this run", "\n".join(f"- {e}" for e in errors) if errors else "None."]
+    sections += [
+        "## How to run",
+        "`make bench` (about 4 minutes once the peers are installed; the first `setup.sh` spends ~7 minutes in "
+        "npm and is cut off after `BENCH_PEERS_SETUP_TIMEOUT`, 300 s by default). Needs `wrk` (apt-get install wrk), "
+        "PostgreSQL on 127.0.0.1:5432 (user postgres; the bench drops and recreates the database `bench`) and Redis "
+        "on 127.0.0.1:6379 (the bench flushes db 5). `BENCH_ONLY=engine` (or postgres, embedded, peers) runs a "
+        "part and leaves this file alone; `.venv/bin/python -m bench.report` rewrites this file from the last full "
+        "run's results (after editing `bench/notes.md`). Benchmarks are not part of `make test`.",
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def summary(results: dict[str, Any]) -> str:
+    lines = ["", "=== bench summary ==="]
+    for row in targets(results):
+        lines.append(f"{row[0]}: {row[2]}  [{row[3].replace('*', '')}]")
+    for kind in ("postgres", "embedded"):
+        for e in _get(results, kind, "errors", default=[]):
+            lines.append(f"error ({kind}): {e}")
+    for e in _get(results, "peers", "errors", default=[]):
+        lines.append(f"peers: {e}")
+    for e in results.get("errors") or []:
+        lines.append(f"error: {e}")
+    lines.append(f"total {fmt(results.get('total_s'), 0)} s")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """`python -m bench.report`: rewrite docs/benchmarks.md from the last full run (after editing bench/notes.md)."""
+    results = json.loads((OUT / "results.json").read_text())
+    missing = [part for part in ("engine", "postgres", "embedded", "peers") if part not in results]
+    if missing:
+        print(f"the last run was partial (no {', '.join(missing)}); run `make bench`", file=sys.stderr)
+        return 1
+    (ROOT / "docs" / "benchmarks.md").write_text(render(results))
+    print(summary(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

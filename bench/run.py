@@ -1,0 +1,94 @@
+"""`make bench`: every benchmark in one run, a summary on stdout, figures into docs/benchmarks.md.
+
+Environment knobs: BENCH_SECONDS (wrk duration, default 15), BENCH_ONLY / BENCH_SKIP (comma lists of
+engine, postgres, embedded, peers), BENCH_PEERS_SETUP_TIMEOUT (seconds for setup.sh, default 300),
+BENCH_ENGINE_REPS (turns per shape, default 20000), BENCH_NO_DOC=1 (do not rewrite docs/benchmarks.md).
+Processes the bench starts are stopped when it ends, also on an error, Ctrl-C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+import traceback
+from typing import Any
+
+from .common import OUT, ROOT, Procs, machine, say
+
+PARTS = ("engine", "postgres", "embedded", "peers")
+
+
+def _wanted() -> list[str]:
+    only = [p for p in os.environ.get("BENCH_ONLY", "").split(",") if p]
+    skip = [p for p in os.environ.get("BENCH_SKIP", "").split(",") if p]
+    return [p for p in PARTS if (not only or p in only) and p not in skip]
+
+
+def _on_signal(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGHUP, _on_signal)
+    OUT.mkdir(parents=True, exist_ok=True)
+    # Django in this process only serves the engine benchmark; keep its var/ files (secret key) out of var/.
+    os.environ["VAR_DIR"] = str(OUT / "engine-var")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    seconds = int(os.environ.get("BENCH_SECONDS", "15"))
+    started = time.monotonic()
+    results: dict[str, Any] = {"machine": machine(), "wrk_seconds": seconds, "errors": []}
+    say(
+        f"machine: {results['machine']['nproc']} cores, {results['machine']['cpu_model']}, "
+        f"load {results['machine']['loadavg']}"
+    )
+    wanted = _wanted()
+    with Procs() as procs:
+        for part in wanted:
+            t0 = time.monotonic()
+            try:
+                results[part] = _run_part(part, procs, seconds)
+            except Exception as exc:  # noqa: BLE001 - one failed part must not lose the others' figures
+                traceback.print_exc()
+                results["errors"].append(f"{part}: {type(exc).__name__}: {exc}")
+            finally:
+                procs.stop_all()
+            results.setdefault("durations_s", {})[part] = time.monotonic() - t0
+    results["total_s"] = time.monotonic() - started
+    (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    from . import report
+
+    print(report.summary(results))
+    if os.environ.get("BENCH_NO_DOC") != "1" and wanted == list(PARTS):
+        path = ROOT / "docs" / "benchmarks.md"
+        path.write_text(report.render(results))
+        say(f"wrote {path.relative_to(ROOT)} and {(OUT / 'results.json').relative_to(ROOT)}")
+    else:
+        say(f"partial run: docs/benchmarks.md left as it was; figures in {(OUT / 'results.json').relative_to(ROOT)}")
+    return 0
+
+
+def _run_part(part: str, procs: Procs, seconds: int) -> dict[str, Any]:
+    if part == "engine":
+        import django
+
+        django.setup()
+        from . import engine
+
+        return engine.run(reps=int(os.environ.get("BENCH_ENGINE_REPS", "20000")))
+    if part in ("postgres", "embedded"):
+        from . import chat
+
+        return chat.run(part, procs, seconds=seconds)
+    if part == "peers":
+        from . import peers
+
+        return peers.run(seconds, float(os.environ.get("BENCH_PEERS_SETUP_TIMEOUT", "300")))
+    raise ValueError(part)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
