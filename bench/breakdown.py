@@ -134,13 +134,11 @@ def view_part(conversation: tuple[str, str], count: int) -> dict[str, Any]:
     originals = {
         "wait": live.wait_reply,
         "delay": tasks.process_conversation.delay,
-        "ip": throttles.ChatIPThrottle.allow_request,
-        "conv": throttles.ChatConversationThrottle.allow_request,
+        "throttle": throttles.ChatThrottle.allow_request,
     }
-    live.wait_reply = timers.wrap("wait for the worker's reply (Redis BRPOPLPUSH)", originals["wait"])
+    live.wait_reply = timers.wrap("wait for the worker's reply (Redis BLMOVE)", originals["wait"])
     tasks.process_conversation.delay = timers.wrap("send the Celery task (Redis)", originals["delay"])
-    throttles.ChatIPThrottle.allow_request = timers.wrap("throttles (Redis cache)", originals["ip"])
-    throttles.ChatConversationThrottle.allow_request = timers.wrap("throttles (Redis cache)", originals["conv"])
+    throttles.ChatThrottle.allow_request = timers.wrap("throttles (Redis, one round trip)", originals["throttle"])
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     path = f"/api/v1/chat/conversations/{cid}/messages/"
     samples: dict[str, list[float]] = defaultdict(list)
@@ -166,8 +164,7 @@ def view_part(conversation: tuple[str, str], count: int) -> dict[str, Any]:
         del connection._commit
         live.wait_reply = originals["wait"]
         tasks.process_conversation.delay = originals["delay"]
-        throttles.ChatIPThrottle.allow_request = originals["ip"]
-        throttles.ChatConversationThrottle.allow_request = originals["conv"]
+        throttles.ChatThrottle.allow_request = originals["throttle"]
     return {
         "parts_ms": _stats(samples, count),
         "profile": top_functions(profiler, count),
@@ -335,7 +332,7 @@ def top_functions(profiler: cProfile.Profile, per: int, count: int = 14) -> list
 VIEW_BLOCKS = [
     ("django/core/handlers/base.py", "get_response", "the whole request in Django (middleware included)"),
     ("rest_framework/views.py", "initial", "DRF initial: negotiation, auth, permissions, throttles"),
-    ("rest_framework/views.py", "check_throttles", "  of which the throttles (Redis cache)"),
+    ("rest_framework/views.py", "check_throttles", "  of which the throttles (Redis)"),
     ("flows/api/chat.py", "conversation", "bearer token check (conversation query + hash)"),
     ("rest_framework/serializers.py", "is_valid", "request body validation (serializer)"),
     ("flows/actions.py", "post_message", "post_message: the transaction (lock row, insert message, insert run)"),

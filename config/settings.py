@@ -66,6 +66,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 ASGI_APPLICATION = "config.asgi.application"
 WSGI_APPLICATION = None
+# Requests one web process serves at once (config/http.py); a chat turn waiting for its reply holds one.
+HTTP_THREADS = env.int("HTTP_THREADS", default=64)
 
 TEMPLATES = [
     {
@@ -131,6 +133,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": max(1, min(10, _visibility // 2)),
     "unacked_restore_throttle": 1,
 }
+# Celery's Django fixup would close the connection (and Django's pool) around every task, so each turn would open
+# a new PostgreSQL connection; the task hands its connection back itself (flows/tasks.py, close_old_connections).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="flows")
 

@@ -25,7 +25,8 @@ def compiled(version: FlowVersion) -> Graph:
     key = (version.pk, version.published_at.isoformat())
     graph = _cache.get(key)
     if graph is None:
-        graph, problems = analyse(version.graph, registry())
+        doc = type(version).objects.values_list("graph", flat=True).get(pk=version.pk)
+        graph, problems = analyse(doc, registry())
         if graph is None:
             raise VersionInvalid("; ".join(p.message for p in problems if p.severity == "error"))
         _cache[key] = graph

@@ -10,7 +10,7 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -31,17 +31,20 @@ def process_conversation(self: Any, conversation_id: str) -> None:
     if not lock.acquire():
         # Re-queued, never dropped: whoever holds the lock may already take this turn, then this finds none.
         raise self.retry(countdown=0.02 + random.random() * 0.08)
+    close_old_connections()  # as Django does per request: drop a broken or expired connection before using it
     try:
         while (run := _next_queued(conversation_id)) is not None:
             execute_run(run, lock)
     finally:
         lock.release()
+        close_old_connections()
 
 
 def _next_queued(conversation_id: str) -> Run | None:
     return (
         Run.objects.filter(conversation_id=conversation_id, status=Run.Status.QUEUED)
         .select_related("conversation__version", "inbound")
+        .defer("conversation__version__graph")  # compiled() loads it only when the version is not cached yet
         .order_by(F("inbound_id").asc(nulls_first=True))
         .first()
     )
@@ -54,6 +57,7 @@ class _TracePublisher:
         self.group = live.trace_group(run.flow_id)
         self.base = {"run_id": str(run.pk), "conversation_id": str(run.conversation_id)}
         self.lock = lock
+        self.extended = time.monotonic()
 
     def __call__(self, event: str, step: StepRecord) -> None:
         body: dict[str, Any] = {
@@ -73,8 +77,9 @@ class _TracePublisher:
                 error=step.error,
                 handle=step.handle,
             )
-            if self.lock is not None:
-                self.lock.extend()
+            if self.lock is not None and time.monotonic() - self.extended > self.lock.ttl_ms / 3000:
+                self.lock.extend()  # a long turn keeps its lock; a quick one never needs the round trip
+                self.extended = time.monotonic()
         try:
             live.publish(self.group, {"type": "trace.event", "event": body})
         except Exception:  # noqa: BLE001 - a watcher's feed must never fail the turn

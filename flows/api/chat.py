@@ -1,6 +1,7 @@
 """The chat API for widgets: start a conversation, send a message and get the bot's reply, read the transcript."""
 
 from django.conf import settings
+from django.db import connection
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -19,7 +20,7 @@ from .serializers import (
     StartSerializer,
     TranscriptSerializer,
 )
-from .throttles import ChatConversationThrottle, ChatIPThrottle, ChatStartIPThrottle
+from .throttles import ChatThrottle
 
 WAIT_PARAM = OpenApiParameter("wait", float, description="Seconds to wait for the reply (0-30); default from settings")
 BEARER = OpenApiParameter(
@@ -43,6 +44,8 @@ def _wait_s(request) -> float:
 
 def _await_reply(run: Run, wait_s: float) -> tuple[dict, int]:
     """The run's reply once the worker has it; else 202 with the run id to poll or watch on the socket."""
+    if wait_s > 0 and not connection.in_atomic_block:
+        connection.close()  # hand the connection back (to the pool) for the wait: a slow flow must not hold it
     reply = live.wait_reply(run.pk, wait_s) if wait_s > 0 else None
     if reply is None:
         run.refresh_from_db(fields=["status"])
@@ -61,7 +64,8 @@ def _await_reply(run: Run, wait_s: float) -> tuple[dict, int]:
 class ChatView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ChatIPThrottle, ChatConversationThrottle]
+    throttle_classes = [ChatThrottle]
+    ip_scope = "chat_ip"
 
     def conversation(self, request, conversation_id) -> Conversation | Response:
         header = request.headers.get("Authorization", "")
@@ -83,7 +87,7 @@ class ChatView(APIView):
 
 
 class StartConversationView(ChatView):
-    throttle_classes = [ChatStartIPThrottle]
+    ip_scope = "chat_start_ip"
 
     @extend_schema(
         request=StartSerializer,
