@@ -111,7 +111,7 @@ def run(kind: str, procs: Procs, seconds: int = 15, breakdown_count: int = 100) 
             },
         )
         if kind == "postgres":
-            say("postgres: what-if, the worker keeps its database connection (CELERY_DB_REUSE_MAX, bench only)")
+            say("postgres: what-if, Celery's default: a new database connection every task (CELERY_DB_REUSE_MAX=0)")
             stack.restart_worker("bench.whatif_settings", "whatif")
             _section(result, "whatif_warmup", load.run_wrk, stack.url, load.CHAT_LUA, 3, [*lua_args, "wwarm"])
             since = time.time()

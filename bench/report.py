@@ -265,7 +265,7 @@ def whatif_section(results: dict[str, Any]) -> str:
     for label, r, q in (
         ("as configured (`celery -A config worker -c 2`)", base, _get(results, "postgres", "queue")),
         (
-            "what-if: worker keeps its DB connection (`CELERY_DB_REUSE_MAX=1000`)",
+            "what-if: Celery's default, a new DB connection every task (`CELERY_DB_REUSE_MAX=0`)",
             alt,
             _get(results, "postgres", "whatif_queue"),
         ),
@@ -286,13 +286,14 @@ def whatif_section(results: dict[str, Any]) -> str:
         )
     return "\n\n".join(
         [
-            "#### What-if, measured in the same run (bench only; production settings untouched)",
+            "#### What-if, measured in the same run: Celery's default database handling",
             "Celery's Django fixup closes the database connection before and after every task in a prefork "
             "worker, and with Django's connection pool on (`OPTIONS['pool']`, set for PostgreSQL in "
-            "config/settings.py) it closes the pool too, so every turn opens a new PostgreSQL connection (a new "
-            "backend process). The same PostgreSQL stack was measured again with the worker started on "
-            "`bench/whatif_settings.py` (the production settings plus `CELERY_DB_REUSE_MAX = 1000`), same wrk "
-            "settings:",
+            "config/settings.py) it closes the pool too, so every turn would open a new PostgreSQL connection (a "
+            "new backend process). The production settings set `CELERY_DB_REUSE_MAX` so the worker keeps its "
+            "pool and the task hands its connection back itself. The same PostgreSQL stack was measured again "
+            "with the worker started on `bench/whatif_settings.py` (the production settings with "
+            "`CELERY_DB_REUSE_MAX = 0`, Celery's default), same wrk settings:",
             _table(
                 [
                     "worker",
