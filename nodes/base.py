@@ -156,18 +156,25 @@ def template_paths(model: type[BaseModel]) -> tuple[tuple[str, type[BaseModel] |
 
 
 def render_config(config: NodeConfig, ctx: Context) -> tuple[NodeConfig, dict[str, Any]]:
-    """The config with its template fields rendered, and what they rendered to (the step's input)."""
+    """The config with its template fields rendered, and what they rendered to (the step's input).
+
+    Plain text renders to itself, so a config whose fields hold no template is passed on as it is, uncopied.
+    """
     paths = template_paths(type(config))
     if not paths:
         return config, {}
-    rendered: dict[str, Any] = {}
+    changed: dict[str, Any] = {}
+    shown: dict[str, Any] = {}
     for name, nested in paths:
         value = getattr(config, name)
         if nested is None:
             if isinstance(value, str):
-                rendered[name] = ctx.render(value)
+                shown[name] = rendered = ctx.render(value)
+                if rendered is not value:
+                    changed[name] = rendered
         elif value:
-            rendered[name] = [render_config(item, ctx)[0] for item in value]
-    return config.model_copy(update=rendered), {
-        k: [item.model_dump() for item in v] if isinstance(v, list) else v for k, v in rendered.items()
-    }
+            pairs = [render_config(item, ctx) for item in value]
+            shown[name] = [{**item.__dict__, **item_shown} for (item, item_shown) in pairs]
+            if any(new is not old for (new, _), old in zip(pairs, value, strict=True)):
+                changed[name] = [new for new, _ in pairs]
+    return (config.model_copy(update=changed) if changed else config), shown
