@@ -54,7 +54,7 @@ class Conversation(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="conversations")
-    version = models.ForeignKey(FlowVersion, on_delete=models.PROTECT, related_name="conversations")
+    version = models.ForeignKey(FlowVersion, on_delete=models.CASCADE, related_name="conversations")
     channel = models.CharField(max_length=40, default="api")
     external_user_id = models.CharField(max_length=200, blank=True, db_index=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)

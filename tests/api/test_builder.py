@@ -196,6 +196,15 @@ def test_list_and_delete(editor_client):
     assert editor_client.get(flow_url(a)).status_code == 404
 
 
+def test_deleting_a_flow_deletes_its_versions_and_conversations(editor_client):
+    flow = published_flow("greeting", slug="with-talk")
+    conversation, _token, _run = actions.start_conversation(flow)
+
+    assert editor_client.delete(flow_url(flow)).status_code == 204
+    assert not FlowVersion.objects.filter(flow_id=flow.pk).exists()
+    assert not Conversation.objects.filter(pk=conversation.pk).exists()
+
+
 def test_a_slug_already_taken_is_refused_not_a_server_error(editor_client):
     FlowFactory(slug="taken")
     response = editor_client.post(FLOWS, {"name": "Other", "slug": "taken"}, format="json")
