@@ -16,7 +16,7 @@ from flows.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": WSGIInThreads(django_wsgi_app, threads=settings.HTTP_THREADS),
+        "http": WSGIInThreads(django_wsgi_app, threads=settings.HTTP_THREADS, max_body=settings.HTTP_MAX_BODY),
         # Widgets on other sites connect to the chat socket, so origins are not restricted here;
         # each socket authenticates itself (conversation token, or an editor's session or API token).
         "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),

@@ -49,24 +49,39 @@ def environ_for(scope: dict, body: Any) -> dict[str, Any]:
 class WSGIInThreads:
     """An ASGI app serving a WSGI app; `threads` bounds how many requests (a waiting chat turn is one) run at once."""
 
-    def __init__(self, wsgi_app: Any, threads: int):
+    def __init__(self, wsgi_app: Any, threads: int, max_body: int = 10 * 1024 * 1024):
         self.wsgi_app = wsgi_app
+        self.max_body = max_body
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="http")
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise ValueError(f"HTTP only, not {scope['type']!r}")
         with SpooledTemporaryFile(max_size=MAX_BODY_IN_MEMORY) as body:
+            size = 0
             while True:
                 message = await receive()
                 if message["type"] == "http.disconnect":
                     return
-                body.write(message.get("body", b""))
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > self.max_body:  # refused before anything is spooled to disk past the limit
+                    await self._send(
+                        send, 413, b'{"error": {"code": "too_large", "message": "Request body too large."}}'
+                    )
+                    return
+                body.write(chunk)
                 if not message.get("more_body"):
                     break
             body.seek(0)
             loop = asyncio.get_running_loop()
             status, headers, content = await loop.run_in_executor(self.executor, self._run, scope, body)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": content})
+
+    @staticmethod
+    async def _send(send: Any, status: int, content: bytes) -> None:
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(content)).encode())]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": content})
 

@@ -68,6 +68,7 @@ ASGI_APPLICATION = "config.asgi.application"
 WSGI_APPLICATION = None
 # Requests one web process serves at once (config/http.py); a chat turn waiting for its reply holds one.
 HTTP_THREADS = env.int("HTTP_THREADS", default=64)
+HTTP_MAX_BODY = env.int("HTTP_MAX_BODY", default=10 * 1024 * 1024)  # bytes; larger requests get 413 unread
 
 TEMPLATES = [
     {

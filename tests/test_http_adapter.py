@@ -112,3 +112,17 @@ def test_slow_requests_run_side_by_side_not_one_after_another():
     t0 = time.monotonic()
     assert asyncio.run(four_at_once()) == [200, 200, 200, 200]
     assert time.monotonic() - t0 < 1.5  # four 0.5 s requests, together
+
+
+def test_a_body_over_the_limit_is_refused_with_413_and_never_reaches_the_app():
+    reached = []
+
+    def wsgi(environ, start_response):
+        reached.append(True)
+        start_response("200 OK", [])
+        return [b""]
+
+    response = call(WSGIInThreads(wsgi, threads=1, max_body=5), scope(), b"0123456789")
+    assert response["status"] == 413
+    assert b"too_large" in response["body"]
+    assert reached == []
