@@ -212,6 +212,8 @@ CHAT_REPLY_WAIT_S = env.float("CHAT_REPLY_WAIT_S", default=10.0)
 CHAT_MAX_TEXT = env.int("CHAT_MAX_TEXT", default=4000)
 TURN_LOCK_TTL_S = env.float("TURN_LOCK_TTL_S", default=30.0)
 WORKER_HEARTBEAT_S = env.float("WORKER_HEARTBEAT_S", default=5.0)
+# A run still queued after this long lost its task (say, the broker restarted empty): a worker sends it again.
+STALE_RUN_S = env.float("STALE_RUN_S", default=60.0)
 
 LOGGING = {
     "version": 1,

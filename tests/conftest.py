@@ -80,6 +80,7 @@ def child_env(django_db_setup, django_db_blocker):
         CHAT_RATE_PER_CONVERSATION="100000/min",
         CHAT_START_RATE_PER_IP="100000/min",
         WORKER_HEARTBEAT_S="1",
+        STALE_RUN_S="2",
     )
 
 

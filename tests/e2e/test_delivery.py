@@ -120,3 +120,24 @@ def test_simultaneous_messages_run_in_arrival_order_one_at_a_time(live):
 
 def runs_order(runs: list[Run]) -> list[str]:
     return [r.inbound.text for r in runs]
+
+
+def test_a_turn_whose_task_was_lost_is_sent_again_and_answered(live):
+    """The broker restarted empty (the embedded Redis keeps nothing on disk): the stored message is still answered."""
+    from flows.models import Conversation
+
+    published_flow("greeting", slug="lost-task")
+    conversation = start(live.url, "lost-task")
+    conv = Conversation.objects.get(pk=conversation["id"])
+    # Stored as post_message stores it, but no task is ever sent for it.
+    message = Message.objects.create(conversation=conv, direction="in", text="Lin", client_message_id="lost-1")
+    run = Run.objects.create(conversation=conv, flow_id=conv.flow_id, trigger="message", inbound=message)
+
+    reply = requests.get(
+        f"{live.url}/api/v1/chat/conversations/{conversation['id']}/runs/{run.pk}/",
+        params={"wait": 20},
+        headers=auth(conversation),
+        timeout=30,
+    )
+    assert reply.status_code == 200, reply.text
+    assert texts(reply.json()) == ["Nice to meet you, Lin.", "Say anything, Lin."]
