@@ -19,7 +19,8 @@ pytestmark = [pytest.mark.e2e]
 @pytest.fixture
 def own_stack(child_env, transactional_db):
     """A server and a one-process worker on a queue of their own, so only the worker we kill can take the turn."""
-    env = {**child_env, "CELERY_QUEUE": f"kill-{uuid.uuid4().hex[:6]}"}
+    # The stale-run sweeper is kept out of the way: only the broker's redelivery may complete the killed turn.
+    env = {**child_env, "CELERY_QUEUE": f"kill-{uuid.uuid4().hex[:6]}", "STALE_RUN_S": "600"}
     server = processes.Server(env).start()
     workers: list[processes.Worker] = []
 
