@@ -14,6 +14,8 @@ from typing import Any
 
 import requests
 
+from config.run import daphne_argv, worker_argv
+
 from .common import OUT, PYTHON, ROOT, Procs, cpu_ticks, say, tree_ticks, wait_for
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -111,29 +113,14 @@ class Stack:
         log = self.dir / "daphne.log"
         self.daphne = self.procs.start(
             "daphne",
-            [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"],
+            daphne_argv("127.0.0.1", self.port),
             self.env,
             log,
         )
         wlog = self.dir / "worker.log"
         self.worker = self.procs.start(
             "celery worker",
-            [
-                PYTHON,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-c",
-                "2",
-                "-P",
-                "prefork",
-                "-Q",
-                QUEUE,
-                "-n",
-                f"bench-{os.getpid()}@%h",
-            ],
+            worker_argv(QUEUE, 2, f"bench-{os.getpid()}", "-P", "prefork"),
             self.env,
             wlog,
         )
@@ -159,22 +146,7 @@ class Stack:
         wlog = self.dir / f"worker-{name}.log"
         self.worker = self.procs.start(
             f"celery worker ({name})",
-            [
-                PYTHON,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-c",
-                "2",
-                "-P",
-                "prefork",
-                "-Q",
-                QUEUE,
-                "-n",
-                f"{hostname}@%h",
-            ],
+            worker_argv(QUEUE, 2, hostname, "-P", "prefork"),
             env,
             wlog,
         )

@@ -38,8 +38,8 @@ def requeue_stale_runs() -> int:
     Safe to overlap with a task still on its way: a turn is claimed once (flows/tasks.py), the copy finds nothing.
     """
     stale_s = settings.STALE_RUN_S
-    if not live.client().set(_SWEEP_KEY, "1", nx=True, px=int(stale_s * 500)):
-        return 0  # another worker swept moments ago
+    if not live.client().set(_SWEEP_KEY, "1", nx=True, px=int(settings.WORKER_HEARTBEAT_S * 900)):
+        return 0  # another worker swept during this heartbeat
     from .models import Run
     from .tasks import process_conversation
 

@@ -27,3 +27,13 @@ def auth(conversation: dict) -> dict:
 
 def texts(reply: dict) -> list[str]:
     return [m["text"] for m in reply["messages"]]
+
+
+def run_reply(base_url: str, conversation: dict, run_id: str, wait: float = 20):
+    """A turn's reply by run id, waiting for it as a client that got 202 would."""
+    return requests.get(
+        f"{base_url}/api/v1/chat/conversations/{conversation['id']}/runs/{run_id}/",
+        params={"wait": wait},
+        headers=auth(conversation),
+        timeout=wait + 10,
+    )

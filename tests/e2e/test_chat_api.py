@@ -3,7 +3,7 @@
 import pytest
 import requests
 
-from tests.e2e.helpers import auth, say, start, texts
+from tests.e2e.helpers import auth, run_reply, say, start, texts
 from tests.factories import published_flow
 
 pytestmark = [pytest.mark.e2e]
@@ -41,11 +41,6 @@ def test_a_slow_turn_answers_202_with_a_run_id_then_the_reply(live):
     body = pending.json()
     assert body["status"] == "pending" and body["messages"] == [] and body["run_id"]
 
-    reply = requests.get(
-        f"{live.url}/api/v1/chat/conversations/{conversation['id']}/runs/{body['run_id']}/",
-        params={"wait": 10},
-        headers=auth(conversation),
-        timeout=20,
-    )
+    reply = run_reply(live.url, conversation, body["run_id"], wait=10)
     assert reply.status_code == 200, reply.text
     assert texts(reply.json()) == ["echo later", "Say something."]

@@ -9,7 +9,7 @@ import requests
 
 from flows import live as live_redis
 from flows.models import Message, Run
-from tests.e2e.helpers import auth, say, start, texts
+from tests.e2e.helpers import run_reply, say, start, texts
 from tests.factories import published_flow
 from tests.support import processes
 
@@ -59,12 +59,7 @@ def test_worker_killed_mid_turn_completes_after_redelivery_and_replies_once(own_
     assert not Message.objects.filter(run=run).exists()
 
     new_worker()  # the unacknowledged turn is delivered again after the visibility timeout
-    reply = requests.get(
-        f"{server.url}/api/v1/chat/conversations/{conversation['id']}/runs/{run_id}/",
-        params={"wait": 25},
-        headers=auth(conversation),
-        timeout=40,
-    )
+    reply = run_reply(server.url, conversation, run_id, wait=25)
     assert reply.status_code == 200, reply.text
     assert texts(reply.json()) == ["echo hello", "Say something."]
 
@@ -134,11 +129,6 @@ def test_a_turn_whose_task_was_lost_is_sent_again_and_answered(live):
     message = Message.objects.create(conversation=conv, direction="in", text="Lin", client_message_id="lost-1")
     run = Run.objects.create(conversation=conv, flow_id=conv.flow_id, trigger="message", inbound=message)
 
-    reply = requests.get(
-        f"{live.url}/api/v1/chat/conversations/{conversation['id']}/runs/{run.pk}/",
-        params={"wait": 20},
-        headers=auth(conversation),
-        timeout=30,
-    )
+    reply = run_reply(live.url, conversation, str(run.pk))
     assert reply.status_code == 200, reply.text
     assert texts(reply.json()) == ["Nice to meet you, Lin.", "Say anything, Lin."]
