@@ -24,7 +24,7 @@ from typing import Any
 
 import django
 
-from .common import short_name, summary
+from .common import profile_row, summary
 
 perf = time.perf_counter
 
@@ -317,14 +317,7 @@ def top_functions(profiler: cProfile.Profile, per: int, count: int = 14) -> list
     stats = pstats.Stats(profiler)
     rows = []
     for (filename, line, name), (_cc, ncalls, tottime, cumtime, _callers) in stats.stats.items():  # type: ignore[attr-defined]
-        rows.append(
-            {
-                "function": short_name(filename, line, name),
-                "calls": ncalls / per,
-                "own_ms": tottime * 1000 / per,
-                "cum_ms": cumtime * 1000 / per,
-            }
-        )
+        rows.append(profile_row(filename, line, name, ncalls, tottime, cumtime, per))
     rows.sort(key=lambda r: r["own_ms"], reverse=True)
     return rows[:count]
 

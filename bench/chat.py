@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from . import load, trace_ws
-from .common import PYTHON, ROOT, Procs, say
+from .common import PYTHON, ROOT, Procs, profile_row, say
 from .stack import Stack
 
 SPARES = 3  # conversations per connection: one in use, the rest take over if a reply ever lacks its marker
@@ -137,7 +137,7 @@ def profile_daphne(stack: Stack, procs: Procs, requests_404: int = 200, turns: i
 
     import requests
 
-    from .common import short_name, wait_for
+    from .common import wait_for
     from .stack import free_port
 
     port = free_port()
@@ -190,13 +190,13 @@ def profile_daphne(stack: Stack, procs: Procs, requests_404: int = 200, turns: i
                 path = prefix.parent / f"{prefix.name}-{n}.prof"
                 wait_for(lambda path=path: path.exists() and path.stat().st_size > 0, 20, "profile dump", proc, log)
                 time.sleep(0.3)
-                out[name] = _loop_profile(path, count, short_name)
+                out[name] = _loop_profile(path, count)
         return out
     finally:
         procs.stop(proc)
 
 
-def _loop_profile(path, count: int, short_name) -> dict[str, Any]:
+def _loop_profile(path, count: int) -> dict[str, Any]:
     import pstats
 
     stats = pstats.Stats(str(path)).stats  # type: ignore[attr-defined]
@@ -212,14 +212,7 @@ def _loop_profile(path, count: int, short_name) -> dict[str, Any]:
         if name == "<built-in method _thread.start_new_thread>":
             threads += ncalls
         if not idle:
-            rows.append(
-                {
-                    "function": short_name(filename, line, name),
-                    "calls": ncalls / count,
-                    "own_ms": tottime * 1000 / count,
-                    "cum_ms": cumtime * 1000 / count,
-                }
-            )
+            rows.append(profile_row(filename, line, name, ncalls, tottime, cumtime, count))
     rows.sort(key=lambda r: r["own_ms"], reverse=True)
     return {
         "requests": count,

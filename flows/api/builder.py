@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from flows import actions
-from flows.models import Conversation, Flow, Run, Step
+from flows.models import Conversation, Flow, Step
 from nodes.registry import registry
 
 from .serializers import (
@@ -127,6 +127,3 @@ class NodeTypesView(APIView):
     )
     def get(self, request):
         return Response([node_type.describe() for node_type in registry()])
-
-
-__all__ = ["FlowViewSet", "ConversationViewSet", "NodeTypesView", "Run"]

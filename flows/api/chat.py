@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from flows import actions, live
-from flows.models import Conversation, Flow, Message, Run
+from flows.models import Conversation, Flow, Run
 
 from .errors import error_response
 from .serializers import (
@@ -163,6 +163,3 @@ class RunReplyView(ChatView):
         run = get_object_or_404(Run, pk=run_id, conversation=conversation)
         reply, code = _await_reply(run, _wait_s(request) if "wait" in request.query_params else 0)
         return Response(reply, status=code)
-
-
-__all__ = ["StartConversationView", "MessagesView", "RunReplyView", "Message"]
