@@ -206,6 +206,12 @@ NODE_TYPES = [
     "nodes.core.condition.Condition",
     "nodes.core.set_variable.SetVariable",
     "nodes.core.end.End",
+    # "nodes.core.wait_webhook.WaitWebhook",  # uncommented by the module's author once it exists
+    # "nodes.integrations.rest_api.RestApi",  # uncommented by the module's author once it exists
+    # "nodes.integrations.connect.Connect",  # uncommented by the module's author once it exists
+    # "nodes.integrations.zapier.Zapier",  # uncommented by the module's author once it exists
+    # "nodes.integrations.make.Make",  # uncommented by the module's author once it exists
+    # "nodes.integrations.pabbly.Pabbly",  # uncommented by the module's author once it exists
 ] + env.list("NODE_TYPES_EXTRA", default=[])
 FLOW_STEP_LIMIT = env.int("FLOW_STEP_LIMIT", default=200)
 CHAT_REPLY_WAIT_S = env.float("CHAT_REPLY_WAIT_S", default=10.0)
@@ -214,6 +220,27 @@ TURN_LOCK_TTL_S = env.float("TURN_LOCK_TTL_S", default=30.0)
 WORKER_HEARTBEAT_S = env.float("WORKER_HEARTBEAT_S", default=5.0)
 # A run still queued after this long lost its task (say, the broker restarted empty): a worker sends it again.
 STALE_RUN_S = env.float("STALE_RUN_S", default=60.0)
+
+# Credential vault: Fernet keys, newest first (the first encrypts, all decrypt). Unset in the embedded default:
+# a key is made once in var/vault.key and the run command says so.
+VAULT_KEYS = env.list("VAULT_KEYS", default=[])
+VAULT_KEY_FILE = Path(env("VAULT_KEY_FILE", default=str(VAR_DIR / "vault.key")))
+
+# The guarded HTTP client (integrations/http.py): every outbound request a flow makes.
+# SSRF_ALLOW opens named private hosts or networks (host names, IPs, CIDRs) for self-hosted services and tests.
+SSRF_ALLOW = env.list("SSRF_ALLOW", default=[])
+HTTP_CONNECT_TIMEOUT_S = env.float("HTTP_CONNECT_TIMEOUT_S", default=5.0)
+HTTP_READ_TIMEOUT_S = env.float("HTTP_READ_TIMEOUT_S", default=30.0)
+HTTP_MAX_RESPONSE_BYTES = env.int("HTTP_MAX_RESPONSE_BYTES", default=5 * 1024 * 1024)
+HTTP_MAX_REDIRECTS = env.int("HTTP_MAX_REDIRECTS", default=5)
+# Token bucket per destination host ("<requests>/<s|m|h>"); credentials may set their own limit too.
+HTTP_HOST_RATE = env("HTTP_HOST_RATE", default="20/s")
+# A call over a rate limit waits its turn up to this long, then fails with a clear error.
+HTTP_RATE_MAX_WAIT_S = env.float("HTTP_RATE_MAX_WAIT_S", default=10.0)
+# Zapier/Make/Pabbly nodes accept only their platform's webhook hosts, plus these (self-hosted, tests).
+WEBHOOK_HOSTS_EXTRA = env.list("WEBHOOK_HOSTS_EXTRA", default=[])
+# Incoming hooks: signed timestamps further than this from now are refused; ids are remembered this long.
+HOOK_TOLERANCE_S = env.int("HOOK_TOLERANCE_S", default=300)
 
 LOGGING = {
     "version": 1,

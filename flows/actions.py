@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import secrets
@@ -9,10 +10,11 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.text import slugify
 
 from nodes.registry import registry
 
-from .graph import SPEC_VERSION, Problem, analyse, check_shape, errors
+from .graph import SPEC_VERSION, GraphShapeError, Problem, analyse, check_shape, errors
 from .models import Conversation, Flow, FlowVersion, Message, Run
 
 
@@ -39,6 +41,15 @@ class NotPublished(ActionError):
 class ConversationClosed(ActionError):
     code = "conversation_closed"
     status = 409
+
+
+class ImportRefused(ActionError):
+    code = "invalid_import"
+
+
+EXPORT_FORMAT = "flowbuilder/flow"
+NAME_MAX = 200
+SLUG_MAX = 100
 
 
 def hash_token(token: str) -> str:
@@ -79,7 +90,7 @@ def publish(flow: Flow, user: Any) -> FlowVersion:
             raise PublishRefused(
                 "The flow has problems; fix them before publishing.", problems=[p.as_dict() for p in problems]
             )
-        number = (flow.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        number = (flow.versions.filter(is_preview=False).aggregate(n=Max("number"))["n"] or 0) + 1
         return FlowVersion.objects.create(
             flow=flow,
             number=number,
@@ -98,22 +109,129 @@ def start_conversation(
     flow: Flow, *, channel: str = "api", external_user_id: str = "", variables: dict[str, Any] | None = None
 ) -> tuple[Conversation, str, Run]:
     """A new conversation on the flow's latest published version, and its first turn queued."""
-    version = flow.versions.order_by("-number").first()
+    version = flow.published_version
     if version is None:
         raise NotPublished(f"The flow {flow.slug!r} has not been published.")
-    token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        conversation = Conversation.objects.create(
-            flow=flow,
-            version=version,
-            channel=channel,
-            external_user_id=external_user_id,
-            variables=variables or {},
-            token_hash=hash_token(token),
-        )
-        run = Run.objects.create(conversation=conversation, flow=flow, trigger=Run.Trigger.START)
-        _send_turn(conversation.pk)
+        return _open_conversation(flow, version, channel, external_user_id, variables or {})
+
+
+def start_preview(flow: Flow, user: Any) -> tuple[Conversation, str, Run]:
+    """A test conversation on a snapshot of the current draft (refused while the draft has errors)."""
+    with transaction.atomic():
+        flow = Flow.objects.select_for_update().get(pk=flow.pk)
+        problems = validate_graph(flow.graph)
+        flow.problems = [p.as_dict() for p in problems]
+        flow.save(update_fields=["problems"])
+        if errors(problems):
+            raise PublishRefused(
+                "The flow has problems; fix them before previewing it.", problems=[p.as_dict() for p in problems]
+            )
+        # Snapshots are immutable like versions (running conversations stay on theirs); an unchanged draft
+        # reuses the last one rather than storing the same graph again.
+        version = flow.versions.filter(is_preview=True).order_by("-published_at", "-pk").first()
+        if version is None or version.graph != flow.graph:
+            version = FlowVersion.objects.create(
+                flow=flow,
+                number=0,
+                is_preview=True,
+                graph=flow.graph,
+                published_by=user if getattr(user, "is_authenticated", False) else None,
+            )
+        who = f"editor:{user.pk}" if getattr(user, "is_authenticated", False) else ""
+        return _open_conversation(flow, version, "preview", who, {})
+
+
+def _open_conversation(
+    flow: Flow, version: FlowVersion, channel: str, external_user_id: str, variables: dict[str, Any]
+) -> tuple[Conversation, str, Run]:
+    token = secrets.token_urlsafe(32)
+    conversation = Conversation.objects.create(
+        flow=flow,
+        version=version,
+        channel=channel,
+        external_user_id=external_user_id,
+        variables=variables,
+        token_hash=hash_token(token),
+    )
+    run = Run.objects.create(conversation=conversation, flow=flow, trigger=Run.Trigger.START)
+    _send_turn(conversation.pk)
     return conversation, token, run
+
+
+def restore_version(flow: Flow, version: FlowVersion) -> list[dict[str, Any]]:
+    """Replace the draft by a published version's graph (the versions themselves stay as they are)."""
+    return save_flow(flow, graph=copy.deepcopy(version.graph))
+
+
+def unique_slug(text: str, *, exclude_pk: int | None = None) -> str:
+    """A slug made from the text that no other flow has: "name", else "name-2", "name-3", ..."""
+    base = slugify(text)[: SLUG_MAX - 10].strip("-") or "flow"
+    taken = Flow.objects.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    slugs = set(taken.values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in slugs:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _create_flow(name: str, graph: dict[str, Any], owner: Any) -> Flow:
+    """A new flow with a unique slug from its name; a slug taken meanwhile by another request is tried again."""
+    flow = Flow(name=name[:NAME_MAX], owner=owner if getattr(owner, "is_authenticated", False) else None)
+    check_shape(graph)
+    flow.graph = {"spec_version": SPEC_VERSION, **graph}
+    flow.problems = [p.as_dict() for p in validate_graph(flow.graph)]
+    for _attempt in range(5):
+        flow.slug = unique_slug(name)
+        try:
+            with transaction.atomic():
+                flow.save()
+            return flow
+        except IntegrityError:
+            if not Flow.objects.filter(slug=flow.slug).exists():
+                raise
+    raise ActionError("Could not find a free slug for the flow; try again.")
+
+
+def duplicate_flow(flow: Flow, user: Any) -> Flow:
+    """A copy of the flow's draft under "<name> (copy)"; versions and conversations stay with the original."""
+    return _create_flow(f"{flow.name} (copy)", copy.deepcopy(flow.graph), user)
+
+
+def export_document(flow: Flow) -> dict[str, Any]:
+    """The flow's draft as a portable document (credentials stay referenced by id, never by secret)."""
+    return {"format": EXPORT_FORMAT, "spec_version": SPEC_VERSION, "name": flow.name, "graph": flow.graph}
+
+
+def import_flow(document: Any, user: Any) -> Flow:
+    """A new flow from an exported document; a file that is not one is refused with the reason."""
+    if not isinstance(document, dict):
+        raise ImportRefused("The file is not a flow export: it must be a JSON object.")
+    if document.get("format") != EXPORT_FORMAT:
+        raise ImportRefused(f'The file is not a flow export: its "format" must be "{EXPORT_FORMAT}".')
+    spec = document.get("spec_version")
+    if not isinstance(spec, int) or isinstance(spec, bool) or spec < 1:
+        raise ImportRefused('The file has no valid "spec_version" (a whole number, 1 or more).')
+    graph = document.get("graph")
+    inner = graph.get("spec_version", spec) if isinstance(graph, dict) else spec
+    newest = max(v for v in (spec, inner) if isinstance(v, int))
+    if newest > SPEC_VERSION:
+        raise ImportRefused(
+            f"The file was exported by a newer version of the flow builder (spec_version {newest}); "
+            f"this one reads up to {SPEC_VERSION}."
+        )
+    name = document.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ImportRefused('The file has no flow "name".')
+    if not isinstance(graph, dict):
+        raise ImportRefused('The file has no "graph" object with "nodes" and "edges".')
+    try:
+        check_shape(graph)
+    except GraphShapeError as exc:
+        raise ImportRefused(f"The file's graph cannot be read: {exc}.") from exc
+    return _create_flow(name.strip(), graph, user)
 
 
 def post_message(conversation: Conversation, text: str, client_message_id: str | None) -> tuple[Run, bool]:

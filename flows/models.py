@@ -26,7 +26,7 @@ class Flow(models.Model):
 
     @property
     def published_version(self) -> "FlowVersion | None":
-        return self.versions.order_by("-number").first()
+        return self.versions.filter(is_preview=False).order_by("-number").first()
 
 
 class FlowVersion(models.Model):
@@ -37,10 +37,17 @@ class FlowVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(auto_now_add=True)
+    is_preview = models.BooleanField(
+        default=False, help_text="A snapshot of the draft for an editor's preview chat; never served to clients."
+    )
 
     class Meta:
         ordering = ["flow", "-number"]
-        constraints = [models.UniqueConstraint(fields=["flow", "number"], name="unique_version_number")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["flow", "number"], condition=Q(is_preview=False), name="unique_version_number"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.flow} v{self.number}"
@@ -106,6 +113,7 @@ class Run(models.Model):
     class Trigger(models.TextChoices):
         START = "start"
         MESSAGE = "message"
+        HOOK = "hook"
 
     class Status(models.TextChoices):
         QUEUED = "queued"
@@ -159,3 +167,62 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq}. {self.node_type} {self.node_id} ({self.status})"
+
+
+class Hook(models.Model):
+    """A catch URL (/api/v1/hooks/{flow_slug}/{key}/) through which an outside service starts or resumes a conversation."""
+
+    class Action(models.TextChoices):
+        START = "start", "Start a conversation"
+        RESUME = "resume", "Resume the conversation waiting for it"
+
+    class Auth(models.TextChoices):
+        SIGNATURE = "signature", "Standard Webhooks signature"
+        TOKEN = "token", "Secret token"
+
+    flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="hooks")
+    key = models.SlugField(max_length=60)
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.START)
+    auth = models.CharField(max_length=10, choices=Auth.choices, default=Auth.SIGNATURE)
+    credential = models.ForeignKey(
+        "integrations.Credential",
+        on_delete=models.PROTECT,
+        related_name="hooks",
+        help_text="A webhook-secret credential: the signing secret(s) or the token.",
+    )
+    external_id_path = models.CharField(
+        max_length=200, blank=True, help_text="JMESPath to the external id in the posted JSON (e.g. customer.id)."
+    )
+    variable = models.CharField(max_length=64, default="hook", help_text="Variable that receives the posted JSON.")
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["flow", "key"]
+        constraints = [models.UniqueConstraint(fields=["flow", "key"], name="unique_hook_key")]
+
+    def __str__(self) -> str:
+        return f"{self.flow.slug}/{self.key}"
+
+
+class HookDelivery(models.Model):
+    """One accepted delivery to a hook; its id is unique per hook, so the same delivery twice starts nothing twice."""
+
+    class Outcome(models.TextChoices):
+        STARTED = "started"
+        RESUMED = "resumed"
+        IGNORED = "ignored"
+
+    hook = models.ForeignKey(Hook, on_delete=models.CASCADE, related_name="deliveries")
+    delivery_id = models.CharField(max_length=200)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    conversation = models.ForeignKey(Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    detail = models.CharField(max_length=500, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [models.UniqueConstraint(fields=["hook", "delivery_id"], name="unique_hook_delivery")]
+
+    def __str__(self) -> str:
+        return f"{self.hook} {self.delivery_id} ({self.outcome})"

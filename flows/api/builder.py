@@ -1,6 +1,6 @@
 """The builder API (editors): flows, validation, publishing, versions, node types, conversations and runs."""
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Q
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -29,7 +29,7 @@ class FlowViewSet(viewsets.ModelViewSet):
 
     # An aggregate drops Meta.ordering (Django 3.1+), so the list order is stated here.
     queryset = (
-        Flow.objects.select_related("owner").annotate(latest_version=Max("versions__number")).order_by("name", "pk")
+        Flow.objects.select_related("owner").annotate(latest_version=Max("versions__number", filter=Q(versions__is_preview=False))).order_by("name", "pk")
     )
     lookup_value_regex = r"\d+"
 
@@ -61,12 +61,12 @@ class FlowViewSet(viewsets.ModelViewSet):
     @extend_schema(responses=VersionSerializer(many=True))
     @action(detail=True, methods=["get"])
     def versions(self, request, pk=None):
-        return Response(VersionSerializer(self.get_object().versions.select_related("published_by"), many=True).data)
+        return Response(VersionSerializer(self.get_object().versions.filter(is_preview=False).select_related("published_by"), many=True).data)
 
     @extend_schema(responses=VersionDetailSerializer)
     @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>\d+)")
     def version(self, request, pk=None, number=None):
-        version = get_object_or_404(self.get_object().versions, number=number)
+        version = get_object_or_404(self.get_object().versions.filter(is_preview=False), number=number)
         return Response(VersionDetailSerializer(version).data)
 
     @extend_schema(responses={200: inline_serializer("Validation", {"problems": ProblemSerializer(many=True)})})
