@@ -1,0 +1,1 @@
+"""Admin for credentials (filled in by its module's author)."""

@@ -1,0 +1,1 @@
+"""Admin for deliverys (filled in by its module's author)."""
