@@ -1,0 +1,1 @@
+"""Tests of the integrations: the HTTP client, the vault, and the outbound nodes."""
