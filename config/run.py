@@ -72,6 +72,18 @@ def main() -> int:
     python = sys.executable
     var = Path(settings.VAR_DIR)
 
+    from integrations import vault
+
+    # Here, before the children start, so the key is made once and the admin reads where it went.
+    try:
+        created = vault.ensure_key(announce=False)
+        vault.check_keys()
+    except vault.VaultError as exc:
+        _say(str(exc))
+        return 1
+    if created:
+        _say(vault.created_message(created))
+
     redis_proc = None
     if "REDIS_URL" not in os.environ:
         from . import embedded_redis

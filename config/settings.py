@@ -173,6 +173,9 @@ REST_FRAMEWORK = {
         "chat_ip": env("CHAT_RATE_PER_IP", default="600/min"),
         "chat_conversation": env("CHAT_RATE_PER_CONVERSATION", default="60/min"),
         "chat_start_ip": env("CHAT_START_RATE_PER_IP", default="60/min"),
+        # Incoming hooks: per catch URL (Zapier and Make post from shared addresses), and per sending address.
+        "hook": env("HOOK_RATE_PER_HOOK", default="600/min"),
+        "hook_ip": env("HOOK_RATE_PER_IP", default="1200/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # How many reverse proxies in front append to X-Forwarded-For. DRF's default (None) takes the client's own
@@ -206,12 +209,12 @@ NODE_TYPES = [
     "nodes.core.condition.Condition",
     "nodes.core.set_variable.SetVariable",
     "nodes.core.end.End",
-    # "nodes.core.wait_webhook.WaitWebhook",  # uncommented by the module's author once it exists
-    # "nodes.integrations.rest_api.RestApi",  # uncommented by the module's author once it exists
-    # "nodes.integrations.connect.Connect",  # uncommented by the module's author once it exists
-    # "nodes.integrations.zapier.Zapier",  # uncommented by the module's author once it exists
-    # "nodes.integrations.make.Make",  # uncommented by the module's author once it exists
-    # "nodes.integrations.pabbly.Pabbly",  # uncommented by the module's author once it exists
+    "nodes.core.wait_webhook.WaitWebhook",
+    "nodes.integrations.rest_api.RestApi",
+    "nodes.integrations.connect.Connect",
+    "nodes.integrations.zapier.Zapier",
+    "nodes.integrations.make.Make",
+    "nodes.integrations.pabbly.Pabbly",
 ] + env.list("NODE_TYPES_EXTRA", default=[])
 FLOW_STEP_LIMIT = env.int("FLOW_STEP_LIMIT", default=200)
 CHAT_REPLY_WAIT_S = env.float("CHAT_REPLY_WAIT_S", default=10.0)
@@ -239,8 +242,9 @@ HTTP_HOST_RATE = env("HTTP_HOST_RATE", default="20/s")
 HTTP_RATE_MAX_WAIT_S = env.float("HTTP_RATE_MAX_WAIT_S", default=10.0)
 # Zapier/Make/Pabbly nodes accept only their platform's webhook hosts, plus these (self-hosted, tests).
 WEBHOOK_HOSTS_EXTRA = env.list("WEBHOOK_HOSTS_EXTRA", default=[])
-# Incoming hooks: signed timestamps further than this from now are refused; ids are remembered this long.
+# Incoming hooks: signed timestamps further than this from now are refused (a delivery id is refused forever).
 HOOK_TOLERANCE_S = env.int("HOOK_TOLERANCE_S", default=300)
+HOOK_MAX_BODY_BYTES = env.int("HOOK_MAX_BODY_BYTES", default=256 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -3,10 +3,13 @@ from django.urls import include, path
 from django.views.defaults import page_not_found, server_error
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from integrations.api import CredentialListView
+
 from .health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/credentials/", CredentialListView.as_view(), name="credentials"),
     path("api/v1/", include("flows.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

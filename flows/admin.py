@@ -1,8 +1,10 @@
-"""Django admin: flows and versions; conversations with their messages; runs (read-only) with their steps."""
+"""Django admin: flows and versions; conversations with their messages; runs (read-only) with their steps; hooks."""
 
+from django import forms
 from django.contrib import admin
+from django.urls import reverse
 
-from .models import Conversation, Flow, FlowVersion, Message, Run, Step
+from .models import Conversation, Flow, FlowVersion, Hook, HookDelivery, Message, Run, Step
 
 
 class ReadOnlyMixin:
@@ -84,3 +86,47 @@ class RunAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class StepAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["run", "seq", "node_id", "node_type", "status", "duration_ms"]
     list_filter = ["status", "node_type"]
+
+
+class HookForm(forms.ModelForm):
+    class Meta:
+        model = Hook
+        fields = ["flow", "key", "action", "auth", "credential", "external_id_path", "variable", "enabled"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == Hook.Action.RESUME and not data.get("external_id_path"):
+            self.add_error("external_id_path", "A resume hook needs the path to the external id in the posted JSON.")
+        return data
+
+
+@admin.register(Hook)
+class HookAdmin(admin.ModelAdmin):
+    form = HookForm
+    list_display = ["__str__", "action", "auth", "credential", "enabled", "created_at"]
+    list_filter = ["enabled", "action", "auth", "flow"]
+    search_fields = ["key", "flow__slug", "flow__name"]
+    readonly_fields = ["catch_url", "created_at"]
+
+    @admin.display(description="Catch URL")
+    def catch_url(self, hook: Hook) -> str:
+        if not hook.pk:
+            return "-"
+        return reverse("hook-catch", kwargs={"flow_slug": hook.flow.slug, "key": hook.key})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "credential":
+            from integrations.models import Credential
+
+            from .hooks import CREDENTIAL_KIND
+
+            kwargs["queryset"] = Credential.objects.filter(kind=CREDENTIAL_KIND)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(HookDelivery)
+class HookDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["hook", "delivery_id", "outcome", "conversation", "received_at"]
+    list_filter = ["outcome", "hook"]
+    search_fields = ["delivery_id", "hook__key", "conversation__id"]
+    readonly_fields = ["hook", "delivery_id", "outcome", "conversation", "detail", "received_at"]

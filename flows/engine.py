@@ -65,17 +65,21 @@ def run_turn(
     services: Any = None,
     conversation_id: str = "",
     flow_id: str = "",
+    hook: dict[str, Any] | None = None,
 ) -> TurnResult:
-    """Run from where the conversation waits (or from start) until a question waits, the flow ends, or it fails."""
+    """Run from where the conversation waits (or from start) until a question waits, the flow ends, or it fails.
+
+    `hook` is a delivery to an incoming hook: the waiting node receives it (as `ctx.hook`) instead of a text.
+    """
     if state.status != ACTIVE:
         return TurnResult(state, [], [], failed=True, error=f"the conversation has {state.status}")
     variables = dict(state.variables)
     ctx = Context(variables, conversation_id=conversation_id, flow_id=flow_id, services=services)
     if state.waiting_node is None:
         current: str | None = graph.start_id
-        answer = None
+        answer, hook = None, None
     elif state.waiting_node in graph.nodes:
-        current, answer = state.waiting_node, text
+        current, answer = state.waiting_node, (text if hook is None else None)
     else:
         return TurnResult(state, [], [], failed=True, error=f"the flow has no node {state.waiting_node!r} any more")
     messages: list[dict[str, Any]] = []
@@ -96,18 +100,21 @@ def run_turn(
         steps.append(step)
         on_step("step.started", step)
         t0 = time.perf_counter()
-        ctx.node_id, ctx.answer = current, answer
-        answer = None
+        ctx.node_id, ctx.answer, ctx.hook = current, answer, hook
+        answer, hook = None, None
         try:
             config, step.input = render_config(node.config, ctx)
             if ctx.answer is not None:
                 step.input["answer"] = ctx.answer
+            if ctx.hook is not None:
+                step.input["hook"] = {"key": ctx.hook.get("key"), "payload": ctx.hook.get("payload")}
             outcome: Outcome = node.type.run(config, ctx)
         except Exception as exc:  # noqa: BLE001 - any node failure is the flow's to handle, never the worker's
             step.duration_ms = (time.perf_counter() - t0) * 1000
             step.status = "failed"
             step.error = str(exc) if isinstance(exc, NodeError) else f"{type(exc).__name__}: {exc}"
             step.input = redact(step.input)
+            step.output = redact(getattr(exc, "output", None) or {})  # e.g. the request and response that failed
             step.error = redact(step.error)
             target = node.edges.get("error")
             step.handle = "error" if target else None

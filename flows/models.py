@@ -170,7 +170,7 @@ class Step(models.Model):
 
 
 class Hook(models.Model):
-    """A catch URL (/api/v1/hooks/{flow_slug}/{key}/) through which an outside service starts or resumes a conversation."""
+    """A catch URL (/api/v1/hooks/{flow_slug}/{key}/): an outside service starts or resumes a conversation."""
 
     class Action(models.TextChoices):
         START = "start", "Start a conversation"

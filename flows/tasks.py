@@ -14,10 +14,13 @@ from django.db import close_old_connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from integrations.services import Services
+
 from . import heartbeat, live  # noqa: F401  (heartbeat: worker signals)
 from .actions import message_json, reply_payload
 from .compiled import VersionInvalid, compiled
 from .engine import State, StepRecord, run_turn
+from .hooks import hook_event, waits_for
 from .locks import ConversationLock
 from .models import Conversation, Message, Run, Step
 
@@ -100,7 +103,13 @@ def execute_run(run: Run, lock: ConversationLock | None = None) -> None:
     except VersionInvalid as exc:
         _finish_skipped(run, conversation, f"the published version cannot run: {exc}", status=Run.Status.FAILED)
         return
+    hook = hook_event(run)
+    if hook is not None and not waits_for(conversation.awaiting, hook.get("key")):
+        # Resumed by a chat message or another delivery since the hook queued this: it must not answer a question.
+        _finish_skipped(run, conversation, f"the conversation no longer waits for the hook {hook.get('key')!r}")
+        return
     state = State(conversation.status, conversation.waiting_node or None, conversation.variables)
+    services = Services(run_id=run.pk, flow_id=str(run.flow_id))
     result = run_turn(
         graph,
         state,
@@ -109,12 +118,20 @@ def execute_run(run: Run, lock: ConversationLock | None = None) -> None:
         on_step=publisher,
         conversation_id=str(conversation.pk),
         flow_id=str(run.flow_id),
+        hook=hook,
+        services=services,
+        redact=services.redact,
     )
+    error = services.redact(result.error) if result.error else result.error  # the run's error names no secret
+    # Nor does what is stored and sent: a secret a node echoed into a variable or a message is masked.
+    result.state.variables = services.redact(result.state.variables)
+    result.messages = services.redact(result.messages)
+    services.close()
     duration_ms = (time.perf_counter() - t0) * 1000
     status = Run.Status.FAILED if result.failed else Run.Status.COMPLETED
     with transaction.atomic():
         claimed = Run.objects.filter(pk=run.pk, status=Run.Status.QUEUED).update(
-            status=status, started_at=started, finished_at=timezone.now(), duration_ms=duration_ms, error=result.error
+            status=status, started_at=started, finished_at=timezone.now(), duration_ms=duration_ms, error=error
         )
         if not claimed:
             return  # a redelivered copy of this turn already stored it: send nothing twice
@@ -145,7 +162,7 @@ def execute_run(run: Run, lock: ConversationLock | None = None) -> None:
             **publisher.base,
             "event": "run.finished",
             "status": status,
-            "error": result.error,
+            "error": error,
             "duration_ms": round(duration_ms, 3),
             "steps": len(result.steps),
         }

@@ -30,10 +30,24 @@ from urllib3.poolmanager import PoolManager
 
 from . import ratelimit
 from .errors import Blocked, OutboundError, ResponseTooLarge, TransportError
-from .redaction import Redactor, is_sensitive_header, redact_url
+from .redaction import Redactor, redact_url
 from .ssrf import DEFAULT_PORTS, Guard, Target
 
 log = logging.getLogger(__name__)
+# urllib3 logs each request line, query string included, at DEBUG: a key sent in the query would reach the logs.
+logging.getLogger("urllib3.connectionpool").addFilter(lambda record: record.levelno > logging.DEBUG)
+
+_CROSS_ORIGIN_HEADERS = frozenset(
+    {
+        "accept",
+        "accept-encoding",
+        "accept-language",
+        "user-agent",
+        "content-type",
+        "content-length",
+        "transfer-encoding",
+    }
+)
 
 USER_AGENT = "FlowBuilder/1 (+guarded http client)"
 EXCERPT_BYTES = 2048
@@ -518,7 +532,8 @@ class GuardedClient:
         ) == source.port
         downgrade = source.scheme == "https" and scheme == "http"
         if not same_origin or downgrade:
-            for name in [n for n in nxt.headers if is_sensitive_header(n) or n.lower() == "host"]:
+            # Only headers that cannot carry a credential travel on: a key may hide in any custom header name.
+            for name in [n for n in nxt.headers if n.lower() not in _CROSS_ORIGIN_HEADERS]:
                 del nxt.headers[name]
         return nxt
 

@@ -40,7 +40,9 @@ def signature(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(hmac.new(_key(secret), signed, hashlib.sha256).digest()).decode()
 
 
-def sign_headers(secret: str, body: bytes, *, msg_id: str | None = None, timestamp: int | None = None) -> dict[str, str]:
+def sign_headers(
+    secret: str, body: bytes, *, msg_id: str | None = None, timestamp: int | None = None
+) -> dict[str, str]:
     """The three Standard Webhooks headers; reuse `msg_id` across retries so receivers can drop duplicates."""
     msg_id = msg_id or new_id()
     timestamp = int(time.time()) if timestamp is None else timestamp
@@ -52,7 +54,12 @@ def sign_headers(secret: str, body: bytes, *, msg_id: str | None = None, timesta
 
 
 def verify(
-    secrets_: Iterable[str], headers: Mapping[str, str], body: bytes, *, tolerance_s: int = 300, now: float | None = None
+    secrets_: Iterable[str],
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    tolerance_s: int = 300,
+    now: float | None = None,
 ) -> str:
     """Check the signature against any of the (rotated) secrets and the timestamp's freshness; returns the id."""
     lower = {k.lower(): v for k, v in headers.items()}

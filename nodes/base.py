@@ -76,6 +76,7 @@ class Context:
     flow_id: str = ""
     node_id: str = ""
     answer: str | None = None  # the user's reply when a waiting node is resumed
+    hook: dict[str, Any] | None = None  # a hook delivery resuming a waiting node: {"key", "variable", "payload"}
     services: Any = None  # outbound HTTP, credentials: filled in by integrations
 
     @property

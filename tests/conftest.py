@@ -25,6 +25,15 @@ def pytest_configure(config):
 
         _redis_proc = embedded_redis.start(settings.REDIS_URL, settings.VAR_DIR / "test-redis.log")
         os.environ["REDIS_URL"] = settings.REDIS_URL  # the worker and server this session starts use it too
+    if "VAULT_KEYS" not in os.environ:
+        # One vault key for the session, shared with the worker and server it starts (they inherit the environment).
+        from cryptography.fernet import Fernet
+
+        os.environ["VAULT_KEYS"] = Fernet.generate_key().decode()
+        settings.VAULT_KEYS = [os.environ["VAULT_KEYS"]]
+    # Tests call local peers on 127.0.0.1 hundreds of times; the per-host bucket is tested on its own (rate tests).
+    os.environ.setdefault("HTTP_HOST_RATE", "100000/s")
+    settings.HTTP_HOST_RATE = os.environ["HTTP_HOST_RATE"]
     # A queue of this session's own, so a shared Redis never hands our turns to another worker.
     from config.celery import app
 
@@ -81,6 +90,9 @@ def child_env(django_db_setup, django_db_blocker):
         CHAT_START_RATE_PER_IP="100000/min",
         WORKER_HEARTBEAT_S="1",
         STALE_RUN_S="2",
+        # Integration nodes in live tests talk to local peers on loopback, which the SSRF guard refuses by default.
+        SSRF_ALLOW="127.0.0.1",
+        WEBHOOK_HOSTS_EXTRA="127.0.0.1",
     )
 
 

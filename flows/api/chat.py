@@ -140,7 +140,8 @@ class MessagesView(ChatView):
         conversation = self.conversation(request, conversation_id)
         if isinstance(conversation, Response):
             return conversation
-        messages = conversation.messages.order_by("id")
+        # A hook delivery that resumed the conversation is stored as an inbound message, but nobody typed it.
+        messages = conversation.messages.exclude(triggered__trigger=Run.Trigger.HOOK).order_by("id")
         after = request.query_params.get("after", "")
         if after.isdigit():
             messages = messages.filter(id__gt=int(after))

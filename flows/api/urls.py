@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import builder, chat
+from . import builder, chat, hooks
 
 router = SimpleRouter()
 router.register("flows", builder.FlowViewSet, basename="flow")
@@ -12,5 +12,18 @@ urlpatterns = [
     path("chat/<slug:flow_slug>/conversations/", chat.StartConversationView.as_view(), name="chat-start"),
     path("chat/conversations/<uuid:conversation_id>/messages/", chat.MessagesView.as_view(), name="chat-messages"),
     path("chat/conversations/<uuid:conversation_id>/runs/<uuid:run_id>/", chat.RunReplyView.as_view(), name="chat-run"),
+    path("hooks/<slug:flow_slug>/<slug:key>/", hooks.CatchView.as_view(), name="hook-catch"),
+    path(
+        "flows/<int:flow_id>/hooks/",
+        hooks.FlowHooksViewSet.as_view({"get": "list", "post": "create"}),
+        name="flow-hooks",
+    ),
+    path(
+        "flows/<int:flow_id>/hooks/<int:pk>/",
+        hooks.FlowHooksViewSet.as_view(
+            {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
+        ),
+        name="flow-hook",
+    ),
     *router.urls,
 ]

@@ -4,7 +4,7 @@ from django.db import models
 
 
 class Credential(models.Model):
-    """Non-secret settings in `settings`; secret fields in `secrets_encrypted` (a MultiFernet token of a JSON object)."""
+    """Non-secret settings in `settings`; secret fields in `secrets_encrypted` (MultiFernet token of a JSON object)."""
 
     class CheckStatus(models.TextChoices):
         UNCHECKED = "unchecked"

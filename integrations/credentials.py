@@ -1,0 +1,119 @@
+"""Credentials as nodes use them: resolved (decrypted) by id for the kinds a node accepts, and checked from admin."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from . import kinds, vault
+from .models import Credential, CredentialEvent
+
+log = logging.getLogger(__name__)
+
+
+class CredentialError(Exception):
+    """The credential cannot be used: missing, of the wrong kind, or not decryptable. Never holds a secret."""
+
+
+@dataclass
+class ResolvedCredential:
+    id: int
+    name: str
+    kind: str
+    settings: dict[str, Any]
+    secrets: dict[str, Any] = field(repr=False)  # repr=False: a logged or printed credential shows no secret
+    version: str = ""  # changes whenever the record does (cache keys, such as the OAuth2 token, use it)
+
+
+def _kind_label(key: str) -> str:
+    return f"{kinds.label(key)} ({key})"
+
+
+def check_kind(name: str, kind: str, kinds_allowed: Sequence[str]) -> None:
+    if kinds_allowed and kind not in kinds_allowed:
+        wanted = " or ".join(_kind_label(k) for k in kinds_allowed)
+        raise CredentialError(
+            f"The credential {name!r} is of kind {_kind_label(kind)}; this node needs one of kind {wanted}."
+        )
+
+
+def resolve(credential: Credential | int | None, *, kinds_allowed: Sequence[str] = ()) -> ResolvedCredential:
+    """The credential decrypted; CredentialError with a sentence saying what is wrong."""
+    if credential is None or credential == "":
+        raise CredentialError("No credential is chosen; pick one in the node's settings.")
+    if not isinstance(credential, Credential):
+        try:
+            credential_id = int(credential)
+        except (TypeError, ValueError):
+            raise CredentialError(f"{credential!r} is not a credential id.") from None
+        found = Credential.objects.filter(pk=credential_id).first()
+        if found is None:
+            raise CredentialError(
+                f"There is no credential with id {credential_id} (it may have been deleted); "
+                "choose another in the node's settings."
+            )
+        credential = found
+    check_kind(credential.name, credential.kind, kinds_allowed)
+    try:
+        secrets = vault.decrypt_credential(credential.name, credential.secrets_encrypted)
+    except vault.VaultError as exc:
+        raise CredentialError(str(exc)) from None
+    return ResolvedCredential(
+        id=credential.pk,
+        name=credential.name,
+        kind=credential.kind,
+        settings=dict(credential.settings or {}),
+        secrets=secrets,
+        version=credential.updated_at.isoformat() if credential.updated_at else "",
+    )
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    ok: bool
+    message: str
+    latency_ms: float
+
+
+def check(credential: Credential, *, actor: str = "") -> CheckResult:
+    """Run the kind's connection check; store status, message, latency and time; write a "checked" event."""
+    from .errors import OutboundError
+    from .services import Services
+
+    services = Services()
+    t0 = time.perf_counter()
+    try:
+        kind = kinds.get(credential.kind)
+        resolved = resolve(credential)
+        services.register(resolved)
+        message = kind.check(resolved, services)
+        ok = True
+    except (kinds.CheckFailed, CredentialError, OutboundError, kinds.UnknownKind) as exc:
+        ok, message = False, str(exc)
+    except Exception as exc:  # noqa: BLE001 - a broken check is a failed check, not an admin error page
+        log.warning("the check of credential %s failed unexpectedly: %s", credential.pk, type(exc).__name__)
+        ok, message = False, f"The check failed unexpectedly ({type(exc).__name__})."
+    latency_ms = round((time.perf_counter() - t0) * 1000, 1)
+    services.close()
+    message = str(services.redact(message))[:2000]
+    status = Credential.CheckStatus.OK if ok else Credential.CheckStatus.FAILED
+    now = timezone.now()
+    # update(), not save(): a check changes no setting, so updated_at (and cached OAuth tokens) stay as they are.
+    Credential.objects.filter(pk=credential.pk).update(
+        check_status=status, check_message=message, check_latency_ms=latency_ms, checked_at=now
+    )
+    credential.check_status, credential.check_message = status, message
+    credential.check_latency_ms, credential.checked_at = latency_ms, now
+    CredentialEvent.objects.create(
+        credential=credential,
+        credential_name=credential.name,
+        action=CredentialEvent.Action.CHECKED,
+        actor=actor,
+        detail=f"{status}: {message}"[:500],
+    )
+    return CheckResult(ok, message, latency_ms)

@@ -1,0 +1,134 @@
+"""What a credential kind is: its fields (which are secret), their validation, and a connection check."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from integrations.credentials import ResolvedCredential
+
+# Field types: how the admin form shows a field and how its text becomes the stored value.
+STRING, TEXT, URL, CHOICE, HEADERS, RATE = "string", "text", "url", "choice", "headers", "rate"
+TYPES = (STRING, TEXT, URL, CHOICE, HEADERS, RATE)
+
+RATE_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(s|m|h)\s*$")
+HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+
+
+class CheckFailed(Exception):
+    """The connection check failed; the message says why in a sentence, without any secret."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a kind, as n8n's credential properties: the admin form is built from these."""
+
+    name: str
+    label: str
+    help: str = ""
+    secret: bool = False
+    required: bool = False  # required when shown (see show_if)
+    choices: tuple[tuple[str, str], ...] = ()
+    type: str = STRING
+    default: Any = ""
+    # Shown (and required) only when another setting has one of these values, as n8n's displayOptions.
+    show_if: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def shown(self, settings: Mapping[str, Any]) -> bool:
+        return all(settings.get(other) in values for other, values in self.show_if.items())
+
+    def parse(self, raw: Any) -> Any:
+        """The stored value of what was typed; ValueError with a sentence when it is not valid."""
+        if self.type == HEADERS:
+            return parse_headers(raw)
+        text = "" if raw is None else str(raw)
+        if self.type != TEXT:
+            text = text.strip()
+        if self.type == URL and text:
+            parts = urlsplit(text)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError("Enter a full http:// or https:// URL.")
+        if self.type == CHOICE and text and text not in {value for value, _ in self.choices}:
+            raise ValueError(f"Choose one of: {', '.join(value for value, _ in self.choices)}.")
+        if self.type == RATE and text and not RATE_PATTERN.match(text):
+            raise ValueError('Write a rate as requests per s, m or h, such as "10/s" or "100/m".')
+        return text
+
+    def format(self, value: Any) -> str:
+        """The stored value as the form shows it."""
+        if self.type == HEADERS:
+            return "\n".join(f"{k}: {v}" for k, v in (value or {}).items())
+        return "" if value is None else str(value)
+
+
+def parse_headers(raw: Any) -> dict[str, str]:
+    """`Name: value` per line (a dict passes through), as people paste them from documentation."""
+    if isinstance(raw, Mapping):
+        return {str(k): str(v) for k, v in raw.items()}
+    headers: dict[str, str] = {}
+    for number, line in enumerate(str(raw or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, sep, value = line.partition(":")
+        name = name.strip()
+        if not sep or not HEADER_NAME.match(name):
+            raise ValueError(f'Line {number} is not a header: write one "Name: value" per line.')
+        headers[name] = value.strip()
+    return headers
+
+
+class Kind:
+    """Subclass per kind, in its own module under integrations/kinds/, listed once in kinds.KINDS."""
+
+    key: ClassVar[str]
+    label: ClassVar[str]
+    description: ClassVar[str] = ""
+    fields: ClassVar[tuple[Field, ...]] = ()
+
+    @property
+    def setting_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if not f.secret)
+
+    @property
+    def secret_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.secret)
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def validate(self, settings: Mapping[str, Any], secrets: Mapping[str, Any]) -> dict[str, str]:
+        """Problems as {field name: sentence}: required fields that are shown, then the kind's own rules."""
+        problems: dict[str, str] = {}
+        for f in self.fields:
+            value = (secrets if f.secret else settings).get(f.name)
+            if f.required and f.shown(settings) and not value:
+                problems[f.name] = f"{f.label} is required" + (f" when {self._condition(f)}." if f.show_if else ".")
+        for name, message in self.clean(settings, secrets).items():
+            problems.setdefault(name, message)
+        return problems
+
+    def _condition(self, f: Field) -> str:
+        parts = []
+        for other, values in f.show_if.items():
+            labels = dict(self.field(other).choices)
+            parts.append(f"{self.field(other).label.lower()} is " + " or ".join(labels.get(v, v) for v in values))
+        return " and ".join(parts)
+
+    def clean(self, settings: Mapping[str, Any], secrets: Mapping[str, Any]) -> dict[str, str]:
+        """The kind's own rules beyond required fields."""
+        return {}
+
+    def summary(self, settings: Mapping[str, Any]) -> str:
+        """One line for the admin list (never a secret)."""
+        return ""
+
+    def check(self, resolved: ResolvedCredential, services: Any) -> str:
+        """Try the connection; a sentence saying what worked, or raise CheckFailed saying what did not."""
+        raise NotImplementedError
