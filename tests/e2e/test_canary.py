@@ -1,0 +1,126 @@
+"""A canary secret in a credential, echoed back by the server a flow calls, never reaches anything a person sees.
+
+The app runs as in production (daphne + a Celery worker + Redis); the flow calls a real local HTTP server with a
+bearer-token credential and the server answers with everything it received, token included.
+"""
+
+import json
+import time
+import uuid
+
+import pytest
+import requests
+import websocket
+from rest_framework.authtoken.models import Token
+from werkzeug import Request, Response
+
+from flows import actions
+from flows.models import Flow
+from integrations import vault
+from integrations.models import Credential
+from tests.e2e.helpers import auth, say, start, texts
+from tests.factories import EditorFactory
+
+pytestmark = [pytest.mark.e2e]
+
+
+def echo(request: Request) -> Response:
+    body = {"headers": dict(request.headers), "query": request.args.to_dict(), "body": request.get_data(as_text=True)}
+    return Response(json.dumps(body), content_type="application/json")
+
+
+def graph(base_url: str, credential_id: int) -> dict:
+    def node(node_id: str, type_: str, **data) -> dict:
+        return {"id": node_id, "type": type_, "position": {"x": 0, "y": 0}, "data": data}
+
+    def edge(source: str, handle: str, target: str) -> dict:
+        return {"id": f"{source}-{target}", "source": source, "sourceHandle": handle, "target": target}
+
+    return {
+        "nodes": [
+            node("start", "start"),
+            node(
+                "call",
+                "rest_api",
+                method="POST",
+                url=f"{base_url}/echo",
+                credential=credential_id,
+                body='{"note": "hello"}',
+                body_type="json",
+                save_as="echoed",
+            ),
+            node("say", "message", text="The server saw {{ echoed.body.headers.Authorization }}"),
+            node("ask", "question", text="Anything else?", variable="more"),
+            node("fail", "rest_api", method="GET", url=f"{base_url}/missing", credential=credential_id),
+            node("bye", "end"),
+        ],
+        "edges": [
+            edge("start", "next", "call"),
+            edge("call", "success", "say"),
+            edge("say", "next", "ask"),
+            edge("ask", "next", "fail"),
+            edge("fail", "error", "bye"),
+        ],
+    }
+
+
+def test_the_canary_never_reaches_traces_api_responses_logs_or_exports(live, worker, httpserver):
+    canary = f"canary-{uuid.uuid4().hex}"
+    httpserver.expect_request("/echo").respond_with_handler(echo)
+    httpserver.expect_request("/missing").respond_with_handler(
+        lambda request: Response(json.dumps({"error": "no such thing", "you_sent": dict(request.headers)}), 404)
+    )
+    base_url = f"http://127.0.0.1:{httpserver.port}"
+    credential = Credential.objects.create(
+        name="Shop API",
+        kind="api_connection",
+        settings={"base_url": base_url, "auth_type": "bearer"},
+        secrets_encrypted=vault.encrypt({"token": canary}),
+    )
+    editor = EditorFactory()
+    flow = Flow(name="Canary", slug=f"canary-{uuid.uuid4().hex[:6]}", owner=editor)
+    problems = actions.save_flow(flow, graph=graph(base_url, credential.pk))
+    assert not [p for p in problems if p["severity"] == "error"], problems
+    actions.publish(flow, editor)
+    token = Token.objects.create(user=editor)
+    api = {"Authorization": f"Token {token.key}"}
+    ws = live.url.replace("http://", "ws://")
+    sock = websocket.create_connection(f"{ws}/ws/flows/{flow.pk}/traces/?token={token.key}", timeout=10)
+    frames: list[str] = []
+    try:
+        conversation = start(live.url, flow.slug)
+        first = texts(conversation)
+        reply = say(live.url, conversation, "no thanks", "m1")
+        assert reply.status_code == 200, reply.text
+        deadline = time.monotonic() + 20
+        while sum('"run.finished"' in f for f in frames) < 2 and time.monotonic() < deadline:
+            sock.settimeout(max(deadline - time.monotonic(), 0.1))
+            frames.append(sock.recv())
+    finally:
+        sock.close()
+
+    # The flow really sent the token and got it back: the echo's Authorization header was masked, not dropped.
+    received = httpserver.log[0][0]
+    assert received.headers["Authorization"] == f"Bearer {canary}"
+    assert first == ["The server saw Bearer [redacted]", "Anything else?"]
+    assert sum('"run.finished"' in f for f in frames) == 2
+    assert any('"node_id": "fail"' in f and '"handle": "error"' in f for f in frames)
+
+    seen = {
+        "trace frames": "\n".join(frames),
+        "chat replies": json.dumps(conversation) + reply.text,
+        "transcript": requests.get(
+            f"{live.url}/api/v1/chat/conversations/{conversation['id']}/messages/", headers=auth(conversation), timeout=10
+        ).text,
+        "runs and steps": requests.get(
+            f"{live.url}/api/v1/conversations/{conversation['id']}/runs/", headers=api, timeout=10
+        ).text,
+        "flow": requests.get(f"{live.url}/api/v1/flows/{flow.pk}/", headers=api, timeout=10).text,
+        "export": requests.get(f"{live.url}/api/v1/flows/{flow.pk}/export/", headers=api, timeout=10).text,
+        "credentials": requests.get(f"{live.url}/api/v1/credentials/", headers=api, timeout=10).text,
+        "worker log": worker.log.read_text(errors="replace"),
+        "server log": live.log.read_text(errors="replace"),
+    }
+    assert "Shop API" in seen["credentials"] and '"fail"' in seen["runs and steps"]
+    leaks = [where for where, text in seen.items() if canary in text]
+    assert leaks == [], f"the canary secret shows in: {leaks}"
