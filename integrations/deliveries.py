@@ -33,6 +33,7 @@ FIELDS = frozenset(
         "platform",
         "url",
         "payload",
+        "body",
         "credential_id",
         "status",
         "response_status",
@@ -118,6 +119,7 @@ def record(**fields: Any) -> int:
         raise TypeError(f"record() got unknown fields: {', '.join(sorted(unknown))}")
     if fields.get("credential_id") and not Credential.objects.filter(pk=fields["credential_id"]).exists():
         fields["credential_id"] = None  # deleted meanwhile: the row is still worth keeping
+    fields.setdefault("body", body_bytes(fields.get("payload")).decode("utf-8"))
     fields["response_excerpt"] = excerpt(str(fields.get("response_excerpt") or ""))
     fields["error"] = str(fields.get("error") or "")[:ERROR_CHARS]
     fields["flow_id"] = str(fields.get("flow_id") or "")
@@ -135,7 +137,7 @@ def redeliver(delivery_id: int) -> Any:
 
     original = OutboundDelivery.objects.get(pk=delivery_id)
     svc = Services(flow_id=original.flow_id)
-    body = body_bytes(original.payload)
+    body = original.body.encode("utf-8") if original.body else body_bytes(original.payload)
     response = None
     error = ""
     started = time.perf_counter()
@@ -161,6 +163,7 @@ def redeliver(delivery_id: int) -> Any:
         platform=original.platform,
         url=original.url,
         payload=original.payload,
+        body=original.body,
         credential_id=original.credential_id,
         status=OutboundDelivery.Status.DELIVERED if delivered else OutboundDelivery.Status.FAILED,
         response_status=response.status if response is not None else None,

@@ -12,6 +12,8 @@ class OutboundDelivery(models.Model):
     platform = models.CharField(max_length=20, help_text="zapier, make, pabbly, ...")
     url = models.URLField(max_length=2000)
     payload = models.JSONField(help_text="The JSON body sent (secrets redacted).")
+    # jsonb (PostgreSQL) reorders keys, so the exact text is kept too: a redelivery must send the same bytes.
+    body = models.TextField(blank=True, help_text="The exact JSON text sent (secrets redacted).")
     credential = models.ForeignKey(
         "integrations.Credential", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
