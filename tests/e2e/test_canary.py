@@ -110,7 +110,9 @@ def test_the_canary_never_reaches_traces_api_responses_logs_or_exports(live, wor
         "trace frames": "\n".join(frames),
         "chat replies": json.dumps(conversation) + reply.text,
         "transcript": requests.get(
-            f"{live.url}/api/v1/chat/conversations/{conversation['id']}/messages/", headers=auth(conversation), timeout=10
+            f"{live.url}/api/v1/chat/conversations/{conversation['id']}/messages/",
+            headers=auth(conversation),
+            timeout=10,
         ).text,
         "runs and steps": requests.get(
             f"{live.url}/api/v1/conversations/{conversation['id']}/runs/", headers=api, timeout=10
