@@ -39,7 +39,8 @@ def conversation_group(conversation_id: Any) -> str:
 @cache
 def _layer_codec() -> tuple[Any, str]:
     layer = get_channel_layer()
-    prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"].get("prefix", "asgi")
+    layer_config: dict[str, Any] = settings.CHANNEL_LAYERS["default"]["CONFIG"]
+    prefix = layer_config.get("prefix", "asgi")
     return layer, prefix
 
 
@@ -75,5 +76,6 @@ def post_reply(run_id: Any, payload: dict[str, Any]) -> None:
 def wait_reply(run_id: Any, timeout_s: float) -> dict[str, Any] | None:
     """Block until the worker posts the reply, or None after timeout_s; rotating keeps it there for others."""
     key = _reply_key(run_id)
-    raw = _blocking_client().blmove(key, key, min(max(timeout_s, 0.01), MAX_WAIT_S), "RIGHT", "LEFT")
+    timeout = min(max(timeout_s, 0.01), MAX_WAIT_S)  # Redis takes fractional seconds; redis-py's stub says int
+    raw = _blocking_client().blmove(key, key, timeout, "RIGHT", "LEFT")  # type: ignore[arg-type]
     return json.loads(raw) if raw is not None else None
