@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import redis
 from channels.layers import get_channel_layer
@@ -39,7 +39,7 @@ def conversation_group(conversation_id: Any) -> str:
 @cache
 def _layer_codec() -> tuple[Any, str]:
     layer = get_channel_layer()
-    layer_config: dict[str, Any] = settings.CHANNEL_LAYERS["default"]["CONFIG"]
+    layer_config = cast(dict[str, Any], settings.CHANNEL_LAYERS["default"]["CONFIG"])
     prefix = layer_config.get("prefix", "asgi")
     return layer, prefix
 
