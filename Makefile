@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install frontend clean
 
 # The stamp holds a hash of the requirements files: pip runs only when they changed since the last install,
 # so a fresh clone that reuses a venv (newer file times, same requirements) starts without touching the network.
@@ -19,10 +19,32 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-run: $(STAMP)
+# The builder's frontend (frontend/, TypeScript + React) is built by Vite into static/builder/. npm ci runs only when
+# package-lock.json changed since the last install (a hash in the stamp, as for pip); the build runs when the bundle
+# is missing or older than any of its sources.
+NODE_STAMP := frontend/node_modules/.installed
+BUNDLE := static/builder/.vite/manifest.json
+FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) $(wildcard frontend/index.html) \
+	frontend/vite.config.ts frontend/tsconfig.json frontend/package.json frontend/package-lock.json
+
+$(NODE_STAMP): frontend/package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20.19+ (with npm) to build the builder's frontend"; exit 1; }
+	@want="$$(sha256sum < frontend/package-lock.json)"; \
+	if [ "$$(cat $(NODE_STAMP) 2>/dev/null)" = "$$want" ]; then touch $(NODE_STAMP); else \
+		echo "installing the frontend's packages (npm ci)"; \
+		cd frontend && npm ci --no-audit --no-fund --loglevel=error && echo "$$want" > ../$(NODE_STAMP); \
+	fi
+
+$(BUNDLE): $(NODE_STAMP) $(FRONTEND_SOURCES)
+	@echo "building the frontend (vite)"
+	cd frontend && npm run --silent build -- --logLevel warn
+
+frontend: $(BUNDLE)
+
+run: $(STAMP) $(BUNDLE)
 	$(PY) -m config.run
 
-test: $(STAMP)
+test: $(STAMP) $(BUNDLE)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -31,8 +53,8 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
-bench: $(STAMP)
+bench: $(STAMP) $(BUNDLE)
 	$(PY) -m bench.run
 
 clean:
-	rm -rf .venv var
+	rm -rf .venv var frontend/node_modules static/builder

@@ -108,6 +108,7 @@ def targets(results: dict[str, Any]) -> list[list[str]]:
                         _verdict(p50 <= WS_TARGET_MS),
                     ]
                 )
+    rows += canvas_targets(results.get("canvas") or {})
     return rows
 
 
@@ -536,6 +537,124 @@ def parts_section(results: dict[str, Any], kind: str) -> str:
     return "\n\n".join(out) if out else "Not measured (see errors)."
 
 
+CANVAS_HEADING = "## 5. Canvas: a 1,000-node flow in headless Chromium"
+
+
+def canvas_targets(c: dict[str, Any]) -> list[list[str]]:
+    """Rows of the targets table for the canvas (empty when it was not measured)."""
+    if not c.get("open_ms"):
+        return []
+    t = c["targets"]
+    open_ms, fps, save_ms = c["open_ms"]["p50"], c["pan"]["fps"], c["save_ms"]["p50"]
+    return [
+        [
+            f"5. canvas: open the editor until all {c['nodes']:,} nodes are drawn (median of {c['open_ms']['n']})",
+            f"<= {t['open_ms'] / 1000:g} s",
+            f"{fmt(open_ms / 1000, 2)} s (first, cold cache: {fmt(c['open_first_ms'] / 1000, 2)} s)",
+            _verdict(open_ms <= t["open_ms"]),
+        ],
+        [
+            "5. canvas: frames per second while panning",
+            f">= {t['fps']:g} fps",
+            f"{fmt(fps, 1)} fps ({c['pan']['long_frames']} frames over 50 ms)",
+            _verdict(fps >= t["fps"]),
+        ],
+        [
+            f"5. canvas: save the {c['nodes']:,}-node graph (PATCH round trip, median of {c['save_ms']['n']})",
+            f"<= {t['save_ms']:g} ms",
+            f"{fmt(save_ms, 0)} ms (p90 {fmt(c['save_ms']['p90'], 0)} ms)",
+            _verdict(save_ms <= t["save_ms"]),
+        ],
+    ]
+
+
+def canvas_section(c: dict[str, Any] | None) -> str:
+    """The canvas benchmark's section (bench/canvas.py); also spliced alone into the page by `BENCH_ONLY=canvas`."""
+    if not c:
+        return "Not measured (see errors)."
+    m = c.get("machine") or {}
+    out = [
+        f"Measured {c.get('date', '-')} on {m.get('nproc', '?')} cores ({m.get('cpu_model', '?')}), load "
+        f"{m.get('loadavg', '?')}, commit {m.get('git', '?')} (uncommitted changes: {m.get('git_dirty', '?')}); "
+        f"Chromium {c.get('chromium', '?')} (Debian's, headless, through Playwright), window "
+        f"{c.get('viewport', '?')}, WebGL renderer: {c.get('gpu', '?')} - no GPU. `BENCH_ONLY=canvas` reruns this "
+        "part alone and "
+        "rewrites only this section, so its date may differ from the rest of the page.",
+        f"The flow: {c['nodes']:,} nodes of the core types in a 40-column grid, {c['edges']:,} connections (a chain "
+        "through every node, 200 conditions whose `false` skips a node, one choice question with two branches), "
+        f"{c.get('graph_errors', '?')} errors; its graph is {fmt((c.get('save_bytes') or 0) / 1024, 0)} KiB of JSON. "
+        "Served by daphne and a Celery worker on PostgreSQL + Redis, as in production; the editor is the built "
+        "bundle, logged in through the admin's login page.",
+    ]
+    if c.get("open_ms"):
+        out.append(_table(["target", "goal", "measured", ""], canvas_targets(c)))
+        pan, o, d = c["pan"], c["open_ms"], c["open_dom_ms"]
+        out.append(
+            "\n".join(
+                [
+                    f"- **Open** (navigation start -> the frame after all {c['nodes']:,} `.react-flow__node` elements "
+                    'are in the document and the canvas has `data-ready="true"`, i.e. painted with them): median '
+                    f"{fmt(o['p50'], 0)} ms, p90 {fmt(o['p90'], 0)} ms over {o['n']} opens in fresh tabs with the "
+                    f"bundle cached; the first open, bundle not cached: {fmt(c['open_first_ms'], 0)} ms (each open "
+                    f"in order: {', '.join(f'{ms:,}' for ms in c.get('open_each_ms') or [])} ms; the spread is the "
+                    "shared machine's load). The nodes "
+                    f"were all in the document one frame earlier (median {fmt(d['p50'], 0)} ms). "
+                    + _main_thread_text(c.get("open_main_thread_ms"), "Of an open, the renderer's main thread spent"),
+                    f"- **Panning**: the mouse dragged the empty pane back and forth for {fmt(pan['seconds'], 1)} s "
+                    f"({pan['moves']:,} mouse moves, {fmt(pan['moves_per_s'], 0)}/s: each move waits until the page "
+                    "has taken it, so slow frames slow the input as they would a person's drag), while a "
+                    "`requestAnimationFrame` "
+                    f"loop in the page counted {pan['frames']} frames: **{fmt(pan['fps'], 1)} fps** (frames / time "
+                    f"between the first and the last). Frame interval median {fmt(pan['frame_ms']['p50'], 1)} ms, "
+                    f"p90 {fmt(pan['frame_ms']['p90'], 1)} ms, p99 {fmt(pan['frame_ms']['p99'], 1)} ms, longest "
+                    f"{fmt(pan['frame_ms_max'], 0)} ms; {pan['long_frames']} frames took over 50 ms. How it is "
+                    "measured matters here: headless Chromium has no display, so its frame clock is a 60 Hz timer "
+                    "(60 fps is the ceiling), and without a GPU it rasterises and composites in software "
+                    "(SwiftShader) on the same 2 cores as the server; a frame is late when the main thread (React "
+                    "Flow re-rendering the viewport) or the software compositor takes longer than 16.7 ms. It says "
+                    "nothing about the GPU path of a desktop browser, which is faster for the compositing part. "
+                    + _main_thread_text(pan.get("main_thread_ms"), "During the pan, the renderer's main thread spent"),
+                    f"- **Save**: `fetch` PATCH `/api/v1/flows/{{id}}/` with the whole graph from the page (session "
+                    "cookie and CSRF header, as the editor's draft save sends it), call to parsed JSON answer: "
+                    f"median {fmt(c['save_ms']['p50'], 0)} ms, p90 {fmt(c['save_ms']['p90'], 0)} ms, "
+                    f"p99 {fmt(c['save_ms']['p99'], 0)} ms over {c['save_ms']['n']} saves (after 2 warm-ups). The "
+                    "server validates every node's config against its type and stores the draft with its problems.",
+                ]
+            )
+        )
+    for err in c.get("errors") or []:
+        out.append(f"- canvas: {err}")
+    return "\n\n".join(out)
+
+
+def _main_thread_text(ms: dict[str, float] | None, lead: str) -> str:
+    """Chrome's own main-thread accounting (Performance.getMetrics), as one sentence."""
+    if not ms:
+        return ""
+    rest = ms.get("all tasks", 0) - ms.get("script", 0) - ms.get("style", 0) - ms.get("layout", 0)
+    return (
+        f"{lead} {fmt(ms.get('all tasks'), 0)} ms in tasks: {fmt(ms.get('script'), 0)} ms running script (React, "
+        f"React Flow), {fmt(ms.get('style'), 0)} ms recalculating styles, {fmt(ms.get('layout'), 0)} ms in layout, "
+        f"{fmt(rest, 0)} ms in the rest (paint, software raster, garbage collection, parsing); Chrome's own "
+        "accounting (Performance.getMetrics)."
+    )
+
+
+def splice_canvas(doc: str, c: dict[str, Any]) -> str:
+    """docs/benchmarks.md with only its canvas section replaced (or added before the time breakdown)."""
+    section = f"{CANVAS_HEADING}\n\n{canvas_section(c)}\n\n"
+    start = doc.find(CANVAS_HEADING)
+    if start >= 0:
+        end = doc.find("\n## ", start + len(CANVAS_HEADING))
+        return doc[:start] + section + (doc[end + 1 :] if end >= 0 else "")
+    anchor = doc.find("## Where the time of a chat turn goes")
+    if anchor < 0:
+        anchor = doc.find("## Analysis and suggestions")
+    if anchor < 0:
+        return doc.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
+    return doc[:anchor] + section + doc[anchor:]
+
+
 def machine_section(m: dict[str, str], results: dict[str, Any]) -> str:
     free = "\n".join("    " + line for line in m.get("free_h", "").splitlines())
     return "\n".join(
@@ -559,6 +678,7 @@ def render(results: dict[str, Any]) -> str:
     for kind in ("postgres", "embedded"):
         errors += [f"{kind}: {e}" for e in _get(results, kind, "errors", default=[])]
     errors += [f"peers: {e}" for e in _get(results, "peers", "errors", default=[])]
+    errors += [f"canvas: {e}" for e in _get(results, "canvas", "errors", default=[])]
     sections = [
         "# Benchmarks",
         "Generated by `make bench` (`bench/run.py`); the figures below are from the run of "
@@ -595,6 +715,8 @@ def render(results: dict[str, Any]) -> str:
         "the worker's and the watcher's clocks are the same machine's `time.time()`. Under load, wrk drives "
         "the other flow with 32 connections meanwhile, so the watcher sees only the probe's runs.",
         ws_section(results),
+        CANVAS_HEADING,
+        canvas_section(results.get("canvas")),
         "## Where the time of a chat turn goes",
         "Measured after the load runs on each stack, with nothing else running against it. Parts are timed by "
         "wrapping the functions the code calls (`bench/breakdown.py`): queries through Django's "
@@ -611,8 +733,9 @@ def render(results: dict[str, Any]) -> str:
         "npm and is cut off after `BENCH_PEERS_SETUP_TIMEOUT`, 300 s by default). Needs `wrk` (apt-get install wrk), "
         "PostgreSQL on 127.0.0.1:5432 (user postgres; the bench drops and recreates the database `bench`) and Redis "
         "on 127.0.0.1:6379 (the bench flushes db 5). `BENCH_ONLY=engine` (or postgres, embedded, peers) runs a "
-        "part and leaves this file alone; `.venv/bin/python -m bench.report` rewrites this file from the last full "
-        "run's results (after editing `bench/notes.md`). Benchmarks are not part of `make test`.",
+        "part and leaves this file alone; `BENCH_ONLY=canvas` (Chromium at /usr/bin/chromium, the frontend bundle "
+        "built) rewrites only the canvas section; `.venv/bin/python -m bench.report` rewrites this file from the "
+        "last full run's results (after editing `bench/notes.md`). Benchmarks are not part of `make test`.",
     ]
     return "\n\n".join(sections) + "\n"
 
@@ -635,6 +758,8 @@ def summary(results: dict[str, Any]) -> str:
 def main() -> int:
     """`python -m bench.report`: rewrite docs/benchmarks.md from the last full run (after editing bench/notes.md)."""
     results = json.loads((OUT / "results.json").read_text())
+    if "canvas" not in results and (OUT / "canvas.json").exists():
+        results["canvas"] = json.loads((OUT / "canvas.json").read_text())  # from a later `BENCH_ONLY=canvas`
     missing = [part for part in ("engine", "postgres", "embedded", "peers") if part not in results]
     if missing:
         print(f"the last run was partial (no {', '.join(missing)}); run `make bench`", file=sys.stderr)

@@ -1,8 +1,10 @@
 """`make bench`: every benchmark in one run, a summary on stdout, figures into docs/benchmarks.md.
 
 Environment knobs: BENCH_SECONDS (wrk duration, default 15), BENCH_ONLY / BENCH_SKIP (comma lists of
-engine, postgres, embedded, peers), BENCH_PEERS_SETUP_TIMEOUT (seconds for setup.sh, default 300),
+engine, postgres, embedded, peers, canvas), BENCH_PEERS_SETUP_TIMEOUT (seconds for setup.sh, default 300),
 BENCH_ENGINE_REPS (turns per shape, default 20000), BENCH_NO_DOC=1 (do not rewrite docs/benchmarks.md).
+`BENCH_ONLY=canvas` rewrites only the canvas section of docs/benchmarks.md (it is measured in the browser and
+stands on its own); other partial runs leave the file alone.
 Processes the bench starts are stopped when it ends, also on an error, Ctrl-C or SIGTERM.
 """
 
@@ -18,7 +20,7 @@ from typing import Any
 
 from .common import OUT, ROOT, Procs, machine, say
 
-PARTS = ("engine", "postgres", "embedded", "peers")
+PARTS = ("engine", "postgres", "embedded", "peers", "canvas")
 
 
 def _wanted() -> list[str]:
@@ -58,12 +60,21 @@ def main() -> int:
                 procs.stop_all()
             results.setdefault("durations_s", {})[part] = time.monotonic() - t0
     results["total_s"] = time.monotonic() - started
-    (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
     from . import report
 
+    if "canvas" in results:
+        results["canvas"]["machine"] = results["machine"]
+        (OUT / "canvas.json").write_text(json.dumps(results["canvas"], indent=1, default=str))
     print(report.summary(results))
+    path = ROOT / "docs" / "benchmarks.md"
+    if wanted == ["canvas"]:
+        # The canvas stands on its own: its section is replaced, the server figures and results.json stay.
+        if os.environ.get("BENCH_NO_DOC") != "1" and "canvas" in results and path.exists():
+            path.write_text(report.splice_canvas(path.read_text(), results["canvas"]))
+            say(f"wrote the canvas section of {path.relative_to(ROOT)}; figures in {OUT / 'canvas.json'}")
+        return 0 if "canvas" in results else 1
+    (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
     if os.environ.get("BENCH_NO_DOC") != "1" and wanted == list(PARTS):
-        path = ROOT / "docs" / "benchmarks.md"
         path.write_text(report.render(results))
         say(f"wrote {path.relative_to(ROOT)} and {(OUT / 'results.json').relative_to(ROOT)}")
     else:
@@ -83,6 +94,10 @@ def _run_part(part: str, procs: Procs, seconds: int) -> dict[str, Any]:
         from . import chat
 
         return chat.run(part, procs, seconds=seconds)
+    if part == "canvas":
+        from . import canvas
+
+        return canvas.run(procs)
     if part == "peers":
         from . import peers
 

@@ -159,6 +159,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# The builder's bundle (static/builder/, built by Vite) names its files by content hash: browsers may keep them.
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^/static/builder/assets/.+-[0-9A-Za-z_-]{8}\.(js|css)$"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.defaults import page_not_found, server_error
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from flows import builder_views
 from integrations.api import CredentialListView
 
 from .health import healthz
@@ -14,6 +16,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("healthz", healthz, name="healthz"),
+    path("builder/", builder_views.flow_list, name="builder"),
+    path("builder/flows/<int:flow_id>/", builder_views.flow_editor, name="builder-flow"),
+    path("favicon.ico", builder_views.favicon),
+    path("", RedirectView.as_view(pattern_name="builder", permanent=False)),
 ]
 
 

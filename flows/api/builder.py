@@ -1,10 +1,16 @@
-"""The builder API (editors): flows, validation, publishing, versions, node types, conversations and runs."""
+"""The builder API (editors): flows, validation, publishing, versions, preview, copies, files, node types,
+conversations and runs."""
+
+import json
 
 from django.db.models import Max, Prefetch, Q
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError
 from rest_framework.generics import get_object_or_404
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,10 +18,14 @@ from flows import actions
 from flows.models import Conversation, Flow, Step
 from nodes.registry import registry
 
+from .chat import WAIT_PARAM, _await_reply, _wait_s
 from .serializers import (
     ConversationSerializer,
+    ErrorSerializer,
+    FlowDocumentSerializer,
     FlowListSerializer,
     FlowSerializer,
+    PreviewReplySerializer,
     ProblemSerializer,
     RunSerializer,
     ValidateSerializer,
@@ -23,13 +33,17 @@ from .serializers import (
     VersionSerializer,
 )
 
+IMPORT_UPLOAD = inline_serializer("FlowImportUpload", {"file": serializers.FileField()})
+
 
 class FlowViewSet(viewsets.ModelViewSet):
     """Flows: a draft graph that may have problems, stored as it is, with the problems found in it."""
 
     # An aggregate drops Meta.ordering (Django 3.1+), so the list order is stated here.
     queryset = (
-        Flow.objects.select_related("owner").annotate(latest_version=Max("versions__number", filter=Q(versions__is_preview=False))).order_by("name", "pk")
+        Flow.objects.select_related("owner")
+        .annotate(latest_version=Max("versions__number", filter=Q(versions__is_preview=False)))
+        .order_by("name", "pk")
     )
     lookup_value_regex = r"\d+"
 
@@ -51,7 +65,7 @@ class FlowViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         actions.save_flow(serializer.instance, graph=data.pop("graph", None), **data)
 
-    @extend_schema(request=None, responses={201: VersionSerializer, 400: ProblemSerializer(many=True)})
+    @extend_schema(request=None, responses={201: VersionSerializer, 400: ErrorSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         """Freeze the draft as the next version; refused (400, problems listed) while the draft has errors."""
@@ -61,13 +75,90 @@ class FlowViewSet(viewsets.ModelViewSet):
     @extend_schema(responses=VersionSerializer(many=True))
     @action(detail=True, methods=["get"])
     def versions(self, request, pk=None):
-        return Response(VersionSerializer(self.get_object().versions.filter(is_preview=False).select_related("published_by"), many=True).data)
+        versions = self.get_object().versions.filter(is_preview=False).select_related("published_by")
+        return Response(VersionSerializer(versions, many=True).data)
 
     @extend_schema(responses=VersionDetailSerializer)
     @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>\d+)")
     def version(self, request, pk=None, number=None):
         version = get_object_or_404(self.get_object().versions.filter(is_preview=False), number=number)
         return Response(VersionDetailSerializer(version).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: FlowSerializer, 404: OpenApiResponse(ErrorSerializer, description="No such published version")},
+    )
+    @action(detail=True, methods=["post"], url_path=r"versions/(?P<number>\d+)/restore")
+    def restore(self, request, pk=None, number=None):
+        """Replace the draft by the graph of published version `number`; the versions stay as they are."""
+        flow = self.get_object()
+        version = get_object_or_404(flow.versions.filter(is_preview=False), number=number)
+        actions.restore_version(flow, version)
+        return Response(FlowSerializer(self.get_queryset().get(pk=flow.pk)).data)
+
+    @extend_schema(
+        request=None,
+        parameters=[WAIT_PARAM],
+        responses={
+            201: PreviewReplySerializer,
+            202: PreviewReplySerializer,
+            400: OpenApiResponse(
+                ErrorSerializer, description="The draft has errors (code graph_has_problems, with the problems)"
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def preview(self, request, pk=None):
+        """Start a test conversation on a snapshot of the current draft; chat on with the chat API and the token.
+
+        The draft need not be published, and the preview does not publish it: its steps stream on the flow's
+        trace socket like any other run's."""
+        conversation, token, run = actions.start_preview(self.get_object(), request.user)
+        reply, code = _await_reply(run, _wait_s(request))
+        body = {"id": str(conversation.pk), "token": token, **reply}
+        return Response(body, status=status.HTTP_201_CREATED if code == status.HTTP_200_OK else code)
+
+    @extend_schema(request=None, responses={201: FlowSerializer})
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request, pk=None):
+        """A new flow named "<name> (copy)" with the same draft (not its versions or conversations)."""
+        copy = actions.duplicate_flow(self.get_object(), request.user)
+        return Response(FlowSerializer(self.get_queryset().get(pk=copy.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={200: OpenApiResponse(FlowDocumentSerializer, description="Sent as the file <slug>.flow.json")}
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer])
+    def export(self, request, pk=None):
+        """The draft as a file to keep or import elsewhere (credentials referenced by id; no secrets)."""
+        flow = self.get_object()
+        response = Response(actions.export_document(flow))
+        response["Content-Disposition"] = f'attachment; filename="{flow.slug}.flow.json"'
+        return response
+
+    @extend_schema(
+        request={"application/json": FlowDocumentSerializer, "multipart/form-data": IMPORT_UPLOAD},
+        responses={
+            201: FlowSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Not a flow export (code invalid_import)"),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[JSONParser, MultiPartParser],
+    )
+    def import_(self, request):
+        """A new flow from an exported file: the document as the JSON body, or uploaded as the form field `file`."""
+        upload = request.FILES.get("file") if request.content_type.startswith("multipart/") else None
+        try:
+            document = json.loads(upload.read()) if upload is not None else request.data
+        except (ParseError, ValueError) as exc:
+            raise actions.ImportRefused("The file is not valid JSON.") from exc
+        flow = actions.import_flow(document, request.user)
+        return Response(FlowSerializer(self.get_queryset().get(pk=flow.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: inline_serializer("Validation", {"problems": ProblemSerializer(many=True)})})
     @action(detail=False, methods=["post"])

@@ -1,10 +1,12 @@
 """Serializers for the builder and chat APIs (their shapes are the public contract in DESIGN.md)."""
 
 from django.conf import settings
-from django.utils.text import slugify
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from flows.actions import EXPORT_FORMAT, unique_slug
+from flows.graph import SPEC_VERSION
 from flows.models import Conversation, Flow, FlowVersion, Message, Run, Step
 
 
@@ -14,6 +16,26 @@ class ProblemSerializer(serializers.Serializer):
     field = serializers.CharField(allow_null=True)
     message = serializers.CharField()
     severity = serializers.ChoiceField(choices=["error", "warning"])
+
+
+# Every API error: {"error": {"code", "message", ...}} (built inline: "fields" is a key of the body, and a
+# Serializer attribute of that name would shadow Serializer.fields).
+ErrorSerializer = inline_serializer(
+    "Error",
+    {
+        "error": inline_serializer(
+            "ErrorDetail",
+            {
+                "code": serializers.CharField(
+                    help_text="Stable for clients, e.g. graph_has_problems, invalid_import, not_found"
+                ),
+                "message": serializers.CharField(help_text="A sentence to show the user"),
+                "problems": ProblemSerializer(many=True, required=False, help_text="When the graph has problems"),
+                "fields": serializers.DictField(required=False, help_text="Per-field messages of an invalid request"),
+            },
+        )
+    },
+)
 
 
 class FlowSerializer(serializers.ModelSerializer):
@@ -36,11 +58,7 @@ class FlowSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if self.instance is None and not attrs.get("slug"):
-            base = slugify(attrs.get("name", ""))[:90] or "flow"
-            slug, n = base, 2
-            while Flow.objects.filter(slug=slug).exists():
-                slug, n = f"{base}-{n}", n + 1
-            attrs["slug"] = slug
+            attrs["slug"] = unique_slug(attrs.get("name", ""))
         return attrs
 
 
@@ -103,13 +121,15 @@ class RunSerializer(serializers.ModelSerializer):
 
 
 class ConversationSerializer(serializers.ModelSerializer):
-    version = serializers.IntegerField(source="version.number")
+    version = serializers.IntegerField(source="version.number", help_text="0 for a preview of a draft")
+    preview = serializers.BooleanField(source="version.is_preview", read_only=True)
 
     class Meta:
         model = Conversation
         fields = [
             "id",
             "version",
+            "preview",
             "channel",
             "external_user_id",
             "status",
@@ -118,6 +138,15 @@ class ConversationSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+
+class FlowDocumentSerializer(serializers.Serializer):
+    """A flow as a portable file: what export returns and import takes."""
+
+    format = serializers.ChoiceField(choices=[EXPORT_FORMAT])
+    spec_version = serializers.IntegerField(min_value=1, max_value=SPEC_VERSION)
+    name = serializers.CharField(max_length=200)
+    graph = serializers.JSONField(help_text="React Flow's shape: {nodes, edges, settings?}")
 
 
 # Chat API (public).
@@ -182,3 +211,7 @@ class TranscriptSerializer(serializers.Serializer):
     status = serializers.CharField()
     input = InputSerializer(allow_null=True)
     messages = TranscriptMessageSerializer(many=True)
+
+
+class PreviewReplySerializer(StartReplySerializer):
+    """A preview conversation: chat on with the public chat API and this token."""

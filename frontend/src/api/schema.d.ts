@@ -1,0 +1,1613 @@
+// Generated from the OpenAPI schema by `npm run gen:api` (scripts/api-types.mjs); do not edit by hand.
+// `npm run check:api` fails when this file and the schema disagree.
+
+export interface paths {
+    "/api/v1/chat/{flow_slug}/conversations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Start a conversation with a published flow: its id, token, first bot messages and awaited input. */
+        post: operations["v1_chat_conversations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chat/conversations/{conversation_id}/messages/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The transcript: every message in order, and what the bot waits for now. */
+        get: operations["v1_chat_conversations_messages_retrieve"];
+        put?: never;
+        /** @description Send the user's message; answers with the bot's replies to it (202 and a run id if the turn takes long). */
+        post: operations["v1_chat_conversations_messages_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chat/conversations/{conversation_id}/runs/{run_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A turn's reply, for a client that got 202: waits like the POST did, then answers. */
+        get: operations["v1_chat_conversations_runs_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A conversation of any flow, and the runs (with their steps) of each turn. */
+        get: operations["v1_conversations_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/runs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A conversation of any flow, and the runs (with their steps) of each turn. */
+        get: operations["v1_conversations_runs_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The credentials a flow may use, by name and kind; settings and secrets stay in admin. */
+        get: operations["v1_credentials_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Flows: a draft graph that may have problems, stored as it is, with the problems found in it. */
+        get: operations["v1_flows_list"];
+        put?: never;
+        /** @description Flows: a draft graph that may have problems, stored as it is, with the problems found in it. */
+        post: operations["v1_flows_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flow_id}/hooks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A flow's incoming hooks: catch URLs, what each does, and which credential verifies it (never its secrets). */
+        get: operations["v1_flows_hooks_list"];
+        put?: never;
+        /** @description A flow's incoming hooks: catch URLs, what each does, and which credential verifies it (never its secrets). */
+        post: operations["v1_flows_hooks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flow_id}/hooks/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A flow's incoming hooks: catch URLs, what each does, and which credential verifies it (never its secrets). */
+        get: operations["v1_flows_hooks_retrieve"];
+        /** @description A flow's incoming hooks: catch URLs, what each does, and which credential verifies it (never its secrets). */
+        put: operations["v1_flows_hooks_update"];
+        post?: never;
+        /** @description A flow's incoming hooks: catch URLs, what each does, and which credential verifies it (never its secrets). */
+        delete: operations["v1_flows_hooks_destroy"];
+        options?: never;
+        head?: never;
+        /** @description A flow's incoming hooks: catch URLs, what each does, and which credential verifies it (never its secrets). */
+        patch: operations["v1_flows_hooks_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Flows: a draft graph that may have problems, stored as it is, with the problems found in it. */
+        get: operations["v1_flows_retrieve"];
+        /** @description Flows: a draft graph that may have problems, stored as it is, with the problems found in it. */
+        put: operations["v1_flows_update"];
+        post?: never;
+        /** @description Flows: a draft graph that may have problems, stored as it is, with the problems found in it. */
+        delete: operations["v1_flows_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Flows: a draft graph that may have problems, stored as it is, with the problems found in it. */
+        patch: operations["v1_flows_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/conversations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Flows: a draft graph that may have problems, stored as it is, with the problems found in it. */
+        get: operations["v1_flows_conversations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/duplicate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A new flow named "<name> (copy)" with the same draft (not its versions or conversations). */
+        post: operations["v1_flows_duplicate_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The draft as a file to keep or import elsewhere (credentials referenced by id; no secrets). */
+        get: operations["v1_flows_export_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/preview/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Start a test conversation on a snapshot of the current draft; chat on with the chat API and the token.
+         *
+         *     The draft need not be published, and the preview does not publish it: its steps stream on the flow's
+         *     trace socket like any other run's.
+         */
+        post: operations["v1_flows_preview_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/publish/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Freeze the draft as the next version; refused (400, problems listed) while the draft has errors. */
+        post: operations["v1_flows_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/versions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Flows: a draft graph that may have problems, stored as it is, with the problems found in it. */
+        get: operations["v1_flows_versions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/versions/{number}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Flows: a draft graph that may have problems, stored as it is, with the problems found in it. */
+        get: operations["v1_flows_versions_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/versions/{number}/restore/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Replace the draft by the graph of published version `number`; the versions stay as they are. */
+        post: operations["v1_flows_versions_restore_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/import/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A new flow from an exported file: the document as the JSON body, or uploaded as the form field `file`. */
+        post: operations["v1_flows_import_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/validate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Problems in a graph, without storing anything. */
+        post: operations["v1_flows_validate_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hooks/{flow_slug}/{key}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Start a conversation (or resume the one waiting) with the posted JSON; each delivery id acts once. */
+        post: operations["v1_hooks_deliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/node-types/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every registered node type: label, category, description, config JSON Schema and output handles. */
+        get: operations["v1_node_types_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /**
+         * @description * `start` - Start a conversation
+         *     * `resume` - Resume the conversation waiting for it
+         * @enum {string}
+         */
+        ActionEnum: "start" | "resume";
+        /**
+         * @description * `signature` - Standard Webhooks signature
+         *     * `token` - Secret token
+         * @enum {string}
+         */
+        AuthEnum: "signature" | "token";
+        ChatMessage: {
+            choices: {
+                [key: string]: unknown;
+            }[] | null;
+            id: number;
+            text: string;
+        };
+        /**
+         * @description * `unchecked` - Unchecked
+         *     * `ok` - Ok
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        CheckStatusEnum: "unchecked" | "ok" | "failed";
+        Conversation: {
+            channel?: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            external_user_id?: string;
+            /** Format: uuid */
+            readonly id: string;
+            readonly preview: boolean;
+            status?: components["schemas"]["ConversationStatusEnum"];
+            /** Format: date-time */
+            readonly updated_at: string;
+            variables?: unknown;
+            /** @description 0 for a preview of a draft */
+            version: number;
+            waiting_node?: string;
+        };
+        /**
+         * @description * `active` - Active
+         *     * `ended` - Ended
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        ConversationStatusEnum: "active" | "ended" | "failed";
+        Credential: {
+            readonly check_status: components["schemas"]["CheckStatusEnum"];
+            /** Format: date-time */
+            readonly checked_at: string | null;
+            readonly id: number;
+            readonly kind: string;
+            /** @description The kind as people call it, such as “API connection”. */
+            readonly kind_label: string;
+            readonly name: string;
+        };
+        /**
+         * @description * `in` - From the user
+         *     * `out` - From the bot
+         * @enum {string}
+         */
+        DirectionEnum: "in" | "out";
+        Error: {
+            error: components["schemas"]["ErrorDetail"];
+        };
+        ErrorDetail: {
+            /** @description Stable for clients, e.g. graph_has_problems, invalid_import, not_found */
+            code: string;
+            /** @description Per-field messages of an invalid request */
+            fields?: {
+                [key: string]: unknown;
+            };
+            /** @description A sentence to show the user */
+            message: string;
+            /** @description When the graph has problems */
+            problems?: components["schemas"]["Problem"][];
+        };
+        Flow: {
+            /** Format: date-time */
+            readonly created_at: string;
+            /** @description React Flow's shape: {nodes, edges, settings?} */
+            graph?: unknown;
+            readonly id: number;
+            name: string;
+            readonly owner: string;
+            readonly problems: components["schemas"]["Problem"][];
+            readonly published_version: number | null;
+            slug?: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /** @description A flow as a portable file: what export returns and import takes. */
+        FlowDocument: {
+            format: components["schemas"]["FormatEnum"];
+            /** @description React Flow's shape: {nodes, edges, settings?} */
+            graph: unknown;
+            name: string;
+            spec_version: number;
+        };
+        /** @description A flow as a portable file: what export returns and import takes. */
+        FlowDocumentRequest: {
+            format: components["schemas"]["FormatEnum"];
+            /** @description React Flow's shape: {nodes, edges, settings?} */
+            graph: unknown;
+            name: string;
+            spec_version: number;
+        };
+        FlowImportUploadRequest: {
+            /** Format: binary */
+            file: string;
+        };
+        FlowList: {
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly id: number;
+            name: string;
+            readonly owner: string;
+            readonly problems: components["schemas"]["Problem"][];
+            readonly published_version: number | null;
+            slug?: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        FlowRequest: {
+            /** @description React Flow's shape: {nodes, edges, settings?} */
+            graph?: unknown;
+            name: string;
+            slug?: string;
+        };
+        /**
+         * @description * `flowbuilder/flow` - flowbuilder/flow
+         * @enum {string}
+         */
+        FormatEnum: "flowbuilder/flow";
+        Hook: {
+            action?: components["schemas"]["ActionEnum"];
+            auth?: components["schemas"]["AuthEnum"];
+            /** Format: date-time */
+            readonly created_at: string;
+            /** @description A webhook-secret credential (its signing secrets or token; never shown here) */
+            credential: number;
+            readonly credential_name: string;
+            enabled?: boolean;
+            /** @description JMESPath to the external id in the posted JSON (e.g. customer.id). */
+            external_id_path?: string;
+            readonly id: number;
+            /** @description Part of the catch URL; made from 'hook' */
+            key?: string;
+            /** @description The full catch URL to paste into Zapier, Make or Pabbly */
+            readonly url: string;
+            variable?: string;
+        };
+        HookReceipt: {
+            /** Format: uuid */
+            conversation_id: string | null;
+            delivery_id: string;
+            detail: string;
+            /** @description Seen before: nothing was done this time */
+            duplicate: boolean;
+            outcome: components["schemas"]["OutcomeEnum"];
+        };
+        HookRequest: {
+            action?: components["schemas"]["ActionEnum"];
+            auth?: components["schemas"]["AuthEnum"];
+            /** @description A webhook-secret credential (its signing secrets or token; never shown here) */
+            credential: number;
+            enabled?: boolean;
+            /** @description JMESPath to the external id in the posted JSON (e.g. customer.id). */
+            external_id_path?: string;
+            /** @description Part of the catch URL; made from 'hook' */
+            key?: string;
+            variable?: string;
+        };
+        Input: {
+            choices: {
+                [key: string]: unknown;
+            }[] | null;
+            node_id: string;
+            type: string;
+        };
+        NodeType: {
+            accepts_input: boolean;
+            category: string;
+            config_schema: {
+                [key: string]: unknown;
+            };
+            description: string;
+            dynamic_outputs: {
+                [key: string]: unknown;
+            } | null;
+            icon: string;
+            label: string;
+            outputs: {
+                [key: string]: unknown;
+            }[];
+            type: string;
+            version: number;
+        };
+        /**
+         * @description * `started` - started
+         *     * `resumed` - resumed
+         *     * `ignored` - ignored
+         * @enum {string}
+         */
+        OutcomeEnum: "started" | "resumed" | "ignored";
+        PatchedFlowRequest: {
+            /** @description React Flow's shape: {nodes, edges, settings?} */
+            graph?: unknown;
+            name?: string;
+            slug?: string;
+        };
+        PatchedHookRequest: {
+            action?: components["schemas"]["ActionEnum"];
+            auth?: components["schemas"]["AuthEnum"];
+            /** @description A webhook-secret credential (its signing secrets or token; never shown here) */
+            credential?: number;
+            enabled?: boolean;
+            /** @description JMESPath to the external id in the posted JSON (e.g. customer.id). */
+            external_id_path?: string;
+            /** @description Part of the catch URL; made from 'hook' */
+            key?: string;
+            variable?: string;
+        };
+        PostMessageRequest: {
+            client_message_id?: string | null;
+            text: string;
+        };
+        /** @description A preview conversation: chat on with the public chat API and this token. */
+        PreviewReply: {
+            /** Format: uuid */
+            id: string;
+            input: components["schemas"]["Input"] | null;
+            messages: components["schemas"]["ChatMessage"][];
+            /** Format: uuid */
+            run_id: string;
+            /** @description queued while the worker has not answered yet (HTTP 202) */
+            run_status: string;
+            /** @description the conversation: active, ended, failed, or pending */
+            status: string;
+            /** @description Bearer token for this conversation; shown once */
+            token: string;
+        };
+        Problem: {
+            edge_id: string | null;
+            field: string | null;
+            message: string;
+            node_id: string | null;
+            severity: components["schemas"]["SeverityEnum"];
+        };
+        ProblemRequest: {
+            edge_id: string | null;
+            field: string | null;
+            message: string;
+            node_id: string | null;
+            severity: components["schemas"]["SeverityEnum"];
+        };
+        Reply: {
+            input: components["schemas"]["Input"] | null;
+            messages: components["schemas"]["ChatMessage"][];
+            /** Format: uuid */
+            run_id: string;
+            /** @description queued while the worker has not answered yet (HTTP 202) */
+            run_status: string;
+            /** @description the conversation: active, ended, failed, or pending */
+            status: string;
+        };
+        Run: {
+            /** Format: double */
+            duration_ms?: number | null;
+            error?: string;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** Format: uuid */
+            readonly id: string;
+            /** @description The message this run answers: a redelivered turn finds it done. */
+            inbound?: number | null;
+            /** Format: date-time */
+            readonly queued_at: string;
+            /** Format: date-time */
+            started_at?: string | null;
+            status?: components["schemas"]["RunStatusEnum"];
+            readonly steps: components["schemas"]["Step"][];
+            trigger: components["schemas"]["TriggerEnum"];
+        };
+        /**
+         * @description * `queued` - Queued
+         *     * `completed` - Completed
+         *     * `failed` - Failed
+         *     * `skipped` - Skipped
+         * @enum {string}
+         */
+        RunStatusEnum: "queued" | "completed" | "failed" | "skipped";
+        /**
+         * @description * `error` - error
+         *     * `warning` - warning
+         * @enum {string}
+         */
+        SeverityEnum: "error" | "warning";
+        StartReply: {
+            /** Format: uuid */
+            id: string;
+            input: components["schemas"]["Input"] | null;
+            messages: components["schemas"]["ChatMessage"][];
+            /** Format: uuid */
+            run_id: string;
+            /** @description queued while the worker has not answered yet (HTTP 202) */
+            run_status: string;
+            /** @description the conversation: active, ended, failed, or pending */
+            status: string;
+            /** @description Bearer token for this conversation; shown once */
+            token: string;
+        };
+        StartRequest: {
+            /** @default api */
+            channel: string;
+            /** @default  */
+            external_user_id: string;
+            /** @description Initial variables, e.g. the user's name */
+            variables?: {
+                [key: string]: unknown;
+            };
+        };
+        Step: {
+            /** Format: double */
+            duration_ms: number;
+            error?: string;
+            handle?: string;
+            input?: unknown;
+            node_id: string;
+            node_type: string;
+            output?: unknown;
+            /** Format: int64 */
+            seq: number;
+            /** Format: date-time */
+            started_at: string;
+            status: string;
+        };
+        Transcript: {
+            /** Format: uuid */
+            id: string;
+            input: components["schemas"]["Input"] | null;
+            messages: components["schemas"]["TranscriptMessage"][];
+            status: string;
+        };
+        TranscriptMessage: {
+            choices?: unknown;
+            client_message_id?: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            direction: components["schemas"]["DirectionEnum"];
+            readonly id: number;
+            text?: string;
+        };
+        /**
+         * @description * `start` - Start
+         *     * `message` - Message
+         *     * `hook` - Hook
+         * @enum {string}
+         */
+        TriggerEnum: "start" | "message" | "hook";
+        ValidateRequest: {
+            graph: unknown;
+        };
+        Validation: {
+            problems: components["schemas"]["Problem"][];
+        };
+        Version: {
+            /** Format: int64 */
+            number: number;
+            /** Format: date-time */
+            readonly published_at: string;
+            readonly published_by: string;
+        };
+        VersionDetail: {
+            graph: unknown;
+            /** Format: int64 */
+            number: number;
+            /** Format: date-time */
+            readonly published_at: string;
+            readonly published_by: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    v1_chat_conversations_create: {
+        parameters: {
+            query?: {
+                /** @description Seconds to wait for the reply (0-30); default from settings */
+                wait?: number;
+            };
+            header?: never;
+            path: {
+                flow_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StartRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["StartRequest"];
+                "multipart/form-data": components["schemas"]["StartRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartReply"];
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartReply"];
+                };
+            };
+        };
+    };
+    v1_chat_conversations_messages_retrieve: {
+        parameters: {
+            query?: {
+                /** @description Only messages after this id */
+                after?: number;
+            };
+            header: {
+                /** @description Bearer <token> from starting the conversation */
+                Authorization: string;
+            };
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transcript"];
+                };
+            };
+        };
+    };
+    v1_chat_conversations_messages_create: {
+        parameters: {
+            query?: {
+                /** @description Seconds to wait for the reply (0-30); default from settings */
+                wait?: number;
+            };
+            header: {
+                /** @description Bearer <token> from starting the conversation */
+                Authorization: string;
+            };
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostMessageRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PostMessageRequest"];
+                "multipart/form-data": components["schemas"]["PostMessageRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reply"];
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reply"];
+                };
+            };
+        };
+    };
+    v1_chat_conversations_runs_retrieve: {
+        parameters: {
+            query?: {
+                /** @description Seconds to wait for the reply (0-30); default from settings */
+                wait?: number;
+            };
+            header: {
+                /** @description Bearer <token> from starting the conversation */
+                Authorization: string;
+            };
+            path: {
+                conversation_id: string;
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reply"];
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reply"];
+                };
+            };
+        };
+    };
+    v1_conversations_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this conversation. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+        };
+    };
+    v1_conversations_runs_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this conversation. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"][];
+                };
+            };
+        };
+    };
+    v1_credentials_list: {
+        parameters: {
+            query?: {
+                /** @description Only credentials of these kinds (comma-separated), as a node's x-credential-kinds says. */
+                kind?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Credential"][];
+                };
+            };
+        };
+    };
+    v1_flows_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowList"][];
+                };
+            };
+        };
+    };
+    v1_flows_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FlowRequest"];
+                "multipart/form-data": components["schemas"]["FlowRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+        };
+    };
+    v1_flows_hooks_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hook"][];
+                };
+            };
+        };
+    };
+    v1_flows_hooks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HookRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["HookRequest"];
+                "multipart/form-data": components["schemas"]["HookRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hook"];
+                };
+            };
+        };
+    };
+    v1_flows_hooks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hook"];
+                };
+            };
+        };
+    };
+    v1_flows_hooks_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HookRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["HookRequest"];
+                "multipart/form-data": components["schemas"]["HookRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hook"];
+                };
+            };
+        };
+    };
+    v1_flows_hooks_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    v1_flows_hooks_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedHookRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedHookRequest"];
+                "multipart/form-data": components["schemas"]["PatchedHookRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hook"];
+                };
+            };
+        };
+    };
+    v1_flows_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+        };
+    };
+    v1_flows_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FlowRequest"];
+                "multipart/form-data": components["schemas"]["FlowRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+        };
+    };
+    v1_flows_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    v1_flows_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedFlowRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedFlowRequest"];
+                "multipart/form-data": components["schemas"]["PatchedFlowRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+        };
+    };
+    v1_flows_conversations_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"][];
+                };
+            };
+        };
+    };
+    v1_flows_duplicate_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+        };
+    };
+    v1_flows_export_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sent as the file <slug>.flow.json */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowDocument"];
+                };
+            };
+        };
+    };
+    v1_flows_preview_create: {
+        parameters: {
+            query?: {
+                /** @description Seconds to wait for the reply (0-30); default from settings */
+                wait?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewReply"];
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewReply"];
+                };
+            };
+            /** @description The draft has errors (code graph_has_problems, with the problems) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_flows_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Version"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_flows_versions_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Version"][];
+                };
+            };
+        };
+    };
+    v1_flows_versions_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDetail"];
+                };
+            };
+        };
+    };
+    v1_flows_versions_restore_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description No such published version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_flows_import_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowDocumentRequest"];
+                "multipart/form-data": components["schemas"]["FlowImportUploadRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description Not a flow export (code invalid_import) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_flows_validate_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValidateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ValidateRequest"];
+                "multipart/form-data": components["schemas"]["ValidateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Validation"];
+                };
+            };
+        };
+    };
+    v1_hooks_deliver: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Standard Webhooks id */
+                "webhook-id"?: string;
+                "webhook-signature"?: string;
+                "webhook-timestamp"?: string;
+                /** @description Token auth (or Bearer) */
+                "X-Hook-Token"?: string;
+            };
+            path: {
+                flow_slug: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description A delivery id seen before: nothing was done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HookReceipt"];
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HookReceipt"];
+                };
+            };
+        };
+    };
+    v1_node_types_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeType"][];
+                };
+            };
+        };
+    };
+}

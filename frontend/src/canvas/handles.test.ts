@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { handlesKey, outputsFor } from "./handles";
+import { typeOf } from "./testTypes";
+
+const question = typeOf("question")!;
+
+describe("outputsFor", () => {
+  it("gives a type's declared outputs", () => {
+    expect(outputsFor(typeOf("condition"), {}).map((o) => o.id)).toEqual(["true", "false"]);
+    expect(outputsFor(typeOf("message"), { text: "hi" })).toEqual([{ id: "next", label: "Next" }]);
+    expect(outputsFor(typeOf("end"), {})).toEqual([]);
+  });
+
+  it("gives a text question its single next handle", () => {
+    expect(outputsFor(question, { text: "Name?" }).map((o) => o.id)).toEqual(["next"]);
+    expect(outputsFor(question, { text: "Name?", input_type: "email", choices: [{ id: "a", label: "A" }] })).toHaveLength(1);
+  });
+
+  it("gives a choice question one handle per choice, labelled, in order", () => {
+    const data = {
+      input_type: "choice",
+      choices: [
+        { id: "quote", label: "Get a quote" },
+        { id: "support", label: "Support" },
+      ],
+    };
+    expect(outputsFor(question, data)).toEqual([
+      { id: "choice:quote", label: "Get a quote" },
+      { id: "choice:support", label: "Support" },
+    ]);
+  });
+
+  it("updates as choices are added, and skips choices without an id and repeated ids", () => {
+    const one = { input_type: "choice", choices: [{ id: "yes", label: "Yes" }] };
+    const three = { input_type: "choice", choices: [...one.choices, { id: "", label: "Half typed" }, { id: "yes", label: "Again" }, { id: "no", label: "" }] };
+    expect(handlesKey(outputsFor(question, one))).not.toEqual(handlesKey(outputsFor(question, three)));
+    expect(outputsFor(question, three)).toEqual([
+      { id: "choice:yes", label: "Yes" },
+      { id: "choice:no", label: "choice:no" },
+    ]);
+  });
+
+  it("gives a choice question without choices no handle at all", () => {
+    expect(outputsFor(question, { input_type: "choice" })).toEqual([]);
+  });
+
+  it("falls back to next for an unknown type", () => {
+    expect(outputsFor(undefined, {}).map((o) => o.id)).toEqual(["next"]);
+  });
+});

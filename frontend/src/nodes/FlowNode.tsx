@@ -1,0 +1,117 @@
+// The one node component: every type is drawn from its metadata (icon, label, outputs) and its config.
+import { Handle, type NodeProps, type NodeTypes, Position, useUpdateNodeInternals } from "@xyflow/react";
+import { memo, useEffect, useMemo, useRef } from "react";
+import type { FlowNode } from "../api/types";
+import { useEditor } from "../canvas/context";
+import { handlesKey, outputsFor } from "../canvas/handles";
+import { useView } from "../canvas/runtime";
+import { formatDuration } from "../canvas/trace";
+import { savedVariables } from "../canvas/variables";
+import { Icon, typeColour } from "../ui/icons";
+import { summarize } from "./summary";
+
+/** Handles move when outputs come and go (a choice added): React Flow must measure them again. Only types whose
+ * outputs depend on their config have one, so a thousand fixed nodes open without it. */
+function HandleWatcher({ id, handles }: { id: string; handles: string }) {
+  const updateNodeInternals = useUpdateNodeInternals();
+  const first = useRef(handles);
+  useEffect(() => {
+    if (handles !== first.current) {
+      first.current = handles;
+      updateNodeInternals(id);
+    }
+  }, [id, handles, updateNodeInternals]);
+  return null;
+}
+
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
+}
+
+const STATUS_TEXT = { running: "Running…", succeeded: "Done", failed: "Failed" } as const;
+
+function FlowNodeView({ id, type, data, selected }: NodeProps<FlowNode>) {
+  const editor = useEditor();
+  const meta = editor.typeOf(type);
+  const outputs = useMemo(() => outputsFor(meta, data), [meta, data]);
+  const summary = useMemo(() => shorten(summarize(meta, data), 110), [meta, data]);
+  const saves = useMemo(() => savedVariables(meta, data), [meta, data]);
+  const view = useView(editor.nodeViews, id);
+  const run = view?.run;
+  const problems = view?.problems;
+
+  const status = run?.status ?? "idle";
+  const errors = problems?.filter((p) => p.severity === "error").length ?? 0;
+  const count = problems?.length ?? 0;
+  const single = outputs.length === 1 && outputs[0].id === "next";
+  const colour = typeColour(type, meta?.category);
+
+  return (
+    <div
+      className={`fnode status-${status}${selected ? " is-selected" : ""}${count ? (errors ? " has-errors" : " has-warnings") : ""}`}
+      data-testid={`node-${id}`}
+      data-node-type={type}
+      data-status={status}
+      data-problems={count || undefined}
+      style={{ ["--accent" as string]: colour }}
+    >
+      {meta?.dynamic_outputs ? <HandleWatcher id={id} handles={handlesKey(outputs)} /> : null}
+      {meta?.accepts_input === false ? null : <Handle type="target" position={Position.Left} className="fnode-in" />}
+      <div className="fnode-head">
+        <span className="fnode-icon">
+          <Icon name={meta?.icon} size={16} />
+        </span>
+        <span className="fnode-title">{shorten(meta?.label ?? type, 40)}</span>
+        {count ? (
+          <span
+            className={`fnode-badge ${errors ? "is-error" : "is-warning"}`}
+            title={problems!.map((p) => p.message).join("\n")}
+            aria-label={`${count} problem${count === 1 ? "" : "s"}: ${problems!.map((p) => p.message).join("; ")}`}
+          >
+            {count}
+          </span>
+        ) : null}
+      </div>
+      <div className={`fnode-body${summary ? "" : " is-empty"}`}>
+        {summary ||
+          (meta?.config_schema.properties && Object.keys(meta.config_schema.properties).length
+            ? "Not set up yet"
+            : shorten(meta?.description ?? "", 110))}
+      </div>
+      {saves.length ? (
+        <div className="fnode-saves" title="Saves to these variables">
+          → {shorten(saves.map((v) => `{{ ${v} }}`).join(", "), 60)}
+        </div>
+      ) : null}
+      {status !== "idle" ? (
+        <div className={`fnode-run run-${status}`}>
+          <span className="dot" aria-hidden="true" />
+          {STATUS_TEXT[status]}
+          {run?.durationMs !== null && run?.durationMs !== undefined ? (
+            <span className="fnode-duration">{formatDuration(run.durationMs)}</span>
+          ) : null}
+        </div>
+      ) : null}
+      {single ? (
+        <Handle type="source" id="next" position={Position.Right} className="fnode-out" />
+      ) : outputs.length ? (
+        <div className="fnode-outputs">
+          {outputs.map((o) => (
+            <div className={`fnode-output out-${o.id.replace(/[^a-z0-9]/gi, "-")}`} key={o.id}>
+              <span className="fnode-output-label">{shorten(o.label, 40)}</span>
+              <Handle type="source" id={o.id} position={Position.Right} className="fnode-out" />
+            </div>
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export const GenericNode = memo(FlowNodeView);
+
+/** Every type key draws the generic node: defined once, so React Flow never sees a new nodeTypes object. */
+export const nodeTypes: NodeTypes = new Proxy({} as NodeTypes, {
+  get: (_target, key) => (typeof key === "string" ? GenericNode : undefined),
+  has: () => true,
+});

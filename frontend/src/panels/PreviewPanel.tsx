@@ -1,0 +1,210 @@
+// Preview: a test conversation with the current draft, through the public chat API like a real widget.
+import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
+import { ApiError, errorMessage } from "../api/client";
+import { chat } from "../api/endpoints";
+import type { ChatInput, PreviewReply, Problem, Reply } from "../api/types";
+import { newId } from "../ui/format";
+import { Icon } from "../ui/icons";
+
+interface Bubble {
+  id: string;
+  from: "bot" | "user";
+  text: string;
+}
+
+interface Props {
+  start: () => Promise<PreviewReply>;
+  onClose: () => void;
+  onSelectProblem: (problem: Problem) => void;
+  socketOk: boolean;
+}
+
+const PLACEHOLDER: Record<string, string> = {
+  email: "Type an email address…",
+  number: "Type a number…",
+  phone: "Type a phone number…",
+  date: "Type a date…",
+  choice: "Pick an answer or type it…",
+};
+
+/** The reply of a turn that took long (202): ask for it until the worker has answered. */
+async function settle(reply: Reply, conversationId: string, token: string): Promise<Reply> {
+  for (let attempt = 0; reply.run_status === "queued" && attempt < 12; attempt++) {
+    reply = await chat.reply(conversationId, token, reply.run_id);
+  }
+  return reply;
+}
+
+export function PreviewPanel({ start, onClose, onSelectProblem, socketOk }: Props) {
+  const [conversation, setConversation] = useState<{ id: string; token: string } | null>(null);
+  const [bubbles, setBubbles] = useState<Bubble[]>([]);
+  const [input, setInput] = useState<ChatInput | null>(null);
+  const [status, setStatus] = useState<string>("starting");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [text, setText] = useState("");
+  const end = useRef<HTMLDivElement>(null);
+  const field = useRef<HTMLInputElement>(null);
+  const generation = useRef(0);
+
+  const absorb = useCallback((reply: Reply) => {
+    setBubbles((b) => [...b, ...reply.messages.map((m) => ({ id: `b${m.id}`, from: "bot" as const, text: m.text }))]);
+    setInput(reply.input);
+    setStatus(reply.run_status === "queued" ? "waiting" : reply.status);
+  }, []);
+
+  const begin = useCallback(async () => {
+    const mine = ++generation.current;
+    setConversation(null);
+    setBubbles([]);
+    setInput(null);
+    setError(null);
+    setProblems([]);
+    setStatus("starting");
+    setBusy(true);
+    try {
+      const started = await start();
+      if (mine !== generation.current) return;
+      setConversation({ id: started.id, token: started.token });
+      const reply = await settle(started, started.id, started.token);
+      if (mine !== generation.current) return;
+      absorb(reply);
+    } catch (exc) {
+      if (mine !== generation.current) return;
+      setStatus("failed");
+      if (exc instanceof ApiError && exc.problems.length) {
+        setProblems(exc.problems.filter((p) => p.severity === "error"));
+        setError("The draft has problems to fix before it can run:");
+      } else {
+        setError(errorMessage(exc));
+      }
+    } finally {
+      if (mine === generation.current) setBusy(false);
+    }
+  }, [start, absorb]);
+
+  useEffect(() => {
+    void begin();
+    return () => {
+      generation.current++;
+    };
+  }, [begin]);
+
+  useEffect(() => {
+    // (scroll methods return a promise in newer browsers: an effect must return nothing)
+    void end.current?.scrollIntoView({ block: "nearest" });
+  }, [bubbles.length, busy]);
+  useEffect(() => {
+    if (!busy && status === "active") field.current?.focus({ preventScroll: true });
+  }, [busy, status]);
+
+  async function send(message: string) {
+    if (!conversation || !message.trim() || busy) return;
+    const mine = generation.current;
+    setBubbles((b) => [...b, { id: newId(), from: "user", text: message }]);
+    setText("");
+    setBusy(true);
+    setError(null);
+    try {
+      const first = await chat.send(conversation.id, conversation.token, message, newId());
+      const reply = await settle(first, conversation.id, conversation.token);
+      if (mine === generation.current) absorb(reply);
+    } catch (exc) {
+      if (mine === generation.current) setError(errorMessage(exc));
+    } finally {
+      if (mine === generation.current) setBusy(false);
+    }
+  }
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    void send(text);
+  }
+
+  const ended = status === "ended" || status === "failed";
+  const choices = input?.type === "choice" && Array.isArray(input.choices) ? (input.choices as { id: string; label: string }[]) : [];
+  return (
+    <aside className="preview" aria-label="Preview chat">
+      <header className="side-head">
+        <div>
+          <h2>Preview</h2>
+          <p className="muted">
+            Chat with the current draft. {socketOk ? "Steps light up on the canvas as they run." : "Live steps are not available right now."}
+          </p>
+        </div>
+        <button type="button" className="icon-btn" onClick={onClose} aria-label="Close panel" title="Close panel">
+          <Icon name="x" />
+        </button>
+      </header>
+      <div className="chat-log" aria-live="polite">
+        {bubbles.map((b) => (
+          <div key={b.id} className={`bubble from-${b.from}`} data-testid={b.from === "bot" ? "chat-bot" : "chat-user"}>
+            {b.text}
+          </div>
+        ))}
+        {busy ? (
+          <div className="bubble from-bot typing" aria-label="The bot is answering">
+            <span />
+            <span />
+            <span />
+          </div>
+        ) : null}
+        {error ? (
+          <div className="notice is-error" role="alert">
+            <p>{error}</p>
+            {problems.length ? (
+              <ul className="problem-links">
+                {problems.map((p, i) => (
+                  <li key={i}>
+                    {p.node_id ? (
+                      <button type="button" className="link" onClick={() => onSelectProblem(p)}>
+                        {p.node_id}: {p.message}
+                      </button>
+                    ) : (
+                      p.message
+                    )}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </div>
+        ) : null}
+        {ended && !error ? <p className="chat-end">The conversation has ended.</p> : null}
+        {choices.length && !busy ? (
+          <div className="chat-choices" role="group" aria-label="Answers">
+            {choices.map((c) => (
+              <button key={c.id} type="button" className="chip" onClick={() => void send(c.label)}>
+                {c.label}
+              </button>
+            ))}
+          </div>
+        ) : null}
+        <div ref={end} />
+      </div>
+      <form className="chat-form" onSubmit={onSubmit}>
+        <label htmlFor="chat-input" className="sr-only">
+          Message
+        </label>
+        <input
+          id="chat-input"
+          ref={field}
+          className="fb-input"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder={ended ? "The conversation has ended" : PLACEHOLDER[input?.type ?? ""] ?? "Type a message…"}
+          disabled={!conversation || ended}
+          autoComplete="off"
+        />
+        <button type="submit" className="btn btn-primary" disabled={!conversation || ended || busy || !text.trim()}>
+          <Icon name="send" size={15} /> Send
+        </button>
+      </form>
+      <div className="chat-foot">
+        <button type="button" className="btn btn-small btn-ghost" onClick={() => void begin()} disabled={busy && status === "starting"}>
+          <Icon name="history" size={14} /> New chat
+        </button>
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,96 @@
+// Published versions, newest first: who published each and when; any can be restored into the draft.
+import { useEffect, useState } from "react";
+import { errorMessage } from "../api/client";
+import { api } from "../api/endpoints";
+import type { Version } from "../api/types";
+import { formatDate, timeAgo } from "../ui/format";
+import { Icon } from "../ui/icons";
+
+interface Props {
+  flowId: number;
+  refreshKey: number;
+  onRestore: (number: number) => Promise<void>;
+  onClose: () => void;
+}
+
+export function VersionsPanel({ flowId, refreshKey, onRestore, onClose }: Props) {
+  const [versions, setVersions] = useState<Version[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [restoring, setRestoring] = useState<number | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    api
+      .versions(flowId)
+      .then((list) => live && setVersions([...list].sort((a, b) => b.number - a.number)))
+      .catch((exc) => live && setError(errorMessage(exc)));
+    return () => {
+      live = false;
+    };
+  }, [flowId, refreshKey]);
+
+  async function restore(number: number) {
+    setRestoring(number);
+    try {
+      await onRestore(number);
+    } finally {
+      setRestoring(null);
+    }
+  }
+
+  return (
+    <aside className="side-panel" aria-label="Versions">
+      <header className="side-head">
+        <div>
+          <h2>Versions</h2>
+          <p className="muted">Conversations run on the latest published version. Restoring one copies it into the draft.</p>
+        </div>
+        <button type="button" className="icon-btn" onClick={onClose} aria-label="Close panel" title="Close panel">
+          <Icon name="x" />
+        </button>
+      </header>
+      <div className="side-body">
+        {error ? (
+          <p className="notice is-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        {versions === null && !error ? <p className="muted">Loading…</p> : null}
+        {versions?.length === 0 ? (
+          <div className="empty-state small">
+            <Icon name="rocket" size={28} />
+            <p>Nothing published yet.</p>
+            <p className="muted">Publish the draft to create version 1; chat widgets then talk to it.</p>
+          </div>
+        ) : null}
+        <ul className="version-list">
+          {versions?.map((v, index) => (
+            <li key={v.number} className="version-row" data-testid="version-row">
+              <div className="version-main">
+                <span className="version-number">
+                  Version {v.number}
+                  {index === 0 ? <span className="pill pill-live">Live</span> : null}
+                </span>
+                <span className="muted">
+                  {v.published_by ? `by ${v.published_by}` : "by someone no longer here"} ·{" "}
+                  <time dateTime={v.published_at} title={formatDate(v.published_at)}>
+                    {timeAgo(v.published_at)}
+                  </time>
+                </span>
+              </div>
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => void restore(v.number)}
+                disabled={restoring !== null}
+                aria-label={`Restore version ${v.number}`}
+              >
+                {restoring === v.number ? "Restoring…" : "Restore"}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,21 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vitest/config";
+
+// The bundle is served by Django (whitenoise) under /static/builder/; templates/builder/index.html finds the
+// hashed file names in the manifest.
+export default defineConfig({
+  plugins: [react()],
+  base: "/static/builder/",
+  build: {
+    outDir: "../static/builder",
+    emptyOutDir: true,
+    manifest: true,
+    sourcemap: true,
+    chunkSizeWarningLimit: 1200,
+    rollupOptions: { input: "src/main.tsx" },
+  },
+  test: {
+    include: ["src/**/*.test.ts"],
+    environment: "node",
+  },
+});
