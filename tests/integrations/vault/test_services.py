@@ -291,3 +291,29 @@ def test_a_credential_of_another_kind_is_refused_by_name():
     assert services.credential(hooks.pk, kinds=["webhook_secret"]).secrets["token"] == "tok-webhook-0123456"
     with pytest.raises(CredentialError, match="is of kind Webhook secret"):  # also once resolved for another node
         services.credential(hooks.pk, kinds=["api_connection"])
+
+
+# -- the credential's own rate limit -------------------------------------------------------------------------------
+
+
+def test_a_credentials_rate_limit_spaces_its_calls_across_runs(httpserver, base_url):
+    """rate_limit "4/s" (burst 4): of 6 calls from two runs, the 5th and 6th each wait their quarter second."""
+    arrivals: list[float] = []
+
+    def note(request: Request) -> Response:
+        arrivals.append(time.monotonic())
+        return Response("ok")
+
+    httpserver.expect_request("/limited").respond_with_handler(note)
+    name = f"Limited {uuid.uuid4().hex[:6]}"  # its own bucket, whatever else shares this Redis
+    credential = make_credential(name, settings=api(base_url, "bearer", rate_limit="4/s"), token="tok-rate-123456")
+
+    for _ in range(3):
+        call(credential, path="/limited")
+    for _ in range(3):
+        call(credential, path="/limited")  # another run (a new Services): the bucket is the credential's, in Redis
+
+    assert len(arrivals) == 6
+    assert arrivals[3] - arrivals[0] < 0.15  # the burst goes at once
+    gaps = [later - earlier for earlier, later in zip(arrivals[3:], arrivals[4:], strict=False)]
+    assert all(0.17 <= gap <= 0.4 for gap in gaps), gaps
