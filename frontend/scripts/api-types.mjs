@@ -25,6 +25,9 @@ async function generate() {
     const file = join(dir, "schema.yml");
     execFileSync(python(), ["manage.py", "spectacular", "--file", file], {
       cwd: root,
+      // Integer formats in the schema follow the database's integer ranges (int64 on SQLite, int32 on PostgreSQL):
+      // one fixed database keeps the generated file the same wherever it is checked.
+      env: { ...process.env, DATABASE_URL: "sqlite:///:memory:" },
       stdio: ["ignore", "ignore", "pipe"],
     });
     const ast = await openapiTS(pathToFileURL(file), { alphabetize: true });
