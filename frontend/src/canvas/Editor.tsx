@@ -12,6 +12,7 @@ import {
   ReactFlow,
   useReactFlow,
   useStore,
+  useStoreApi,
   ViewportPortal,
 } from "@xyflow/react";
 import { type DragEvent, type PointerEvent as ReactPointerEvent, lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
@@ -93,6 +94,32 @@ interface Props {
 export function Editor({ flow, types, initial }: Props) {
   const flowId = flow.id;
   const rf = useReactFlow<FlowNode, FlowEdge>();
+  // React Flow measures every node again when its ResizeObserver first sees it, even one that came with its size
+  // and handles (canvas/sizes.ts): for a thousand nodes that is a second pass over the whole canvas. Its observer's
+  // calls (one argument; useUpdateNodeInternals passes options) skip nodes drawn at the size React Flow has.
+  const flowStore = useStoreApi<FlowNode, FlowEdge>();
+  useState(() => {
+    const measure = flowStore.getState().updateNodeInternals;
+    const skipKnown: typeof measure = (updates, ...rest) => {
+      if (rest.length) return measure(updates, ...rest);
+      const { nodeLookup } = flowStore.getState();
+      const todo = new Map(updates);
+      for (const [id, update] of updates) {
+        const node = nodeLookup.get(id);
+        const el = update.nodeElement as HTMLElement;
+        if (node?.internals.handleBounds && node.measured.width === el.offsetWidth && node.measured.height === el.offsetHeight) todo.delete(id);
+      }
+      if (todo.size) measure(todo);
+    };
+    flowStore.setState({ updateNodeInternals: skipKnown });
+    return null;
+  });
+  // React Flow fits the view when the nodes are measured or handed over with the pan-zoom ready; nodes that come
+  // measured may be handed over before it is (then its fit does nothing): fit once it is, if nothing moved yet.
+  const fitOnInit = useCallback(() => {
+    const [x, y, zoom] = flowStore.getState().transform;
+    if (initial.nodes.length && x === 0 && y === 0 && zoom === 1) void rf.fitView({ padding: 0.2, maxZoom: 1 });
+  }, [flowStore, initial.nodes.length, rf]);
   const typeMap = useMemo(() => new Map(types.map((t) => [t.type, t])), [types]);
   const typeOf = useCallback((key: string) => typeMap.get(key), [typeMap]);
   const [toast, showToast, dismissToast] = useToast();
@@ -692,7 +719,25 @@ export function Editor({ flow, types, initial }: Props) {
 
   // Zoomed far out, a node's words are too small to read: they are not painted then (the cards, their colours,
   // run states and the edges are), which keeps a thousand-node flow smooth to pan.
-  const far = useStore((s) => s.transform[2] < FAR_ZOOM);
+  // A big flow opens zoomed far out (fit view): drawn that way from the first frame, not in full and then again.
+  const [opensFar] = useState(() => {
+    let right = -Infinity;
+    let bottom = -Infinity;
+    let left = Infinity;
+    let top = Infinity;
+    for (const n of initial.nodes) {
+      left = Math.min(left, n.position.x);
+      top = Math.min(top, n.position.y);
+      right = Math.max(right, n.position.x + (n.measured?.width ?? NODE_WIDTH));
+      bottom = Math.max(bottom, n.position.y + (n.measured?.height ?? 80));
+    }
+    if (!initial.nodes.length) return false;
+    const zoom = Math.min(window.innerWidth / (right - left), window.innerHeight / (bottom - top));
+    return zoom < FAR_ZOOM / 2;
+  });
+  const far = useStore(
+    (s) => s.transform[2] < FAR_ZOOM || (opensFar && s.transform[0] === 0 && s.transform[1] === 0 && s.transform[2] === 1),
+  );
 
   // Ready: the flow is loaded and every node has been drawn and measured (tests and the benchmark wait for it).
   // (React Flow's own flag is only computed when the nodes are handed over again, which measuring no longer does)
@@ -719,6 +764,9 @@ export function Editor({ flow, types, initial }: Props) {
     if (nodes.length === 0 || initialised) {
       readyRef.current = true;
       setReady(true);
+      // The worked-out handle places served the first drawing; from now on React Flow keeps what it measures
+      // (a node object copied later must not bring the guess back). In place: no node is rendered again for it.
+      for (const node of nodesRef.current) delete node.handles;
       performance.mark("builder:ready");
       (window as unknown as { __builder: unknown }).__builder = { ready: true, nodeCount: nodesRef.current.length, flowId };
     }
@@ -863,6 +911,7 @@ export function Editor({ flow, types, initial }: Props) {
               onSelectionDragStop={onDragStop}
               deleteKeyCode={["Backspace", "Delete"]}
               fitView={initial.nodes.length > 0}
+              onInit={fitOnInit}
               fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
               minZoom={0.05}
               maxZoom={2}

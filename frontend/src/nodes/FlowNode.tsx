@@ -6,9 +6,8 @@ import { useEditor } from "../canvas/context";
 import { handlesKey, outputsFor } from "../canvas/handles";
 import { useView } from "../canvas/runtime";
 import { formatDuration } from "../canvas/trace";
-import { savedVariables } from "../canvas/variables";
 import { Icon, typeColour } from "../ui/icons";
-import { summarize } from "./summary";
+import { bodyText, nodeTitle, outputLabel, savesText, summarize } from "./text";
 
 /** Handles move when outputs come and go (a choice added): React Flow must measure them again. Only types whose
  * outputs depend on their config have one, so a thousand fixed nodes open without it. */
@@ -24,18 +23,14 @@ function HandleWatcher({ id, handles }: { id: string; handles: string }) {
   return null;
 }
 
-function shorten(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
-}
-
 const STATUS_TEXT = { running: "Running…", succeeded: "Done", failed: "Failed" } as const;
 
-function FlowNodeView({ id, type, data, selected }: NodeProps<FlowNode>) {
+function FlowNodeView({ id, type, data, selected, height }: NodeProps<FlowNode>) {
   const editor = useEditor();
   const meta = editor.typeOf(type);
   const outputs = useMemo(() => outputsFor(meta, data), [meta, data]);
-  const summary = useMemo(() => shorten(summarize(meta, data), 110), [meta, data]);
-  const saves = useMemo(() => savedVariables(meta, data), [meta, data]);
+  const summary = useMemo(() => summarize(meta, data), [meta, data]);
+  const saves = useMemo(() => savesText(meta, data), [meta, data]);
   const view = useView(editor.nodeViews, id);
   const run = view?.run;
   const problems = view?.problems;
@@ -53,7 +48,7 @@ function FlowNodeView({ id, type, data, selected }: NodeProps<FlowNode>) {
       data-node-type={type}
       data-status={status}
       data-problems={count || undefined}
-      style={{ ["--accent" as string]: colour }}
+      style={{ ["--accent" as string]: colour, ["--node-height" as string]: height ? `${height}px` : undefined }}
     >
       {meta?.dynamic_outputs ? <HandleWatcher id={id} handles={handlesKey(outputs)} /> : null}
       {meta?.accepts_input === false ? null : <Handle type="target" position={Position.Left} className="fnode-in" />}
@@ -61,7 +56,7 @@ function FlowNodeView({ id, type, data, selected }: NodeProps<FlowNode>) {
         <span className="fnode-icon">
           <Icon name={meta?.icon} size={16} />
         </span>
-        <span className="fnode-title">{shorten(meta?.label ?? type, 40)}</span>
+        <span className="fnode-title">{nodeTitle(meta, type)}</span>
         {count ? (
           <span
             className={`fnode-badge ${errors ? "is-error" : "is-warning"}`}
@@ -73,14 +68,11 @@ function FlowNodeView({ id, type, data, selected }: NodeProps<FlowNode>) {
         ) : null}
       </div>
       <div className={`fnode-body${summary ? "" : " is-empty"}`}>
-        {summary ||
-          (meta?.config_schema.properties && Object.keys(meta.config_schema.properties).length
-            ? "Not set up yet"
-            : shorten(meta?.description ?? "", 110))}
+        {bodyText(meta, summary)}
       </div>
-      {saves.length ? (
+      {saves ? (
         <div className="fnode-saves" title="Saves to these variables">
-          → {shorten(saves.map((v) => `{{ ${v} }}`).join(", "), 60)}
+          {saves}
         </div>
       ) : null}
       {status !== "idle" ? (
@@ -98,7 +90,7 @@ function FlowNodeView({ id, type, data, selected }: NodeProps<FlowNode>) {
         <div className="fnode-outputs">
           {outputs.map((o) => (
             <div className={`fnode-output out-${o.id.replace(/[^a-z0-9]/gi, "-")}`} key={o.id}>
-              <span className="fnode-output-label">{shorten(o.label, 40)}</span>
+              <span className="fnode-output-label">{outputLabel(o.label)}</span>
               <Handle type="source" id={o.id} position={Position.Right} className="fnode-out" />
             </div>
           ))}

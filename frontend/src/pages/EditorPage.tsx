@@ -5,12 +5,23 @@ import { errorMessage } from "../api/client";
 import type { Flow, NodeTypeInfo } from "../api/types";
 import { Editor } from "../canvas/Editor";
 import { fromGraph } from "../canvas/graph";
+import { withSizes } from "../canvas/sizes";
 import { Icon } from "../ui/icons";
 
 export function EditorPage({ data }: { data: Promise<[Flow, NodeTypeInfo[]]> }) {
   const [flow, setFlow] = useState<Flow | null>(null);
-  const initial = useMemo(() => (flow ? fromGraph(flow.graph) : null), [flow]);
   const [types, setTypes] = useState<NodeTypeInfo[] | null>(null);
+  const initial = useMemo(() => {
+    if (!flow || !types) return null;
+    const graph = fromGraph(flow.graph);
+    // Sizes worked out from the text: React Flow draws nodes and edges at once, without measuring the DOM first.
+    const typeMap = new Map(types.map((t) => [t.type, t]));
+    const problems = new Map<string, number>();
+    for (const p of flow.problems ?? []) {
+      if (p.node_id && (!p.edge_id || p.field)) problems.set(p.node_id, (problems.get(p.node_id) ?? 0) + 1);
+    }
+    return { ...graph, nodes: withSizes(graph.nodes, (key) => typeMap.get(key), (id) => problems.get(id) ?? 0) };
+  }, [flow, types]);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
