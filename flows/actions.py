@@ -79,23 +79,31 @@ def save_flow(flow: Flow, *, graph: dict[str, Any] | None = None, **fields: Any)
     return flow.problems
 
 
+def _checked_draft(flow: Flow, doing: str) -> Flow:
+    """The flow, locked, with its draft's problems stored; refused while the draft has errors. Inside a transaction."""
+    flow = Flow.objects.select_for_update().get(pk=flow.pk)
+    problems = validate_graph(flow.graph)
+    flow.problems = [p.as_dict() for p in problems]
+    flow.save(update_fields=["problems"])
+    if errors(problems):
+        raise PublishRefused(f"The flow has problems; fix them before {doing}.", problems=flow.problems)
+    return flow
+
+
+def _user_or_none(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
 def publish(flow: Flow, user: Any) -> FlowVersion:
     """Freeze the draft as the next immutable version, unless it has problems."""
     with transaction.atomic():
-        flow = Flow.objects.select_for_update().get(pk=flow.pk)
-        problems = validate_graph(flow.graph)
-        flow.problems = [p.as_dict() for p in problems]
-        flow.save(update_fields=["problems"])
-        if errors(problems):
-            raise PublishRefused(
-                "The flow has problems; fix them before publishing.", problems=[p.as_dict() for p in problems]
-            )
+        flow = _checked_draft(flow, "publishing")
         number = (flow.versions.filter(is_preview=False).aggregate(n=Max("number"))["n"] or 0) + 1
         return FlowVersion.objects.create(
             flow=flow,
             number=number,
             graph=flow.graph,
-            published_by=user if getattr(user, "is_authenticated", False) else None,
+            published_by=_user_or_none(user),
         )
 
 
@@ -119,14 +127,7 @@ def start_conversation(
 def start_preview(flow: Flow, user: Any) -> tuple[Conversation, str, Run]:
     """A test conversation on a snapshot of the current draft (refused while the draft has errors)."""
     with transaction.atomic():
-        flow = Flow.objects.select_for_update().get(pk=flow.pk)
-        problems = validate_graph(flow.graph)
-        flow.problems = [p.as_dict() for p in problems]
-        flow.save(update_fields=["problems"])
-        if errors(problems):
-            raise PublishRefused(
-                "The flow has problems; fix them before previewing it.", problems=[p.as_dict() for p in problems]
-            )
+        flow = _checked_draft(flow, "previewing it")
         # Snapshots are immutable like versions (running conversations stay on theirs); an unchanged draft
         # reuses the last one rather than storing the same graph again.
         version = flow.versions.filter(is_preview=True).order_by("-published_at", "-pk").first()
@@ -136,7 +137,7 @@ def start_preview(flow: Flow, user: Any) -> tuple[Conversation, str, Run]:
                 number=0,
                 is_preview=True,
                 graph=flow.graph,
-                published_by=user if getattr(user, "is_authenticated", False) else None,
+                published_by=_user_or_none(user),
             )
         who = f"editor:{user.pk}" if getattr(user, "is_authenticated", False) else ""
         return _open_conversation(flow, version, "preview", who, {})

@@ -37,6 +37,19 @@ class EmptyConfig(NodeConfig):
     pass
 
 
+def lookup(variables: dict[str, Any], path: str) -> Any:
+    """A variable by name, or a field inside one with dots (`contact.email`, `items.0`); None when absent."""
+    value: Any = variables
+    for part in path.split("."):
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Output:
     id: str

@@ -6,7 +6,7 @@ from typing import Any, Literal
 import regex
 from pydantic import Field
 
-from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome, Output, template_field
+from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome, Output, lookup, template_field
 from nodes.templating import is_template
 
 Operator = Literal[
@@ -29,19 +29,6 @@ class Rule(NodeConfig):
 class ConditionConfig(NodeConfig):
     match: Literal["all", "any"] = Field("all", title="True when")
     rules: list[Rule] = Field(title="Rules", min_length=1, max_length=50)
-
-
-def lookup(variables: dict[str, Any], path: str) -> Any:
-    """A variable by name, or a field inside one with dots (`contact.email`)."""
-    value: Any = variables
-    for part in path.split("."):
-        if isinstance(value, dict):
-            value = value.get(part)
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return None
-    return value
 
 
 def _number(value: Any) -> float | None:

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from integrations import deliveries
 from integrations.signing import new_id
-from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome, template_field
+from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome, lookup, template_field
 from nodes.templating import is_template
 
 from . import mapping
@@ -71,18 +71,6 @@ class WebhookConfig(NodeConfig):
     retry: RetryConfig = retry_field()
 
 
-def _lookup(variables: dict[str, Any], path: str) -> Any:
-    value: Any = variables
-    for part in path.split("."):
-        if isinstance(value, dict):
-            value = value.get(part)
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return None
-    return value
-
-
 def _template_payload(text: str) -> Any:
     try:
         return json.loads(text)
@@ -98,7 +86,7 @@ def build_payload(config: WebhookConfig, variables: dict[str, Any]) -> Any:
     if config.payload == "all":
         return dict(variables)
     if config.payload == "chosen":
-        return {name: _lookup(variables, name) for name in config.variables}
+        return {name: lookup(variables, name) for name in config.variables}
     return _template_payload(config.template)
 
 
