@@ -1,11 +1,10 @@
 """Config strings are Jinja2 templates rendered in a sandbox: `{{ name }}`, never eval."""
 
-import re
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import ChainableUndefined, TemplateError, Undefined
+from jinja2 import ChainableUndefined, TemplateError, Undefined, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
@@ -78,7 +77,21 @@ def render(source: str, variables: dict[str, Any]) -> str:
     return out
 
 
-_SINGLE_EXPRESSION = re.compile(r"^\s*\{\{(?P<expr>(?:(?!\{\{|\}\}|\{%|%\}|\{#).)*)\}\}\s*$", re.DOTALL)
+@lru_cache(maxsize=1024)
+def _single_expression(source: str) -> str | None:
+    """The expression of a template that is exactly one `{{ expression }}` (Jinja's parser decides), else None."""
+    text = source.strip()
+    if not (text.startswith("{{") and text.endswith("}}")):
+        return None
+    try:
+        body = _env.parse(text).body
+    except TemplateError:
+        return None
+    if len(body) != 1 or not isinstance(body[0], nodes.Output) or len(body[0].nodes) != 1:
+        return None
+    if isinstance(body[0].nodes[0], nodes.TemplateData):
+        return None
+    return text[2:-2]
 
 
 def _plain(value: Any, depth: int = 0) -> Any:
@@ -103,11 +116,11 @@ def _plain(value: Any, depth: int = 0) -> Any:
 def render_value(source: str, variables: dict[str, Any]) -> Any:
     """A template that is one `{{ expression }}` gives the expression's value as data (a number stays a number, a
     list a list, a missing variable None); any other template renders to text."""
-    match = _SINGLE_EXPRESSION.match(source)
-    if not match:
+    inner = _single_expression(source) if is_template(source) else None
+    if inner is None:
         return render(source, variables)
     try:
-        expression = _compile_expression(match.group("expr"))
+        expression = _compile_expression(inner)
         value = _plain(expression(**variables))
     except TemplateError as exc:
         raise TemplateProblem(f"template error: {exc}") from None
