@@ -71,7 +71,9 @@ class TemplateConfig(NodeConfig):
 
 
 def _kind_label(key: str) -> str:
-    return kinds.label(key)
+    """The kind with its article: "an API connection", "a Webhook URL"."""
+    label = kinds.label(key)
+    return f"{'an' if label[:1].lower() in 'aeiou' else 'a'} {label}"
 
 
 def unknown_template(key: str) -> str:
@@ -245,14 +247,14 @@ class Template(NodeType[TemplateConfig]):
         problems: list[tuple[str, str]] = []
         kind = spec.credential_kind
         if kind and config.credential is None:
-            problems.append(("credential", f"Pick a {_kind_label(kind)} credential for {spec.name}."))
+            problems.append(("credential", f"Pick {_kind_label(kind)} credential for {spec.name}."))
         elif not kind and config.credential is not None:
             problems.append(("credential", f"{spec.name} uses no credential; clear this field."))
         elif kind and config.credential is not None:
             found = catalog.credential_kind(config.credential)
             if found is not None and found != kind:
                 problems.append(
-                    ("credential", f"{spec.name} needs a {_kind_label(kind)} credential, not a {_kind_label(found)}.")
+                    ("credential", f"{spec.name} needs {_kind_label(kind)} credential, not {_kind_label(found)}.")
                 )
         problems += param_problems(spec, config.params)
         problems += mapping.check_rules(config.mapping)
@@ -265,7 +267,7 @@ class Template(NodeType[TemplateConfig]):
         svc = services(ctx, self.label)
         kind = spec.credential_kind
         if kind and config.credential is None:
-            raise NodeError(f"Pick a {_kind_label(kind)} credential for {spec.name}.")
+            raise NodeError(f"Pick {_kind_label(kind)} credential for {spec.name}.")
         cred = credential(svc, ctx, config.credential, [kind]) if kind and config.credential else None
         params = rendered_params(spec, config.params, ctx)
         recipe = spec.request
