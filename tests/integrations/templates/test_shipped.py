@@ -88,8 +88,9 @@ def test_discord_executes_the_webhook_with_wait_and_maps_the_message_id(svc, ser
     )
     cred = credential("Discord", "webhook_url", {}, {"url": base + path})
     params = {"content": "New booking for {{ day }}", "username": "Booking bot"}
+    data = {"template": "discord_message", "credential": cred.pk, "params": params}
 
-    turn = run("template", {"template": "discord_message", "credential": cred.pk, "params": params}, svc, {"day": "Fri"})
+    turn = run("template", data, svc, {"day": "Fri"})
 
     assert turn.handle == "success", turn.error
     (request,) = received(server)
