@@ -1,3 +1,3 @@
-"""Admin for the integrations app: credentials (credential_admin) and outbound deliveries (delivery_admin)."""
+"""Admin for the integrations app: credentials, outbound deliveries and integration templates (one module each)."""
 
-from . import credential_admin, delivery_admin  # noqa: F401 - each module registers its ModelAdmins
+from . import credential_admin, delivery_admin, template_admin  # noqa: F401 - each module registers its ModelAdmins

@@ -119,7 +119,10 @@ def _connect_pinned(conn: HTTPConnection, addresses: Sequence[Address]) -> socke
         sock = socket.socket(family, socket.SOCK_STREAM)
         try:
             for option in conn.socket_options or ():
-                sock.setsockopt(*option)
+                # urllib3-future (installed with niquests, in urllib3's place) adds a 4th item naming the protocol.
+                if len(option) > 3 and option[3] not in ("tcp", None):
+                    continue
+                sock.setsockopt(*option[:3])
             if isinstance(conn.timeout, (int, float)):
                 sock.settimeout(conn.timeout)
             sock.connect(sockaddr)

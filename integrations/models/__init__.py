@@ -2,5 +2,6 @@
 
 from .credentials import Credential, CredentialEvent
 from .deliveries import OutboundDelivery
+from .templates import IntegrationTemplate
 
-__all__ = ["Credential", "CredentialEvent", "OutboundDelivery"]
+__all__ = ["Credential", "CredentialEvent", "IntegrationTemplate", "OutboundDelivery"]

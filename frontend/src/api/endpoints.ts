@@ -6,6 +6,7 @@ import type {
   Flow,
   FlowListItem,
   GraphDocument,
+  IntegrationTemplate,
   NodeTypeInfo,
   PreviewReply,
   Reply,
@@ -17,6 +18,7 @@ const API = "/api/v1";
 
 export const api = {
   nodeTypes: () => getJson<NodeTypeInfo[]>(`${API}/node-types/`),
+  integrationTemplates: () => getJson<IntegrationTemplate[]>(`${API}/integration-templates/`),
 
   flows: () => getJson<FlowListItem[]>(`${API}/flows/`),
   flow: (id: number) => getJson<Flow>(`${API}/flows/${id}/`),

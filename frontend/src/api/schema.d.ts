@@ -373,6 +373,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integration-templates/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The integration templates a `template` node can use
+         * @description Shipped and custom templates, by name, with the JSON Schema of their parameters; never a secret.
+         */
+        get: operations["v1_integration_templates_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/node-types/": {
         parameters: {
             query?: never;
@@ -577,6 +597,27 @@ export interface components {
             node_id: string;
             type: string;
         };
+        IntegrationTemplate: {
+            credential: components["schemas"]["TemplateCredential"] | null;
+            description: string;
+            icon: string;
+            key: string;
+            name: string;
+            /**
+             * @description Shipped with the app, or an admin's.
+             *
+             *     * `shipped` - shipped
+             *     * `custom` - custom
+             */
+            origin: components["schemas"]["OriginEnum"];
+            /** @description The variables the template's response mapping sets. */
+            outputs: string[];
+            /** @description A JSON Schema object: the form of the node's params. */
+            parameters: unknown;
+            /** @description The service's API reference the recipe follows. */
+            reference: string;
+            request: components["schemas"]["TemplateRequest"];
+        };
         NodeType: {
             accepts_input: boolean;
             category: string;
@@ -595,6 +636,12 @@ export interface components {
             type: string;
             version: number;
         };
+        /**
+         * @description * `shipped` - shipped
+         *     * `custom` - custom
+         * @enum {string}
+         */
+        OriginEnum: "shipped" | "custom";
         /**
          * @description * `started` - started
          *     * `resumed` - resumed
@@ -733,6 +780,20 @@ export interface components {
             /** Format: date-time */
             started_at: string;
             status: string;
+        };
+        TemplateCredential: {
+            /** @description Django admin's add form for this kind, pre-filled from the template. */
+            add_url: string;
+            /** @description What credential to create, in a sentence. */
+            help: string;
+            /** @description The credential kind the template needs (the node's picker lists these). */
+            kind: string;
+            kind_label: string;
+        };
+        TemplateRequest: {
+            method: string;
+            /** @description A template; relative to the credential's base URL when it has one. */
+            url: string;
         };
         Transcript: {
             /** Format: uuid */
@@ -1587,6 +1648,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HookReceipt"];
+                };
+            };
+        };
+    };
+    v1_integration_templates_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationTemplate"];
                 };
             };
         };

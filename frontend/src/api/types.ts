@@ -18,6 +18,8 @@ export type ChatInput = Schemas["Input"];
 export type Reply = Schemas["Reply"];
 export type PreviewReply = Schemas["PreviewReply"];
 export type Credential = Schemas["Credential"];
+/** A catalog template for the `template` node: its parameter form (a JSON Schema) and the credential kind it needs. */
+export type IntegrationTemplate = Schemas["IntegrationTemplate"];
 export type ApiErrorBody = Schemas["Error"];
 
 /** A JSON Schema as pydantic writes it, with the canvas's hints (x-widget, x-template, x-credential-kinds). */

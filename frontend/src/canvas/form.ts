@@ -6,7 +6,7 @@ import { fillDefaults, jsonEqual, propertySchema, resolveRef, unwrapNullable } f
 
 /** Field hints that name a whole-field editor rather than an input widget. */
 const FIELD_WIDGETS = new Set(["choices", "keyvalue"]);
-const INPUT_WIDGETS = new Set(["template", "textarea", "variable", "credential"]);
+const INPUT_WIDGETS = new Set(["template", "textarea", "variable", "credential", "integration-template"]);
 
 function simplify(schema: JsonSchema): JsonSchema {
   const { schema: plain, nullable } = unwrapNullable(schema);

@@ -4,8 +4,10 @@ import Form from "@rjsf/core";
 import type { IChangeEvent } from "@rjsf/core";
 import type { RJSFSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
-import { memo, useMemo } from "react";
-import type { FlowNode, NodeConfig, NodeTypeInfo, Problem } from "../api/types";
+import { memo, useEffect, useMemo, useState } from "react";
+import { api } from "../api/endpoints";
+import type { FlowNode, IntegrationTemplate, NodeConfig, NodeTypeInfo, Problem } from "../api/types";
+import { switchTemplate, templateField, templateFormSchema } from "../canvas/integrationTemplate";
 import { formSchema, formToConfig, problemsToErrors, sameConfig, uiSchemaFor } from "../canvas/form";
 import type { VariableChoices } from "../canvas/variables";
 import { Icon, typeColour } from "../ui/icons";
@@ -24,10 +26,44 @@ interface Props {
   onDelete: (id: string) => void;
 }
 
+let catalog: Promise<IntegrationTemplate[]> | null = null;
+
+/** The integration catalog, fetched once per page when a `template` node is first opened. */
+function useIntegrationTemplates(wanted: boolean): { templates: IntegrationTemplate[] | null; error: string | null } {
+  const [state, setState] = useState<{ templates: IntegrationTemplate[] | null; error: string | null }>({
+    templates: null,
+    error: null,
+  });
+  useEffect(() => {
+    if (!wanted) return;
+    let live = true;
+    catalog ??= api.integrationTemplates();
+    catalog
+      .then((templates) => live && setState({ templates, error: null }))
+      .catch((exc: Error) => {
+        catalog = null;
+        if (live) setState({ templates: null, error: exc.message });
+      });
+    return () => {
+      live = false;
+    };
+  }, [wanted]);
+  return state;
+}
+
 function SettingsPanelView(props: Props) {
   const { node, meta, problems, variables, allVariables, flowId, handleConnected, onChange, onClose, onDelete } = props;
-  const configSchema = meta?.config_schema;
+  const baseSchema = meta?.config_schema;
   const data = node.data;
+  const pickerField = baseSchema ? templateField(baseSchema) : null;
+  const { templates: integrations, error: templatesError } = useIntegrationTemplates(!!pickerField);
+  const chosenKey = pickerField ? (data[pickerField] as string | undefined) : undefined;
+  const chosen = integrations?.find((t) => t.key === chosenKey);
+  // A template node's form is the chosen template's: its parameters and a credential picker of its kind.
+  const configSchema = useMemo(
+    () => (baseSchema && pickerField ? templateFormSchema(baseSchema, chosen) : baseSchema),
+    [baseSchema, pickerField, chosen],
+  );
   const schema = useMemo(() => (configSchema ? (formSchema(configSchema, data) as RJSFSchema) : null), [configSchema, data]);
   const uiSchema = useMemo(() => (configSchema ? uiSchemaFor(configSchema) : {}), [configSchema]);
   const { errorSchema, general } = useMemo(
@@ -35,14 +71,18 @@ function SettingsPanelView(props: Props) {
     [configSchema, problems],
   );
   const formContext: FormContext = useMemo(
-    () => ({ variables, allVariables, flowId, handleConnected }),
-    [variables, allVariables, flowId, handleConnected],
+    () => ({ variables, allVariables, flowId, handleConnected, templates: integrations, templatesError }),
+    [variables, allVariables, flowId, handleConnected, integrations, templatesError],
   );
   const hasFields = !!schema && Object.keys(schema.properties ?? {}).length > 0;
 
   function handleChange(event: IChangeEvent) {
     if (!configSchema) return;
-    const config = formToConfig(event.formData);
+    let config = formToConfig(event.formData);
+    if (pickerField && config[pickerField] !== data[pickerField]) {
+      const next = integrations?.find((t) => t.key === config[pickerField]);
+      if (next) config = switchTemplate(config, next, chosen);
+    }
     if (!sameConfig(configSchema, config, node.data)) onChange(node.id, config);
   }
 
@@ -81,7 +121,7 @@ function SettingsPanelView(props: Props) {
         ) : null}
         {schema && hasFields ? (
           <Form
-            key={node.id}
+            key={`${node.id}:${chosenKey ?? ""}`}
             schema={schema}
             uiSchema={uiSchema}
             formData={data}

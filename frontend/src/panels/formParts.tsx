@@ -19,7 +19,8 @@ import {
 } from "@rjsf/utils";
 import { useEffect, useId, useState } from "react";
 import { api } from "../api/endpoints";
-import type { Credential } from "../api/types";
+import type { Credential, IntegrationTemplate } from "../api/types";
+import { matchTemplates } from "../canvas/integrationTemplate";
 import { boot } from "../boot";
 import type { VariableChoices } from "../canvas/variables";
 import { Icon } from "../ui/icons";
@@ -31,6 +32,9 @@ export interface FormContext {
   flowId: number;
   /** Whether an output handle of the node being edited is connected (a connected choice keeps its id). */
   handleConnected: (handleId: string) => boolean;
+  /** The integration catalog, for the `template` node's picker (null while it loads). */
+  templates?: IntegrationTemplate[] | null;
+  templatesError?: string | null;
 }
 
 const noVariables: VariableChoices = { before: [], elsewhere: [] };
@@ -354,7 +358,82 @@ function HookWidget(props: WidgetProps) {
   );
 }
 
+/** The `template` node's picker: the catalog by name, icon and description, searchable. */
+function IntegrationTemplateWidget(props: WidgetProps) {
+  const { id, value, onChange, disabled, readonly } = props;
+  const ctx = context(props);
+  const [query, setQuery] = useState("");
+  const all = ctx.templates;
+  const current = typeof value === "string" ? value : "";
+  const chosen = all?.find((t) => t.key === current);
+  const [open, setOpen] = useState(!current);
+  if (ctx.templatesError) return <p className="fb-help is-error">{ctx.templatesError}</p>;
+  if (!all) return <p className="fb-help">Loading the integrations…</p>;
+  const shown = matchTemplates(all, query);
+  return (
+    <div className="tpl-picker" id={id}>
+      {chosen && !open ? (
+        <div className="tpl-chosen">
+          <span className="tpl-icon"><Icon name={chosen.icon} size={16} /></span>
+          <span className="tpl-text">
+            <strong>{chosen.name}</strong>
+            <span className="fb-help">{chosen.description}</span>
+          </span>
+          <button type="button" className="btn btn-small btn-ghost" onClick={() => setOpen(true)} disabled={disabled || readonly}>
+            Change
+          </button>
+        </div>
+      ) : (
+        <>
+          {current && !chosen ? (
+            <p className="fb-help is-error">The integration “{current}” is not in the catalog any more; pick another.</p>
+          ) : null}
+          <input
+            type="search"
+            className="fb-input nodrag"
+            placeholder="Search integrations"
+            aria-label="Search integrations"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+          <ul className="tpl-list" role="listbox" aria-label="Integrations">
+            {shown.map((t) => (
+              <li key={t.key}>
+                <button
+                  type="button"
+                  role="option"
+                  aria-selected={t.key === current}
+                  className={`tpl-option${t.key === current ? " is-selected" : ""}`}
+                  disabled={disabled || readonly}
+                  onClick={() => {
+                    setOpen(false);
+                    if (t.key !== current) onChange(t.key);
+                  }}
+                >
+                  <span className="tpl-icon"><Icon name={t.icon} size={16} /></span>
+                  <span className="tpl-text">
+                    <strong>{t.name}</strong>
+                    <span className="fb-help">{t.description}</span>
+                  </span>
+                </button>
+              </li>
+            ))}
+            {shown.length === 0 ? <li className="fb-empty">No integration matches “{query}”.</li> : null}
+          </ul>
+        </>
+      )}
+      {chosen?.credential ? (
+        <p className="fb-help">
+          Needs {chosen.credential.kind_label.toLowerCase()} credential —{" "}
+          <a href={chosen.credential.add_url} target="_blank" rel="noreferrer">add one in admin</a> (pre-filled).
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 export const widgets: RegistryWidgetsType = {
+  "integration-template": IntegrationTemplateWidget,
   template: (props: WidgetProps) => TemplateWidget(props, false),
   textarea: (props: WidgetProps) => TemplateWidget(props, true),
   variable: VariableWidget,

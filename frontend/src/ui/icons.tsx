@@ -38,6 +38,27 @@ const paths: Record<string, ReactNode> = {
     </>
   ),
   plug: <path d="M9 3v5M15 3v5M6.5 8h11v3.5a5.5 5.5 0 0 1-11 0zM12 17v4" />,
+  layers: <path d="M12 3 2.5 8 12 13l9.5-5zM2.5 12.5 12 17.5l9.5-5M2.5 16.5 12 21.5l9.5-5" />,
+  hash: <path d="M5 9h15M4 15h15M10 3 8 21M16 3l-2 18" />,
+  users: (
+    <>
+      <circle cx="9" cy="8" r="3.5" />
+      <path d="M2.5 20c.6-3.6 3.2-5.5 6.5-5.5s5.9 1.9 6.5 5.5M16 4.8a3.5 3.5 0 0 1 0 6.4M18.5 14.8c1.7.8 2.7 2.5 3 5.2" />
+    </>
+  ),
+  "user-plus": (
+    <>
+      <circle cx="10" cy="8" r="3.5" />
+      <path d="M3.5 20c.6-3.6 3.2-5.5 6.5-5.5s5.9 1.9 6.5 5.5M19 8v6M16 11h6" />
+    </>
+  ),
+  "bar-chart": <path d="M4 20h16M7 16v-5M12 16V6M17 16v-8" />,
+  kanban: (
+    <>
+      <rect x="3" y="4" width="18" height="16" rx="2" />
+      <path d="M8 8v8M12 8v4M16 8v6" />
+    </>
+  ),
   zap: <path d="M13 2.5 4.5 13.5H12l-1 8 8.5-11H12z" />,
   workflow: (
     <>
