@@ -119,7 +119,10 @@ def _connect_pinned(conn: HTTPConnection, addresses: Sequence[Address]) -> socke
         sock = socket.socket(family, socket.SOCK_STREAM)
         try:
             for option in conn.socket_options or ():
-                sock.setsockopt(*option)
+                # urllib3-future (niquests installs it over urllib3) adds a 4th item: the protocol the option is for.
+                if len(option) == 4 and str(option[3]).lower() != "tcp":
+                    continue
+                sock.setsockopt(*option[:3])
             if isinstance(conn.timeout, (int, float)):
                 sock.settimeout(conn.timeout)
             sock.connect(sockaddr)
