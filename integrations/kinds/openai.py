@@ -70,8 +70,10 @@ class OpenAI(Kind):
             raise CheckFailed(f"{host} refused access (403): {api_message(exc)}") from None
         except openai.APIStatusError as exc:
             raise CheckFailed(f"GET /models on {host} answered HTTP {exc.status_code}: {api_message(exc)}") from None
-        except openai.APIError as exc:  # not JSON, say: the base URL is not an OpenAI-compatible API
-            raise CheckFailed(f"{host} did not answer as an OpenAI-compatible API ({type(exc).__name__}).") from None
+        except (openai.APIError, AttributeError, TypeError, ValueError):  # HTML, say: not an OpenAI-compatible API
+            raise CheckFailed(
+                f"{host} did not answer as an OpenAI-compatible API: GET /models gave no list of models."
+            ) from None
         finally:
             api.close()
         shown = ", ".join(sorted(models)[:5]) + (", ..." if len(models) > 5 else "")

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import jsonschema
 import openai
+from openai.types.chat import ChatCompletion
 from pydantic import Field
 
 from integrations.kinds.openai import DEFAULT_BASE_URL, api_message, rate_keys, where
@@ -231,19 +232,22 @@ class OpenAINode(NodeType[OpenAIConfig]):
 
     @staticmethod
     def _messages(config: OpenAIConfig, ctx: Context) -> list[dict[str, str]]:
-        """System prompt, the earlier turns, then the user prompt (or the user's last message)."""
+        """System prompt, the last N turns, then the user prompt.
+
+        A blank user prompt stands for the user's last message: the N turns before it are the context. A written
+        prompt follows the N latest turns, the user's last message included.
+        """
         prompt = config.user_prompt.strip()
-        need = config.history_turns + 1 if (config.history_turns or not prompt) else 0
-        said = ctx.history(need) if need and ctx.history is not None else []
-        last = max((i for i, m in enumerate(said) if m.role == "user"), default=None)
-        earlier = said[:last] if last is not None else said
+        turns = config.history_turns if prompt else config.history_turns + 1
+        said = ctx.history(turns) if turns and ctx.history is not None else []
         if not prompt:
+            last = max((i for i, m in enumerate(said) if m.role == "user"), default=None)
             if last is None:
                 raise NodeError("There is no user message to answer yet: write a user prompt for this node.")
-            prompt = said[last].text
+            said, prompt = said[:last], said[last].text
         messages = [{"role": "system", "content": config.system_prompt}] if config.system_prompt.strip() else []
         if config.history_turns:
-            messages += [{"role": "user" if m.role == "user" else "assistant", "content": m.text} for m in earlier]
+            messages += [{"role": "user" if m.role == "user" else "assistant", "content": m.text} for m in said]
         messages.append({"role": "user", "content": prompt})
         return messages
 
@@ -252,6 +256,8 @@ class OpenAINode(NodeType[OpenAIConfig]):
     @staticmethod
     def _complete(api: openai.OpenAI, request: dict[str, Any], reply: Reply) -> None:
         completion = api.chat.completions.create(**request)
+        if not isinstance(completion, ChatCompletion):  # openai hands over a body it could not read as one
+            raise NodeError("The server did not answer as an OpenAI-compatible API (no chat completion came back).")
         reply.model, reply.usage = completion.model or "", _usage(completion.usage)
         if not completion.choices:
             raise NodeError("The model's answer has no reply in it (no choices).")
