@@ -68,14 +68,14 @@ def run_turn(
     flow_id: str = "",
     hook: dict[str, Any] | None = None,
     history: HistoryLoader | None = None,
-    open_stream: Callable[[str], TextStream] | None = None,
+    open_stream: Callable[[StepRecord], TextStream] | None = None,
 ) -> TurnResult:
     """Run from where the conversation waits (or from start) until a question waits, the flow ends, or it fails.
 
     `hook` is a delivery to an incoming hook: the waiting node receives it (as `ctx.hook`) instead of a text.
     `history(n)` loads the stored messages of the last n turns (this turn's inbound message included); the engine
-    adds what the bot said so far in this turn. `open_stream(node_id)` lets a node send a message's text live, as it
-    comes.
+    adds what the bot said so far in this turn. `open_stream(step)` lets the running node send a message's text live, as
+    it comes.
     """
     if state.status != ACTIVE:
         return TurnResult(state, [], [], failed=True, error=f"the conversation has {state.status}")
@@ -88,8 +88,6 @@ def run_turn(
         services=services,
         history=_with_this_turn(history, messages) if history is not None else None,
     )
-    if open_stream is not None:
-        ctx.open_stream = lambda: open_stream(ctx.node_id)
     if state.waiting_node is None:
         current: str | None = graph.start_id
         answer, hook = None, None
@@ -98,6 +96,8 @@ def run_turn(
     else:
         return TurnResult(state, [], [], failed=True, error=f"the flow has no node {state.waiting_node!r} any more")
     steps: list[StepRecord] = []
+    if open_stream is not None:
+        ctx.open_stream = lambda: open_stream(steps[-1])  # the running step's
 
     while current is not None:
         node = graph.nodes[current]

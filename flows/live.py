@@ -94,11 +94,12 @@ class LiveText:
     the start of a secret waits for the next piece, so no secret goes out even split across pieces.
     """
 
-    def __init__(self, *, conversation_id: Any, flow_id: Any, run_id: Any, node_id: str, redactor: Any):
+    def __init__(self, *, conversation_id: Any, flow_id: Any, run_id: Any, step: dict[str, Any], redactor: Any):
         self.id = uuid.uuid4().hex
         self.chat = conversation_group(conversation_id)
         self.trace = trace_group(flow_id)
-        self.base = {"run_id": str(run_id), "conversation_id": str(conversation_id), "node_id": node_id}
+        # A trace frame of the running step (seq, node_id, node_type), so the canvas merges it into that step.
+        self.base = {"run_id": str(run_id), "conversation_id": str(conversation_id), **step, "status": "running"}
         self.redactor = redactor
         self.pieces: list[str] = []
         self.sent = ""  # the redacted text published so far

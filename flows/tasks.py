@@ -122,11 +122,11 @@ def execute_run(run: Run, lock: ConversationLock | None = None) -> None:
         services=services,
         redact=services.redact,
         history=history.loader(conversation.pk, run),
-        open_stream=lambda node_id: live.LiveText(
+        open_stream=lambda step: live.LiveText(
             conversation_id=conversation.pk,
             flow_id=run.flow_id,
             run_id=run.pk,
-            node_id=node_id,
+            step={"seq": step.seq, "node_id": step.node_id, "node_type": step.node_type},
             redactor=services.redactor,
         ),
     )

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from flows import history, live
-from flows.engine import State, run_turn
+from flows.engine import State, StepRecord, run_turn
 from flows.graph import analyse, errors
 from flows.models import Conversation, Flow, FlowVersion, Message
 from nodes.registry import registry
@@ -37,9 +37,10 @@ def run(
     assert graph is not None, [p.as_dict() for p in errors(found)]
     conversation_id = convo.pk if convo else uuid.uuid4()
 
-    def open_stream(node_id: str) -> live.LiveText:
+    def open_stream(step: StepRecord) -> live.LiveText:
+        where = {"seq": step.seq, "node_id": step.node_id, "node_type": step.node_type}
         return live.LiveText(
-            conversation_id=conversation_id, flow_id="flow-7", run_id="run-1", node_id=node_id, redactor=svc.redactor
+            conversation_id=conversation_id, flow_id="flow-7", run_id="run-1", step=where, redactor=svc.redactor
         )
 
     result = run_turn(

@@ -8,10 +8,11 @@ import time
 
 import pytest
 import websocket
+from rest_framework.authtoken.models import Token
 
 from flows.models import Message, Step
 from tests.e2e.helpers import say, start
-from tests.factories import published_flow
+from tests.factories import EditorFactory, published_flow
 from tests.integrations.nodes.support import credential
 
 from .conftest import KEY
@@ -45,10 +46,14 @@ def test_the_reply_streams_over_the_chat_socket_then_the_stored_message_replaces
     pieces = ["Bonjour", " ! ", "Paris ", "is the ", "capital ", "of France."]
     peer.reply(*pieces, usage=(40, 9))
     cred = credential("OpenAI", "openai", {"base_url": peer.base_url}, {"api_key": KEY})
-    published_flow(graph(cred.pk), slug="ai-live")
+    flow = published_flow(graph(cred.pk), slug="ai-live")
     conversation = start(live.url, "ai-live")
-    url = live.url.replace("http://", "ws://") + f"/ws/chat/conversations/{conversation['id']}/?token="
-    sock = websocket.create_connection(url + conversation["token"], timeout=15)
+    ws = live.url.replace("http://", "ws://")
+    sock = websocket.create_connection(
+        f"{ws}/ws/chat/conversations/{conversation['id']}/?token={conversation['token']}"
+    )
+    editor = Token.objects.create(user=EditorFactory())
+    trace = websocket.create_connection(f"{ws}/ws/flows/{flow.pk}/traces/?token={editor.key}", timeout=15)
     try:
         replied: list = []
         turn = threading.Thread(target=lambda: replied.append(say(live.url, conversation, "Capital of France?")))
@@ -63,8 +68,12 @@ def test_the_reply_streams_over_the_chat_socket_then_the_stored_message_replaces
             if event["type"] == "message":
                 break
         turn.join(30)
+        frames = []
+        while not frames or frames[-1]["event"] != "run.finished":
+            frames.append(json.loads(trace.recv()))
     finally:
         sock.close()
+        trace.close()
 
     deltas = [e for e in events if e["type"] == "delta"]
     message = events[-1]
@@ -85,6 +94,12 @@ def test_the_reply_streams_over_the_chat_socket_then_the_stored_message_replaces
     step = Step.objects.get(run__conversation_id=conversation["id"], node_id="ai")
     assert step.output["usage"] == {"prompt_tokens": 40, "completion_tokens": 9, "total_tokens": 49}
     assert KEY not in json.dumps([step.input, step.output, step.error])
+    # The editor's trace shows the step streaming: frames of the running step, carrying the same text.
+    streaming = [f for f in frames if f["event"] == "step.delta"]
+    assert {(f["node_id"], f["node_type"], f["seq"], f["status"]) for f in streaming} == {
+        ("ai", "openai", 1, "running")
+    }
+    assert "".join(f["text"] for f in streaming) == text
     assert peer.requests[0]["body"]["messages"] == [
         {"role": "system", "content": "Be kind."},
         {"role": "assistant", "content": "Ask me anything."},
