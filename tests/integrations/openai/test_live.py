@@ -97,7 +97,7 @@ def test_the_reply_streams_over_the_chat_socket_then_the_stored_message_replaces
     # The editor's trace shows the step streaming: frames of the running step, carrying the same text.
     streaming = [f for f in frames if f["event"] == "step.delta"]
     assert {(f["node_id"], f["node_type"], f["seq"], f["status"]) for f in streaming} == {
-        ("ai", "openai", 1, "running")
+        ("ai", "openai", 2, "running")
     }
     assert "".join(f["text"] for f in streaming) == text
     assert peer.requests[0]["body"]["messages"] == [
