@@ -49,7 +49,17 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def chat_message(self, event):
-        await self.send_json({"type": "message", "message": event["message"]})
+        body = {"type": "message", "message": event["message"]}
+        if event.get("stream_id"):
+            body["stream_id"] = event["stream_id"]  # this message replaces that stream's live text
+        await self.send_json(body)
+
+    async def chat_delta(self, event):
+        """A piece of a bot message's text as it is written (e.g. model tokens); the message itself follows."""
+        body = {"type": "delta", "stream_id": event["stream_id"], "text": event["text"]}
+        if event.get("discarded"):
+            body["discarded"] = True  # no message follows: drop the live text
+        await self.send_json(body)
 
     async def chat_status(self, event):
         await self.send_json({"type": "status", "status": event["status"], "input": event["input"]})

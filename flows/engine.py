@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from nodes.base import Context, NodeError, Outcome, render_config
+from nodes.base import Context, NodeError, Outcome, Said, TextStream, render_config
 
 from .graph import Graph
 
@@ -48,6 +48,7 @@ class TurnResult:
 
 
 StepHook = Callable[[str, StepRecord], None]
+HistoryLoader = Callable[[int], list[Said]]
 
 
 def _noop(event: str, step: StepRecord) -> None:
@@ -66,15 +67,27 @@ def run_turn(
     conversation_id: str = "",
     flow_id: str = "",
     hook: dict[str, Any] | None = None,
+    history: HistoryLoader | None = None,
+    open_stream: Callable[[StepRecord], TextStream] | None = None,
 ) -> TurnResult:
     """Run from where the conversation waits (or from start) until a question waits, the flow ends, or it fails.
 
     `hook` is a delivery to an incoming hook: the waiting node receives it (as `ctx.hook`) instead of a text.
+    `history(n)` loads the stored messages of the last n turns (this turn's inbound message included); the engine
+    adds what the bot said so far in this turn. `open_stream(step)` lets the running node send a message's text live, as
+    it comes.
     """
     if state.status != ACTIVE:
         return TurnResult(state, [], [], failed=True, error=f"the conversation has {state.status}")
     variables = dict(state.variables)
-    ctx = Context(variables, conversation_id=conversation_id, flow_id=flow_id, services=services)
+    messages: list[dict[str, Any]] = []
+    ctx = Context(
+        variables,
+        conversation_id=conversation_id,
+        flow_id=flow_id,
+        services=services,
+        history=_with_this_turn(history, messages) if history is not None else None,
+    )
     if state.waiting_node is None:
         current: str | None = graph.start_id
         answer, hook = None, None
@@ -82,8 +95,9 @@ def run_turn(
         current, answer = state.waiting_node, (text if hook is None else None)
     else:
         return TurnResult(state, [], [], failed=True, error=f"the flow has no node {state.waiting_node!r} any more")
-    messages: list[dict[str, Any]] = []
     steps: list[StepRecord] = []
+    if open_stream is not None:
+        ctx.open_stream = lambda: open_stream(steps[-1])  # the running step's
 
     while current is not None:
         node = graph.nodes[current]
@@ -142,6 +156,15 @@ def run_turn(
         on_step("step.finished", step)
         current = node.edges.get(outcome.handle) if outcome.handle else None
     return TurnResult(State(ENDED, None, variables), messages, steps)
+
+
+def _with_this_turn(load: HistoryLoader, said: list[dict[str, Any]]) -> HistoryLoader:
+    """The stored history followed by the bot's messages of this turn so far (stored only when the turn ends)."""
+
+    def history(turns: int) -> list[Said]:
+        return [*load(turns), *(Said("bot", m["text"]) for m in said if m.get("text"))]
+
+    return history
 
 
 def _fail(graph: Graph, state: State, messages: list, steps: list[StepRecord], error: str) -> TurnResult:

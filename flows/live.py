@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
+import time
+import uuid
 from functools import cache
 from typing import Any, cast
 
@@ -10,7 +13,10 @@ import redis
 from channels.layers import get_channel_layer
 from django.conf import settings
 
+log = logging.getLogger(__name__)
+
 REPLY_TTL_S = 300
+DELTA_INTERVAL_S = 0.05  # live text goes out in batches: at most ~20 publishes a second per stream
 
 
 MAX_WAIT_S = 30.0
@@ -79,3 +85,60 @@ def wait_reply(run_id: Any, timeout_s: float) -> dict[str, Any] | None:
     timeout = min(max(timeout_s, 0.01), MAX_WAIT_S)  # Redis takes fractional seconds; redis-py's stub says int
     raw = _blocking_client().blmove(key, key, timeout, "RIGHT", "LEFT")  # type: ignore[arg-type]
     return json.loads(raw) if raw is not None else None
+
+
+class LiveText:
+    """A bot message's text sent to the conversation's sockets (and the flow's trace) as it is written.
+
+    Pieces are batched: one publish per DELTA_INTERVAL_S at most. Every batch is redacted, and a tail that could be
+    the start of a secret waits for the next piece, so no secret goes out even split across pieces.
+    """
+
+    def __init__(self, *, conversation_id: Any, flow_id: Any, run_id: Any, step: dict[str, Any], redactor: Any):
+        self.id = uuid.uuid4().hex
+        self.chat = conversation_group(conversation_id)
+        self.trace = trace_group(flow_id)
+        # A trace frame of the running step (seq, node_id, node_type), so the canvas merges it into that step.
+        self.base = {"run_id": str(run_id), "conversation_id": str(conversation_id), **step, "status": "running"}
+        self.redactor = redactor
+        self.pieces: list[str] = []
+        self.sent = ""  # the redacted text published so far
+        self.last = time.monotonic()
+        self.closed = False
+
+    def write(self, text: str) -> None:
+        if text and not self.closed:
+            self.pieces.append(text)
+            if time.monotonic() - self.last >= DELTA_INTERVAL_S:
+                self._flush()
+
+    def close(self, *, discard: bool = False) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        if discard:
+            self._publish("", discarded=True)
+        else:
+            self._flush(final=True)
+
+    def _flush(self, final: bool = False) -> None:
+        self.last = time.monotonic()
+        text = "".join(self.pieces)
+        self.pieces = [text]
+        cut = len(text) if final else len(text) - self.redactor.pending(text)
+        shown = self.redactor.text(text[:cut])
+        if not shown.startswith(self.sent):
+            return  # a secret ended inside what went out already masked differently: the final message corrects it
+        if len(shown) > len(self.sent):
+            delta, self.sent = shown[len(self.sent) :], shown
+            self._publish(delta)
+
+    def _publish(self, text: str, discarded: bool = False) -> None:
+        chat: dict[str, Any] = {"type": "chat.delta", "stream_id": self.id, "text": text}
+        trace: dict[str, Any] = {**self.base, "event": "step.delta", "stream_id": self.id, "text": text}
+        if discarded:
+            chat["discarded"] = trace["discarded"] = True
+        try:
+            publish_many([(self.chat, chat), (self.trace, {"type": "trace.event", "event": trace})])
+        except Exception:  # noqa: BLE001 - live text is a preview; the stored message is the record
+            log.warning("could not publish live text of run %s", self.base["run_id"], exc_info=True)

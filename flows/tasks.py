@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from integrations.services import Services
 
-from . import heartbeat, live  # noqa: F401  (heartbeat: worker signals)
+from . import heartbeat, history, live  # noqa: F401  (heartbeat: worker signals)
 from .actions import message_json, reply_payload
 from .compiled import VersionInvalid, compiled
 from .engine import State, StepRecord, run_turn
@@ -121,6 +121,14 @@ def execute_run(run: Run, lock: ConversationLock | None = None) -> None:
         hook=hook,
         services=services,
         redact=services.redact,
+        history=history.loader(conversation.pk, run),
+        open_stream=lambda step: live.LiveText(
+            conversation_id=conversation.pk,
+            flow_id=run.flow_id,
+            run_id=run.pk,
+            step={"seq": step.seq, "node_id": step.node_id, "node_type": step.node_type},
+            redactor=services.redactor,
+        ),
     )
     error = services.redact(result.error) if result.error else result.error  # the run's error names no secret
     # Nor does what is stored and sent: a secret a node echoed into a variable or a message is masked.
@@ -157,6 +165,7 @@ def execute_run(run: Run, lock: ConversationLock | None = None) -> None:
         )
         Step.objects.bulk_create([_step_row(run, s) for s in result.steps])
         out = [message_json(m) for m in messages]
+        streams = [m.get("stream_id") for m in result.messages]
         reply = reply_payload(run, result.state.status, out, result.awaiting)
         finished = {
             **publisher.base,
@@ -166,7 +175,7 @@ def execute_run(run: Run, lock: ConversationLock | None = None) -> None:
             "duration_ms": round(duration_ms, 3),
             "steps": len(result.steps),
         }
-        transaction.on_commit(lambda: _announce(run, reply, out, finished))
+        transaction.on_commit(lambda: _announce(run, reply, out, finished, streams))
 
 
 def _finish_skipped(run: Run, conversation: Conversation, reason: str, status: str = Run.Status.SKIPPED) -> None:
@@ -205,10 +214,23 @@ def _step_row(run: Run, step: StepRecord) -> Step:
     )
 
 
-def _announce(run: Run, reply: dict[str, Any], messages: list[dict[str, Any]], finished: dict[str, Any]) -> None:
-    """After commit: the waiting request gets its reply, the widget its messages, the canvas the run's end."""
+def _announce(
+    run: Run,
+    reply: dict[str, Any],
+    messages: list[dict[str, Any]],
+    finished: dict[str, Any],
+    streams: list[str | None] | None = None,
+) -> None:
+    """After commit: the waiting request gets its reply, the widget its messages, the canvas the run's end.
+
+    A message whose text went out live names its stream, so the widget replaces the live text with it.
+    """
     live.post_reply(run.pk, reply)
-    events = [(live.conversation_group(run.conversation_id), {"type": "chat.message", "message": m}) for m in messages]
+    group = live.conversation_group(run.conversation_id)
+    events = [
+        (group, {"type": "chat.message", "message": m, **({"stream_id": s} if s else {})})
+        for m, s in zip(messages, streams or [None] * len(messages), strict=True)
+    ]
     events.append(
         (
             live.conversation_group(run.conversation_id),

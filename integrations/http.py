@@ -80,6 +80,14 @@ class Response:
     elapsed_ms: float
     attempts: int
 
+    def iter_bytes(self) -> Iterator[bytes]:
+        """The body as it arrives (GuardedClient.stream); a response read in full gives its content in one piece."""
+        if self.content:
+            yield self.content
+
+    def close(self) -> None:
+        return None
+
     @property
     def ok(self) -> bool:
         return 200 <= self.status < 300
@@ -119,10 +127,7 @@ def _connect_pinned(conn: HTTPConnection, addresses: Sequence[Address]) -> socke
         sock = socket.socket(family, socket.SOCK_STREAM)
         try:
             for option in conn.socket_options or ():
-                # urllib3-future (installed with niquests, in urllib3's place) adds a 4th item naming the protocol.
-                if len(option) > 3 and option[3] not in ("tcp", None):
-                    continue
-                sock.setsockopt(*option[:3])
+                sock.setsockopt(*option)
             if isinstance(conn.timeout, (int, float)):
                 sock.settimeout(conn.timeout)
             sock.connect(sockaddr)
@@ -262,6 +267,72 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
+# --- Streamed bodies -------------------------------------------------------------------------------------------------
+
+
+class _LiveBody:
+    """A 2xx body read as it arrives, under the same size cap and deadline as a body read in full."""
+
+    HEAD_BYTES = EXCERPT_BYTES * 4  # kept for the exchange record; more than the excerpt, so a secret cut is masked
+
+    def __init__(self, raw: requests.Response, target: Target, connect_s: float, read_s: float, deadline: float):
+        self.raw, self.target = raw, target
+        self.connect_s, self.read_s, self.deadline = connect_s, read_s, deadline
+        self.size = 0
+        self.head = bytearray()
+        self.closed = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        limit = int(settings.HTTP_MAX_RESPONSE_BYTES)
+        host = self.target.host
+        too_large = f"The answer from {host} is larger than the {_size(limit)} allowed"
+        declared = self.raw.headers.get("content-length", "").strip()
+        try:
+            if declared.isdigit() and int(declared) > limit:
+                raise ResponseTooLarge(f"{too_large} ({_size(int(declared))}).")
+            while not self.closed:
+                # read1: whatever has arrived (at most one read on the socket), so each event is passed on at once.
+                chunk = self.raw.raw.read1(_CHUNK, decode_content=True)
+                if not chunk:
+                    return
+                self.size += len(chunk)
+                if self.size > limit:
+                    raise ResponseTooLarge(f"{too_large}.")
+                if len(self.head) < self.HEAD_BYTES:
+                    self.head += chunk[: self.HEAD_BYTES - len(self.head)]
+                if time.monotonic() > self.deadline:
+                    raise TransportError(f"The server at {host} did not finish answering within {self.read_s:g} s.")
+                yield chunk
+        except (requests.RequestException, OSError) as exc:
+            raise _transport_error(exc, self.target, self.connect_s, self.read_s) from None
+        except Exception as exc:
+            if isinstance(exc, OutboundError):
+                raise
+            if any(isinstance(item, (ProtocolError, ReadTimeoutError)) for item in _chain(exc)):
+                raise _transport_error(exc, self.target, self.connect_s, self.read_s) from None
+            raise
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.raw.close()
+
+
+@dataclass
+class _StreamedResponse(Response):
+    body: _LiveBody | None = None
+
+    def iter_bytes(self) -> Iterator[bytes]:
+        if self.body is not None:
+            yield from self.body
+
+    def close(self) -> None:
+        if self.body is not None:
+            self.body.close()
+
+
 # --- The client ------------------------------------------------------------------------------------------------------
 
 
@@ -310,34 +381,107 @@ class GuardedClient:
     ) -> Response:
         """Send a request; non-2xx answers are returned (after retries), failures raise OutboundError subclasses."""
         started = time.monotonic()
+        record: dict[str, Any] = {"request": {"method": method, "url": url}, "response": None, "attempts": 0}
+        try:
+            response = self._start(
+                method, url, record, params, headers, json, data, timeout_s, retry, rate_keys, allow_redirects
+            )
+        except OutboundError as exc:
+            self._finish(record, started, error=exc)
+            raise
+        response.elapsed_ms = self._finish(record, started)
+        return response
+
+    @contextlib.contextmanager
+    def stream(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Any = None,
+        headers: Mapping[str, Any] | None = None,
+        json: Any = None,
+        data: Any = None,
+        timeout_s: float | None = None,
+        retry: Retry | None = None,
+        rate_keys: Sequence[tuple[str, str]] = (),
+        allow_redirects: bool = True,
+    ) -> Iterator[Response]:
+        """As request(), but a 2xx body is read as it arrives: `for chunk in response.iter_bytes()` (SSE, say).
+
+        Every guard holds: the checked, pinned address, checked redirects, retries (before the body starts only),
+        rate limits, the size cap and the read deadline per chunk and in all. The exchange is recorded, redacted,
+        when the block ends, with the first 2 KB of what was read.
+        """
+        started = time.monotonic()
+        record: dict[str, Any] = {"request": {"method": method, "url": url}, "response": None, "attempts": 0}
+        try:
+            response = self._start(
+                method, url, record, params, headers, json, data, timeout_s, retry, rate_keys, allow_redirects, True
+            )
+        except OutboundError as exc:
+            self._finish(record, started, error=exc)
+            raise
+        response.elapsed_ms = round((time.monotonic() - started) * 1000, 1)  # until the headers came
+        try:
+            yield response
+        except OutboundError as exc:
+            response.close()
+            self._finish(record, started, error=exc)
+            raise
+        except BaseException:
+            response.close()
+            self._finish(record, started)
+            raise
+        response.close()
+        self._finish(record, started)
+
+    def _start(
+        self,
+        method: str,
+        url: str,
+        record: dict[str, Any],
+        params: Any,
+        headers: Mapping[str, Any] | None,
+        json: Any,
+        data: Any,
+        timeout_s: float | None,
+        retry: Retry | None,
+        rate_keys: Sequence[tuple[str, str]],
+        allow_redirects: bool,
+        stream: bool = False,
+    ) -> Response:
         method = (method or "GET").upper()
+        record["request"]["method"] = method
         policy = retry or Retry()
         read_s = float(timeout_s or settings.HTTP_READ_TIMEOUT_S)
         connect_s = min(float(settings.HTTP_CONNECT_TIMEOUT_S), read_s)
-        record: dict[str, Any] = {"request": {"method": method, "url": url}, "response": None, "attempts": 0}
-        try:
-            if not _TOKEN.match(method):
-                raise OutboundError(f"{method!r} is not an HTTP method.")
-            prepared = self._prepare(method, url, params, headers, json, data)
-            record["request"] = self._request_record(prepared)
-            response = self._with_retries(
-                prepared,
-                policy,
-                record,
-                connect_s=connect_s,
-                read_s=read_s,
-                rate_keys=rate_keys,
-                redirects=allow_redirects,
-            )
-        except OutboundError as exc:
-            record["error"] = str(exc)
-            record["elapsed_ms"] = round((time.monotonic() - started) * 1000, 1)
-            self.exchanges.append(self.redactor(record))
-            raise
-        response.elapsed_ms = round((time.monotonic() - started) * 1000, 1)
-        record["elapsed_ms"] = response.elapsed_ms
+        if not _TOKEN.match(method):
+            raise OutboundError(f"{method!r} is not an HTTP method.")
+        prepared = self._prepare(method, url, params, headers, json, data)
+        record["request"] = self._request_record(prepared)
+        return self._with_retries(
+            prepared,
+            policy,
+            record,
+            connect_s=connect_s,
+            read_s=read_s,
+            rate_keys=rate_keys,
+            redirects=allow_redirects,
+            stream=stream,
+        )
+
+    def _finish(self, record: dict[str, Any], started: float, error: OutboundError | None = None) -> float:
+        """Record the exchange (redacted) now that it is over; its duration in ms."""
+        body = record.pop("_body", None)
+        if body is not None:  # a streamed body: what was read of it
+            record["response"].update(body=self._excerpt(bytes(body.head), total=body.size), bytes=body.size)
+        if error is not None:
+            record["error"] = str(error)
+        elapsed_ms = round((time.monotonic() - started) * 1000, 1)
+        record["elapsed_ms"] = elapsed_ms
         self.exchanges.append(self.redactor(record))
-        return response
+        return elapsed_ms
 
     def get(self, url: str, **kwargs: Any) -> Response:
         return self.request("GET", url, **kwargs)
@@ -391,6 +535,7 @@ class GuardedClient:
         read_s: float,
         rate_keys: Sequence[tuple[str, str]],
         redirects: bool,
+        stream: bool = False,
     ) -> Response:
         attempts = max(1, int(policy.attempts))
         method = prepared.method or "GET"
@@ -400,7 +545,13 @@ class GuardedClient:
             record["response"] = None
             try:
                 response = self._exchange(
-                    prepared, record, connect_s=connect_s, read_s=read_s, rate_keys=rate_keys, redirects=redirects
+                    prepared,
+                    record,
+                    connect_s=connect_s,
+                    read_s=read_s,
+                    rate_keys=rate_keys,
+                    redirects=redirects,
+                    stream=stream,
                 )
             except TransportError as exc:
                 if attempt < attempts and exc.retryable:
@@ -434,8 +585,12 @@ class GuardedClient:
         read_s: float,
         rate_keys: Sequence[tuple[str, str]],
         redirects: bool,
+        stream: bool = False,
     ) -> Response:
-        """One attempt: every hop checked, rate-limited and sent to its checked addresses; redirects followed."""
+        """One attempt: every hop checked, rate-limited and sent to its checked addresses; redirects followed.
+
+        With stream, a 2xx body is left unread for the caller (anything else is read: it may be retried).
+        """
         current = prepared.copy()
         previous: Target | None = None
         hops: list[str] = []
@@ -460,6 +615,25 @@ class GuardedClient:
                 previous = target
                 continue
             deadline = time.monotonic() + connect_s + read_s
+            if stream and 200 <= raw.status_code < 300 and current.method != "HEAD":
+                body = _LiveBody(raw, target, connect_s, read_s, deadline)
+                record["_body"] = body
+                record["response"] = {
+                    "status": raw.status_code,
+                    "url": redact_url(current.url or ""),
+                    "headers": dict(raw.headers),
+                    "body": None,
+                    "bytes": 0,
+                }
+                return _StreamedResponse(
+                    status=raw.status_code,
+                    headers=CaseInsensitiveDict(dict(raw.headers)),
+                    content=b"",
+                    url=current.url or "",
+                    elapsed_ms=0.0,
+                    attempts=0,
+                    body=body,
+                )
             content = self._read(raw, target, connect_s, read_s, deadline, head=current.method == "HEAD")
             response = Response(
                 status=raw.status_code,
@@ -584,16 +758,20 @@ class GuardedClient:
             "body": self._excerpt(body if isinstance(body, bytes | str) else None),
         }
 
-    def _excerpt(self, body: bytes | str | None) -> str | None:
-        """The first 2 KB as text, secrets masked before cutting so that no partial secret survives the cut."""
+    def _excerpt(self, body: bytes | str | None, total: int | None = None) -> str | None:
+        """The first 2 KB as text, secrets masked before cutting so that no partial secret survives the cut.
+
+        total: the full size when body is only the start of it (a streamed body).
+        """
         if body is None:
             return None
         data = body.encode("utf-8") if isinstance(body, str) else body
+        size = len(data) if total is None else total
         if not data:
             return ""
         if b"\x00" in data[:EXCERPT_BYTES]:
-            return f"[{_size(len(data))} of binary data]"
+            return f"[{_size(size)} of binary data]"
         text = self.redactor.text(data[: EXCERPT_BYTES * 32].decode("utf-8", errors="replace"))
-        if len(data) > EXCERPT_BYTES or len(text) > EXCERPT_BYTES:
-            return f"{text[:EXCERPT_BYTES]}… [{_size(len(data))} in all]"
+        if size > EXCERPT_BYTES or len(text) > EXCERPT_BYTES:
+            return f"{text[:EXCERPT_BYTES]}… [{_size(size)} in all]"
         return text

@@ -105,6 +105,17 @@ class Redactor:
     def text(self, value: str) -> str:
         return self._pattern.sub(MASK, value) if self._pattern else value
 
+    def pending(self, text: str) -> int:
+        """How many characters at the end of text could be the start of a secret: text sent out as it is written
+        holds them back until the next piece shows whether a secret follows."""
+        held = 0
+        for form in self._forms:
+            for k in range(min(len(form) - 1, len(text)), held, -1):
+                if text.endswith(form[:k]):
+                    held = k
+                    break
+        return held
+
     def __call__(self, value: Any) -> Any:
         """A deep copy of value (str, bytes, dict, list, tuple) with secrets and sensitive header values masked."""
         if isinstance(value, str):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import JsonDict
@@ -60,9 +61,31 @@ class Output:
 class OutMessage:
     text: str
     choices: list[dict[str, str]] | None = None
+    stream_id: str | None = None  # the text went out live first, as deltas of this stream (see TextStream)
 
     def as_dict(self) -> dict[str, Any]:
+        if self.stream_id:
+            return {"text": self.text, "choices": self.choices, "stream_id": self.stream_id}
         return {"text": self.text, "choices": self.choices}
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """One message of the conversation: from the user or from the bot."""
+
+    role: Literal["user", "bot"]
+    text: str
+
+
+class TextStream(Protocol):
+    """A bot message whose text goes out live as it is written (e.g. model tokens), before the turn's end."""
+
+    id: str
+
+    def write(self, text: str) -> None: ...
+
+    def close(self, *, discard: bool = False) -> None:
+        """The end of the live text; discard: it will not become a message (the node failed)."""
 
 
 @dataclass(slots=True)
@@ -91,6 +114,11 @@ class Context:
     answer: str | None = None  # the user's reply when a waiting node is resumed
     hook: dict[str, Any] | None = None  # a hook delivery resuming a waiting node: {"key", "variable", "payload"}
     services: Any = None  # outbound HTTP, credentials: filled in by integrations
+    # The conversation so far, oldest first, from the start of the n-th last turn (a turn starts at a user message);
+    # this turn's bot messages up to now included. Loaded only when a node asks; None where there is no conversation.
+    history: Callable[[int], list[Said]] | None = None
+    # Opens a live text stream to whoever watches the conversation; None where nobody can (tests, benchmarks).
+    open_stream: Callable[[], TextStream] | None = None
 
     @property
     def resuming(self) -> bool:
