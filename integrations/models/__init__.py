@@ -1,6 +1,7 @@
-"""The integrations app's records: credentials and their audit trail, outbound deliveries."""
+"""The integrations app's records: credentials and their audit trail, outbound deliveries, bulk email batches."""
 
 from .credentials import Credential, CredentialEvent
 from .deliveries import OutboundDelivery
+from .email import EmailBatch, EmailBatchAttachment, EmailBatchItem
 
-__all__ = ["Credential", "CredentialEvent", "OutboundDelivery"]
+__all__ = ["Credential", "CredentialEvent", "EmailBatch", "EmailBatchAttachment", "EmailBatchItem", "OutboundDelivery"]
