@@ -66,7 +66,7 @@ def create(
         else:
             sender = sender_of(cred)
             failed = sum(1 for item in items if item.get("error"))
-            first = next((item["message"] for item in items if not item.get("error")), {})
+            first: dict[str, Any] = next((item["message"] for item in items if not item.get("error")), {})
             batch = EmailBatch.objects.create(
                 key=key,
                 run_id=run_id,

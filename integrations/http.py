@@ -119,7 +119,8 @@ def _connect_pinned(conn: HTTPConnection, addresses: Sequence[Address]) -> socke
         sock = socket.socket(family, socket.SOCK_STREAM)
         try:
             for option in conn.socket_options or ():
-                sock.setsockopt(*option)
+                # urllib3-future (which niquests installs under the urllib3 name) adds a 4th item, the protocol.
+                sock.setsockopt(*option[:3])
             if isinstance(conn.timeout, (int, float)):
                 sock.settimeout(conn.timeout)
             sock.connect(sockaddr)

@@ -145,7 +145,9 @@ def _outside_quotes(text: str, old: str, new: str) -> str:
 
 def _pieces(text: str) -> list[str]:
     """The comma-separated pieces, quotes and angle brackets respected (so each address has its raw text)."""
-    pieces, current, quoted, angle = [], [], False, False
+    pieces: list[str] = []
+    current: list[str] = []
+    quoted = angle = False
     for ch in text:
         if ch == '"':
             quoted = not quoted
