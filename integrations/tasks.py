@@ -19,5 +19,5 @@ def send_email_batch(self: Any, batch_id: int) -> None:
     finally:
         close_old_connections()
     if later is not None:
-        # A fresh task, not self.retry(): the slice did its work, and retries would count against nothing useful.
+        # A new task for the rest: each slice is acknowledged on its own, well inside the visibility timeout.
         send_email_batch.apply_async((batch_id,), countdown=later)
