@@ -8,7 +8,7 @@ from .models import EmailBatch, EmailBatchItem
 
 class EmailBatchItemInline(admin.TabularInline):
     model = EmailBatchItem
-    fields = ["position", "email", "status", "message_id", "response", "error", "attempts", "sent_at"]
+    fields = ("position", "email", "status", "message_id", "response", "error", "attempts", "sent_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
