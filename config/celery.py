@@ -1,4 +1,4 @@
-"""The Celery app; tasks live in flows/tasks.py."""
+"""The Celery app; tasks live in flows/tasks.py (turns) and integrations/tasks.py (bulk email)."""
 
 import os
 
@@ -8,4 +8,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("flowbuilder")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["flows"])
+app.autodiscover_tasks(["flows", "integrations"])

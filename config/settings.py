@@ -219,6 +219,7 @@ NODE_TYPES = [
     "nodes.integrations.pabbly.Pabbly",
     "nodes.integrations.template.Template",
     "nodes.integrations.openai.OpenAINode",
+    "nodes.integrations.email.Email",
 ] + env.list("NODE_TYPES_EXTRA", default=[])
 FLOW_STEP_LIMIT = env.int("FLOW_STEP_LIMIT", default=200)
 CHAT_REPLY_WAIT_S = env.float("CHAT_REPLY_WAIT_S", default=10.0)
@@ -249,6 +250,18 @@ WEBHOOK_HOSTS_EXTRA = env.list("WEBHOOK_HOSTS_EXTRA", default=[])
 # Incoming hooks: signed timestamps further than this from now are refused (a delivery id is refused forever).
 HOOK_TOLERANCE_S = env.int("HOOK_TOLERANCE_S", default=300)
 HOOK_MAX_BODY_BYTES = env.int("HOOK_MAX_BODY_BYTES", default=256 * 1024)
+
+# Email (the email node; integrations/smtp.py). Certificates are always verified: a self-hosted server with a private
+# CA is trusted through this PEM bundle (or the credential's own CA certificate field), never by turning checks off.
+SMTP_CA_BUNDLE = env("SMTP_CA_BUNDLE", default="")
+EMAIL_HELO_NAME = env("EMAIL_HELO_NAME", default="")  # the EHLO name; blank: this machine's FQDN
+EMAIL_MAX_ATTACHMENT_BYTES = env.int("EMAIL_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)  # all of one message's
+EMAIL_BULK_MAX_RECIPIENTS = env.int("EMAIL_BULK_MAX_RECIPIENTS", default=5000)  # per bulk send
+# A bulk send runs in slices of this many seconds, each one task; a slice must end well inside the broker's
+# visibility timeout, or the broker would hand the still-running task to a second worker.
+EMAIL_BATCH_SLICE_S = env.float("EMAIL_BATCH_SLICE_S", default=max(1.0, min(60.0, _visibility / 3)))
+# Files an admin uploads as flow assets (email attachments) are stored in the database, so every worker sees them.
+FLOW_ASSET_MAX_BYTES = env.int("FLOW_ASSET_MAX_BYTES", default=10 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

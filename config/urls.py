@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from flows import builder_views
 from integrations.api import CredentialListView
+from integrations.email_api import EmailBatchView
 from integrations.template_api import IntegrationTemplateListView
 
 from .health import healthz
@@ -14,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/credentials/", CredentialListView.as_view(), name="credentials"),
     path("api/v1/integration-templates/", IntegrationTemplateListView.as_view(), name="integration-templates"),
+    path("api/v1/email-batches/<int:pk>/", EmailBatchView.as_view(), name="email-batch"),
     path("api/v1/", include("flows.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -1,10 +1,14 @@
-"""Django admin: flows and versions; conversations with their messages; runs (read-only) with their steps; hooks."""
+"""Django admin: flows and versions; conversations with their messages; runs (read-only) with their steps; hooks;
+flow assets (uploaded files)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
-from .models import Conversation, Flow, FlowVersion, Hook, HookDelivery, Message, Run, Step
+from . import assets
+from .models import Conversation, Flow, FlowAsset, FlowVersion, Hook, HookDelivery, Message, Run, Step
 
 
 class ReadOnlyMixin:
@@ -130,3 +134,67 @@ class HookDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["outcome", "hook"]
     search_fields = ["delivery_id", "hook__key", "conversation__id"]
     readonly_fields = ["hook", "delivery_id", "outcome", "conversation", "detail", "received_at"]
+
+
+class FlowAssetForm(forms.ModelForm):
+    file = forms.FileField(
+        required=False, help_text="The file itself; on a change, leave empty to keep the current one."
+    )
+
+    class Meta:
+        model = FlowAsset
+        fields = ["file", "name", "flow", "filename", "content_type"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("name", "filename", "content_type"):
+            self.fields[name].required = False
+        self.fields["name"].help_text += " Blank: the file's name."
+        self.fields["filename"].help_text += " Blank: the uploaded file's name."
+        self.fields["content_type"].help_text = "Such as application/pdf. Blank: guessed from the file name."
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            if not self.instance.pk:
+                raise forms.ValidationError("Choose the file to upload.")
+            return None
+        limit = int(settings.FLOW_ASSET_MAX_BYTES)
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(upload.size)}; a flow asset may be at most {filesizeformat(limit)} "
+                "(FLOW_ASSET_MAX_BYTES)."
+            )
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None:
+            assets.fill(self.instance, upload.read(), upload.name, getattr(upload, "content_type", "") or "")
+            for name in ("name", "filename"):
+                if not data.get(name):
+                    data[name] = getattr(self.instance, name)
+            data["content_type"] = data.get("content_type") or self.instance.content_type
+        elif self.instance.pk:
+            for name in ("name", "filename", "content_type"):
+                data[name] = data.get(name) or getattr(self.instance, name)
+        name, flow = data.get("name"), data.get("flow")
+        clash = FlowAsset.objects.filter(name=name, flow=flow).exclude(pk=self.instance.pk)
+        if name and clash.exists():
+            where = f"the flow {flow}" if flow else "the shared assets"
+            self.add_error("name", f"{where.capitalize()} already have an asset named {name!r}.")
+        return data
+
+
+@admin.register(FlowAsset)
+class FlowAssetAdmin(admin.ModelAdmin):
+    form = FlowAssetForm
+    list_display = ["name", "flow", "filename", "content_type", "size_shown", "uploaded_at"]
+    list_filter = ["flow"]
+    search_fields = ["name", "filename"]
+    readonly_fields = ["size_shown", "sha256", "uploaded_at"]
+
+    @admin.display(description="Size", ordering="size")
+    def size_shown(self, asset: FlowAsset) -> str:
+        return filesizeformat(asset.size) if asset.size is not None else "-"

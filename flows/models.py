@@ -226,3 +226,33 @@ class HookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hook} {self.delivery_id} ({self.outcome})"
+
+
+class FlowAsset(models.Model):
+    """A file an admin uploaded for flows to use (email attachments); bytes in the database, so every worker has it."""
+
+    name = models.CharField(max_length=200, help_text="How nodes refer to it, such as price-list.pdf.")
+    flow = models.ForeignKey(
+        Flow,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assets",
+        help_text="Blank: every flow may use it. A flow's own asset wins over a shared one of the same name.",
+    )
+    filename = models.CharField(max_length=255, help_text="The file name recipients see.")
+    content_type = models.CharField(max_length=200)
+    size = models.PositiveIntegerField(editable=False)
+    data = models.BinaryField(editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["flow", "name"], name="unique_flow_asset_name"),
+            models.UniqueConstraint(fields=["name"], condition=Q(flow__isnull=True), name="unique_shared_asset_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

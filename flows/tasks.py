@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from integrations.services import Services
 
-from . import heartbeat, history, live  # noqa: F401  (heartbeat: worker signals)
+from . import assets, heartbeat, history, live  # noqa: F401  (heartbeat: worker signals)
 from .actions import message_json, reply_payload
 from .compiled import VersionInvalid, compiled
 from .engine import State, StepRecord, run_turn
@@ -109,7 +109,7 @@ def execute_run(run: Run, lock: ConversationLock | None = None) -> None:
         _finish_skipped(run, conversation, f"the conversation no longer waits for the hook {hook.get('key')!r}")
         return
     state = State(conversation.status, conversation.waiting_node or None, conversation.variables)
-    services = Services(run_id=run.pk, flow_id=str(run.flow_id))
+    services = Services(run_id=run.pk, flow_id=str(run.flow_id), assets=assets.loader(run.flow_id))
     result = run_turn(
         graph,
         state,

@@ -1,3 +1,3 @@
-"""Admin for the integrations app: credentials, outbound deliveries and integration templates (one module each)."""
+"""Admin for the integrations app: credentials, outbound deliveries, integration templates and bulk email batches."""
 
-from . import credential_admin, delivery_admin, template_admin  # noqa: F401 - each module registers its ModelAdmins
+from . import credential_admin, delivery_admin, email_admin, template_admin  # noqa: F401 - each registers its admins

@@ -1,19 +1,21 @@
-"""What a run may reach outside: credentials (decrypted, audited, redacted) and the guarded HTTP client with auth."""
+"""What a run may reach outside: credentials (decrypted, audited, redacted), the guarded HTTP client with auth, SMTP."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import logging
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote_plus, urlsplit
 
 import redis
+from django.conf import settings
 
-from . import vault
+from . import email_batches, mail, ratelimit, smtp, vault
 from .credentials import CredentialError, ResolvedCredential, check_kind, resolve
-from .http import GuardedClient, Response
+from .http import GuardedClient, Response, Retry
 from .models import CredentialEvent
 from .redaction import Redactor
 from .redis import client as redis_client
@@ -39,16 +41,28 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or "").lower(), parts.port or default
 
 
+class AssetMissing(LookupError):
+    """No flow asset has the name a node asked for."""
+
+
 class Services:
     """One per run: every secret it touches is registered with its redactor, every credential use is audited."""
 
-    def __init__(self, *, run_id: Any = None, flow_id: str = ""):
+    def __init__(
+        self,
+        *,
+        run_id: Any = None,
+        flow_id: str = "",
+        assets: Callable[[str], mail.Attachment | None] | None = None,
+    ):
         self.run_id = run_id
         self.flow_id = flow_id
         self.redactor = Redactor()
         self.http = GuardedClient(redactor=self.redactor)
+        self.assets = assets  # the flow's uploaded files by name; given by whoever knows flows (flows/tasks.py)
         self._resolved: dict[int, ResolvedCredential] = {}
         self._audited: set[tuple[int, str]] = set()
+        self._batches: dict[str, int] = {}
 
     def redact(self, value: Any) -> Any:
         return self.redactor(value)
@@ -99,6 +113,68 @@ class Services:
         fields.setdefault("run_id", self.run_id)
         fields.setdefault("flow_id", self.flow_id)
         return deliveries.record(**self.redact(fields))
+
+    # -- Flow assets and email -------------------------------------------------------------------------------------
+
+    def asset(self, name: str) -> mail.Attachment:
+        """A flow asset by name (the flow's own before a shared one); AssetMissing when there is none."""
+        found = self.assets(name) if self.assets is not None else None
+        if found is None:
+            raise AssetMissing(f"There is no flow asset named {name!r}; an admin uploads it under Flow assets.")
+        return found
+
+    def send_email(
+        self, cred: ResolvedCredential, draft: mail.Draft, *, msgid: str, timeout_s: float, retry: Retry | None = None
+    ) -> tuple[smtp.Sent, int]:
+        """Send one message through the credential's server (its rate limit applied); (what it said, attempts).
+
+        Temporary failures (unreachable, 4xx) are retried per the policy; refused logins, certificates and 5xx are not.
+        """
+        self.register(cred)
+        policy = retry or Retry()
+        data = mail.as_bytes(mail.build(draft, msgid))
+        server = smtp.Server.of(cred)
+        bucket = email_batches.rate_key(cred)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                if bucket:
+                    ratelimit.acquire(*bucket, max_wait_s=float(settings.HTTP_RATE_MAX_WAIT_S))
+                with smtp.Connection(server, timeout_s=timeout_s) as conn:
+                    sent = conn.send(draft.sender.email, draft.recipients, data, smtputf8=draft.needs_smtputf8())
+                return sent, attempt
+            except smtp.SmtpError as exc:
+                if not exc.retryable or attempt >= policy.attempts:
+                    raise smtp.SmtpError(str(self.redact(str(exc))), retryable=exc.retryable, code=exc.code) from None
+            time.sleep(policy.backoff(attempt))
+
+    def email_batch(
+        self,
+        cred: ResolvedCredential,
+        *,
+        node_id: str,
+        items: Sequence[dict[str, Any]],
+        attachments: Sequence[mail.Attachment],
+        timeout_s: float,
+    ) -> dict[str, Any]:
+        """Store a bulk send and queue it (after commit); its progress. The same turn run twice reuses its batch."""
+        key = None
+        if self.run_id:
+            count = self._batches.get(node_id, 0) + 1
+            self._batches[node_id] = count
+            key = f"{self.run_id}:{node_id}:{count}"
+        batch = email_batches.create(
+            cred,
+            key=key,
+            run_id=self.run_id,
+            flow_id=self.flow_id,
+            node_id=node_id,
+            items=self.redact(list(items)),
+            attachments=attachments,
+            timeout_s=timeout_s,
+        )
+        return batch.progress()
 
     # -- API connections -------------------------------------------------------------------------------------------
 

@@ -179,11 +179,23 @@ class Guard:
             port = parts.port or DEFAULT_PORTS[scheme]
         except ValueError:
             raise OutboundError(f"The URL's port is not valid (host {host}).") from None
+        return self._target(host, port, url.strip(), scheme)
+
+    def check_host(self, host: str, port: int, scheme: str = "smtp") -> Target:
+        """Check a host and port reached by another protocol than HTTP (SMTP): the same rules as for a URL's host."""
+        text = (host or "").strip().strip("[]").rstrip(".")
+        if not text or not _HOST_CHARS.match(text) or any(ch in text for ch in "\r\n\t\x00@/"):
+            raise OutboundError(f"{host!r} is not a valid host name.")
+        if not 0 < int(port) < 65536:
+            raise OutboundError(f"The port {port} is not valid (host {text}).")
+        return self._target(text, int(port), f"{scheme}://{text}:{port}", scheme)
+
+    def _target(self, host: str, port: int, url: str, scheme: str) -> Target:
         if not host.isascii():
             try:
                 host = host.encode("idna").decode("ascii")
             except UnicodeError:
-                raise OutboundError("The URL's host name is not a valid international domain name.") from None
+                raise OutboundError(f"The host name {host!r} is not a valid international domain name.") from None
         named = self.allow.allows_name(host)
         if not named and host in METADATA_HOSTS:
             raise Blocked(_message(host, "cloud metadata service"))
@@ -200,7 +212,7 @@ class Guard:
                     decided, label = refused
                     detail = label if str(decided) == host else f"{decided}, {label}"
                     raise Blocked(_message(host, detail))
-        return Target(url=url.strip(), scheme=scheme, host=host, port=port, addresses=addresses)
+        return Target(url=url, scheme=scheme, host=host, port=port, addresses=addresses)
 
     @staticmethod
     def _resolve(host: str, port: int) -> tuple[tuple[int, tuple], ...]:

@@ -16,9 +16,17 @@ from . import templating
 VARIABLE_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
-def template_field(default: Any = ..., *, title: str | None = None, multiline: bool = False, **kw: Any) -> Any:
-    """A config string rendered as a template before run(); the canvas offers variables on `{{`."""
+def template_field(
+    default: Any = ..., *, title: str | None = None, multiline: bool = False, by_node: bool = False, **kw: Any
+) -> Any:
+    """A config string rendered as a template before run(); the canvas offers variables on `{{`.
+
+    by_node: the node renders it itself, with variables of its own (a bulk email's `recipient`), so the engine leaves
+    it as written; it is still checked when the flow is saved.
+    """
     extra: JsonDict = {"x-template": True, "x-widget": "textarea" if multiline else "template"}
+    if by_node:
+        extra["x-rendered-by"] = "node"
     return Field(default, title=title, json_schema_extra=extra, **kw)
 
 
@@ -197,12 +205,23 @@ def template_paths(model: type[BaseModel]) -> tuple[tuple[str, type[BaseModel] |
     return tuple(found)
 
 
+@cache
+def _engine_rendered(model: type[BaseModel]) -> tuple[tuple[str, type[BaseModel] | None], ...]:
+    """The template paths the engine renders: all but those the node renders itself (template_field by_node)."""
+
+    def by_node(name: str) -> bool:
+        extra = model.model_fields[name].json_schema_extra
+        return isinstance(extra, dict) and extra.get("x-rendered-by") == "node"
+
+    return tuple((name, nested) for name, nested in template_paths(model) if not by_node(name))
+
+
 def render_config(config: NodeConfig, ctx: Context) -> tuple[NodeConfig, dict[str, Any]]:
     """The config with its template fields rendered, and what they rendered to (the step's input).
 
     Plain text renders to itself, so a config whose fields hold no template is passed on as it is, uncopied.
     """
-    paths = template_paths(type(config))
+    paths = _engine_rendered(type(config))
     if not paths:
         return config, {}
     changed: dict[str, Any] = {}

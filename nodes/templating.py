@@ -36,6 +36,16 @@ _env = _BoundedEnvironment(
 )
 
 
+# HTML bodies (the email node): every variable is escaped unless the template says `| safe`, so a user's answer
+# cannot add markup or links to a message that goes out under the sender's name.
+_html_env = _BoundedEnvironment(
+    undefined=ChainableUndefined,
+    autoescape=True,
+    finalize=lambda value: "" if value is None else value,
+    keep_trailing_newline=True,
+)
+
+
 class TemplateProblem(ValueError):
     """A template that does not compile or fails while rendering."""
 
@@ -43,6 +53,11 @@ class TemplateProblem(ValueError):
 @lru_cache(maxsize=4096)
 def _compile(source: str) -> Any:
     return _env.from_string(source)
+
+
+@lru_cache(maxsize=256)
+def _compile_html(source: str) -> Any:
+    return _html_env.from_string(source)
 
 
 def is_template(value: str) -> bool:
@@ -62,12 +77,12 @@ def check(source: str) -> None:
         raise TemplateProblem(f"template error: too deeply nested ({exc})") from None
 
 
-def render(source: str, variables: dict[str, Any]) -> str:
-    """Render one template string against the conversation's variables."""
+def render(source: str, variables: dict[str, Any], *, html: bool = False) -> str:
+    """Render one template string against the conversation's variables (html: values escaped)."""
     if not is_template(source):
         return source
     try:
-        out = _compile(source).render(variables)
+        out = (_compile_html if html else _compile)(source).render(variables)
     except TemplateError as exc:
         raise TemplateProblem(f"template error: {exc}") from None
     except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError, SyntaxError, RecursionError) as exc:

@@ -85,6 +85,20 @@ class VersionDetailSerializer(VersionSerializer):
 
 
 class StepSerializer(serializers.ModelSerializer):
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        batch = data["output"].get("batch") if isinstance(data.get("output"), dict) else None
+        if isinstance(batch, dict) and isinstance(batch.get("id"), int):
+            # A bulk email's progress changes after the step ended: show it as it is now, with where to see each result.
+            from integrations.email_batches import progress
+
+            now = progress([batch["id"]]).get(batch["id"])
+            data["output"] = {
+                **data["output"],
+                "batch": {**batch, **(now or {}), "url": f"/api/v1/email-batches/{batch['id']}/"},
+            }
+        return data
+
     class Meta:
         model = Step
         fields = [

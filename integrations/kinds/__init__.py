@@ -16,6 +16,7 @@ KINDS = [
     "integrations.kinds.webhook_url.WebhookUrl",
     "integrations.kinds.telegram_bot.TelegramBot",
     "integrations.kinds.openai.OpenAI",
+    "integrations.kinds.smtp.Smtp",
 ]
 
 

@@ -1,7 +1,16 @@
-"""The integrations app's records: credentials and their audit trail, outbound deliveries."""
+"""The integrations app's records: credentials and their audit trail, outbound deliveries, bulk email batches."""
 
 from .credentials import Credential, CredentialEvent
 from .deliveries import OutboundDelivery
+from .email import EmailBatch, EmailBatchAttachment, EmailBatchItem
 from .templates import IntegrationTemplate
 
-__all__ = ["Credential", "CredentialEvent", "IntegrationTemplate", "OutboundDelivery"]
+__all__ = [
+    "Credential",
+    "CredentialEvent",
+    "EmailBatch",
+    "EmailBatchAttachment",
+    "EmailBatchItem",
+    "IntegrationTemplate",
+    "OutboundDelivery",
+]
