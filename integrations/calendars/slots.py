@@ -6,7 +6,7 @@ change has the hours it really has. Rules for wall times that do not map to exac
   resolve_imaginary does;
 - a time that occurs twice (fall back) takes its first occurrence when it opens a range and its second when it
   closes one, so a range covers every instant the wall clock reads inside it.
-Slots step through a range in absolute time from its start, so no slot starts at a time that does not exist.
+Slots step through a range in absolute time (UTC) from its start, so no slot starts at a time that does not exist.
 """
 
 from __future__ import annotations
@@ -175,16 +175,17 @@ def free_slots(
     if duration <= timedelta(0):
         raise ValueError("The duration must be positive.")
     step = step if step and step > timedelta(0) else duration
-    blocked = merge((s - buffer_before, e + buffer_after) for s, e in busy)
+    # Arithmetic on instants in UTC: Python adds a timedelta to a zoned datetime on the wall clock, across DST too.
+    blocked = merge((s.astimezone(UTC) - buffer_before, e.astimezone(UTC) + buffer_after) for s, e in busy)
     starts = [s for s, _ in blocked]
-    earliest = now + min_notice
+    earliest = now.astimezone(UTC) + min_notice
     today = now.astimezone(tz).date()
     found: list[Slot] = []
     for offset in range(days):
         day = today + timedelta(days=offset)
         for open_min, close_min in hours.get(day.weekday(), ()):
-            opens = local_instant(day, open_min, tz)
-            closes = local_instant(day, close_min, tz, closing=True)
+            opens = local_instant(day, open_min, tz).astimezone(UTC)
+            closes = local_instant(day, close_min, tz, closing=True).astimezone(UTC)
             start = opens
             while start + duration <= closes:
                 end = start + duration

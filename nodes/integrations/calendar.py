@@ -141,6 +141,11 @@ def _parse_start(text: str, tz: tzinfo) -> datetime:
     return moment if moment.tzinfo else slots.aware(moment, tz)
 
 
+def _later(start: datetime, minutes: int) -> datetime:
+    """start + minutes of real time (in UTC: a zoned datetime adds on the wall clock, wrong across a DST change)."""
+    return (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(start.tzinfo)
+
+
 def _emails(text: str) -> list[str]:
     found = []
     for part in text.replace(";", ",").split(","):
@@ -277,11 +282,11 @@ class Calendar(NodeType[CalendarConfig]):
             if isinstance(slot, dict) and slot.get("start"):
                 start = _parse_start(str(slot["start"]), tz)
                 end = _parse_start(str(slot["end"]), tz) if slot.get("end") else None
-                return start, end if end and end > start else start + timedelta(minutes=config.duration_min)
+                return start, end if end and end > start else _later(start, config.duration_min)
             if not config.start.strip():
                 raise NodeError(f"The variable {config.slot_variable!r} holds no chosen slot (with a start time).")
         start = _parse_start(config.start, tz)
-        return start, start + timedelta(minutes=config.duration_min)
+        return start, _later(start, config.duration_min)
 
     def _create_event(
         self, config: CalendarConfig, ctx: Context, provider: Provider, tz: tzinfo
@@ -330,6 +335,6 @@ class Calendar(NodeType[CalendarConfig]):
         if attendee and parse_email(attendee) is None:
             raise NodeError(f"{attendee!r} is not an email address.")
         now = datetime.now(UTC)
-        events = provider.upcoming(now, now + timedelta(days=config.days_ahead), attendee, config.limit)
+        events = provider.upcoming(now, now + timedelta(days=config.days_ahead), attendee, config.limit)  # UTC: exact
         shown = [_shown(e, tz, config.time_zone.strip()) for e in events]
         return "success", shown, {"events": len(shown)}
