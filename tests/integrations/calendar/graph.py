@@ -102,10 +102,8 @@ class FakeGraph:
 
     def _handle(self, request: Request) -> Response:
         body = request.get_data(as_text=True)
-        self.requests.append(
-            {"method": request.method, "path": request.path, "args": dict(request.args), "headers": dict(request.headers),
-             "body": body}
-        )  # fmt: skip
+        seen = {"method": request.method, "path": request.path, "args": dict(request.args), "body": body}
+        self.requests.append({**seen, "headers": dict(request.headers)})
         if request.path == f"/login/{self.tenant}/oauth2/v2.0/token" and request.method == "POST":
             return self._token(request)
         user = f"/v1.0/users/{self.mailbox}"
@@ -174,7 +172,8 @@ class FakeGraph:
         out = []
         for schedule in data["schedules"]:
             if schedule != self.mailbox:
-                out.append({"scheduleId": schedule, "error": {"message": "The user was not found.", "responseCode": "UserNotFound"}})  # fmt: skip
+                error = {"message": "The user was not found.", "responseCode": "UserNotFound"}
+                out.append({"scheduleId": schedule, "error": error})
                 continue
             items = [
                 {"isPrivate": False, "status": e["showAs"], "subject": e["subject"], "location": "",

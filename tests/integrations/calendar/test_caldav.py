@@ -242,8 +242,8 @@ def test_reschedule_of_an_unknown_event_is_a_sentence(svc, dav_cred, dav):
 def test_list_a_persons_upcoming_events(svc, dav_cred, dav):
     dav.add("e1", tomorrow_at(10).astimezone(UTC), tomorrow_at(11).astimezone(UTC), "Checkup", ["pat@example.com"])
     dav.add("e2", tomorrow_at(9).astimezone(UTC), tomorrow_at(10).astimezone(UTC), "Other", ["someone@example.com"])
-    dav.add("e3", tomorrow_at(8).astimezone(UTC) + timedelta(days=1), tomorrow_at(9).astimezone(UTC) + timedelta(days=1),
-            "Follow-up", ["PAT@example.com"])  # fmt: skip
+    later = tomorrow_at(8) + timedelta(days=1)
+    dav.add("e3", later.astimezone(UTC), later.astimezone(UTC) + timedelta(hours=1), "Follow-up", ["PAT@example.com"])
     turn = run(
         {"credential": dav_cred.pk, "operation": "list_events", "time_zone": "Europe/London",
          "attendee": "{{ email }}", "save_as": "events"},

@@ -139,10 +139,8 @@ def test_london_autumn_change_gives_the_day_its_extra_hour():
         "Sun 25 03:00 +0000",
     ]
     # Business hours after the change are in GMT: 09:00 London is 09:00 UTC on Monday, 08:00 UTC on Friday before.
-    week = slots.free_slots(
-        [], tz=LONDON, hours=slots.parse_hours("Fri,Mon 09:00-10:00"), duration=60 * MIN, now=now - 2 * timedelta(days=1),
-        days=5,
-    )  # fmt: skip
+    hours = slots.parse_hours("Fri,Mon 09:00-10:00")
+    week = slots.free_slots([], tz=LONDON, hours=hours, duration=60 * MIN, now=now - timedelta(days=2), days=5)
     assert [s.start.astimezone(UTC).strftime("%a %H:%M") for s in week] == ["Fri 08:00", "Mon 09:00"]
 
 
