@@ -141,7 +141,18 @@ class OutlookProvider(Provider):
                 reason = f": {error.get('code') or 'error'}: {str(error.get('message') or '')[:300]}".rstrip(": ")
         except ValueError:
             pass
-        return CalendarError(f"Microsoft Graph refused to {doing} (HTTP {response.status}){reason}.")
+        return CalendarError(f"Microsoft Graph refused to {doing} (HTTP {response.status}){reason}".rstrip(".") + ".")
+
+    @staticmethod
+    def _item_missing(response: Any) -> bool:
+        """A 404 saying the event is not there (not, say, that the mailbox does not exist)."""
+        if response.status != 404:
+            return False
+        try:
+            error = response.json().get("error") or {}
+        except (ValueError, AttributeError):
+            return False
+        return isinstance(error, dict) and error.get("code") == "ErrorItemNotFound"
 
     def _json(self, response: Any, doing: str) -> Any:
         if not response.ok:
@@ -214,14 +225,14 @@ class OutlookProvider(Provider):
         body = {"start": _graph_time(start, zone), "end": _graph_time(end, zone)}
         doing = "move the event"
         response = self._request("PATCH", self._event_url(event_id), doing, json=body)
-        if response.status == 404:
+        if self._item_missing(response):
             raise CalendarError(f"There is no event {event_id!r} in the calendar to reschedule.")
         return _event(self._json(response, doing))
 
     def cancel(self, event_id: str) -> None:
         doing = "delete the event"
         response = self._request("DELETE", self._event_url(event_id), doing)
-        if response.status != 404 and not response.ok:
+        if not response.ok and not self._item_missing(response):  # already gone is what cancelling wanted
             raise self._failure(response, doing)
 
     def upcoming(self, start: datetime, end: datetime, attendee: str = "", limit: int = 10) -> list[Event]:
