@@ -223,10 +223,18 @@ class CalDavProvider(Provider):
 
     def busy(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
         cal = self.calendar()
-        try:
-            answer = self._call("read free/busy times", lambda: cal.freebusy_request(start, end))
-        except CalendarError:
-            return self._busy_from_events(start, end)  # servers without free-busy-query: the events themselves
+
+        def query() -> Any:
+            try:
+                return cal.freebusy_request(start, end)
+            except dav_error.AuthorizationError:
+                raise
+            except dav_error.DAVError:
+                return None  # a server without free-busy-query: its events are read instead
+
+        answer = self._call("read free/busy times", query)
+        if answer is None:
+            return self._busy_from_events(start, end)
         periods: list[tuple[datetime, datetime]] = []
         for component in icalendar.Calendar.from_ical(answer.data).walk("VFREEBUSY"):
             lines = component.get("freebusy") or []
