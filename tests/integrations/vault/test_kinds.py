@@ -13,7 +13,10 @@ def test_the_registry_lists_each_kind_once_in_order_and_names_unknown_ones():
     assert kinds.get("webhook_secret").label == "Webhook secret"
     with pytest.raises(kinds.UnknownKind) as caught:
         kinds.get("fax")
-    assert str(caught.value) == "There is no credential kind 'fax'; known kinds: api_connection, webhook_secret, caldav, microsoft_graph."
+    assert (
+        str(caught.value)
+        == "There is no credential kind 'fax'; known kinds: api_connection, webhook_secret, caldav, microsoft_graph."
+    )
     assert kinds.label("fax") == "fax"
 
 
