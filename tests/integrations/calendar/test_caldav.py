@@ -307,3 +307,12 @@ def test_save_time_problems():
     assert problems({"operation": "cancel_event"}) == {
         "event_id": "Give the id of the event, such as {{ booking.id }}."
     }
+
+
+def test_the_credentials_rate_limit_spaces_the_requests(db, svc, loopback, radicale, dav):
+    settings = {"url": radicale, "username": USER, "calendar": dav.name, "rate_limit": "2/s"}
+    cred = credential("Slow", "caldav", settings, {"password": PASSWORD})
+    turn = run(availability(cred), svc)
+    assert turn.handle == "available", turn.error
+    assert len(turn.exchanges) >= 3
+    assert sum(x.get("rate_wait_ms", 0) for x in turn.exchanges) >= 400  # the third request waited its turn
