@@ -150,7 +150,7 @@ def run_turn(
         if outcome.wait:
             step.output["waiting"] = True
             on_step("step.finished", step)
-            awaiting = {**node.type.awaiting(config), "node_id": current}
+            awaiting = {**(outcome.awaiting or node.type.awaiting(config)), "node_id": current}
             return TurnResult(State(ACTIVE, current, variables), messages, steps, awaiting=awaiting)
         step.handle = outcome.handle
         on_step("step.finished", step)

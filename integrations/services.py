@@ -249,6 +249,10 @@ class Services:
         version = hashlib.sha256(cred.version.encode()).hexdigest()[:16]
         return f"fb:oauth2:{cred.id}:{version}"
 
+    def client_credentials_token(self, cred: ResolvedCredential, *, fresh: bool = False) -> str:
+        """An OAuth2 client-credentials token for cred's token_url, client_id, scope, token_auth and client_secret."""
+        return self._oauth_token(cred, fresh=fresh)
+
     def _oauth_token(self, cred: ResolvedCredential, *, fresh: bool = False) -> str:
         """The access token: from the Redis cache (vault-encrypted) unless fresh, else fetched and cached."""
         key = self._token_key(cred)

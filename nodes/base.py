@@ -105,6 +105,7 @@ class Outcome:
     variables: dict[str, Any] = field(default_factory=dict)
     wait: bool = False
     output: dict[str, Any] | None = None  # extra detail for the trace
+    awaiting: dict[str, Any] | None = None  # while waiting, when what the client should offer depends on variables
 
 
 class NodeError(Exception):

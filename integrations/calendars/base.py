@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from integrations.http import Retry
+
 
 class CalendarError(Exception):
     """The provider refused or failed; the message is a plain sentence for the step, without any secret."""
@@ -62,10 +64,19 @@ def stable_id(key: str, length: int = 32) -> str:
 class Provider(ABC):
     """One per node run: built from a resolved credential and the run's services (guarded HTTP, redaction)."""
 
+    # Set by the node before any call (its timeout and retry settings); every request of the provider uses them.
+    timeout_s: float = 10.0
+    retry: Retry | None = None
+
     def __init__(self, cred: Any, services: Any, calendar_id: str = ""):
         self.cred = cred
         self.services = services
         self.calendar_id = calendar_id
+
+    def rate_keys(self) -> list[tuple[str, str]]:
+        """The credential's own rate limit ("10/s"), when it sets one, as rate_keys for the guarded client."""
+        rate = str((self.cred.settings or {}).get("rate_limit") or "").replace(" ", "")
+        return [(f"credential:{self.cred.id}", rate)] if rate else []
 
     @abstractmethod
     def busy(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:

@@ -17,6 +17,8 @@ KINDS = [
     "integrations.kinds.telegram_bot.TelegramBot",
     "integrations.kinds.openai.OpenAI",
     "integrations.kinds.smtp.Smtp",
+    "integrations.kinds.caldav.CalDav",
+    "integrations.kinds.microsoft_graph.MicrosoftGraph",
 ]
 
 

@@ -1,14 +1,31 @@
 """`question`: ask, wait for the reply, validate it by input type and save it to a variable."""
 
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from pydantic import Field
+from pydantic.json_schema import JsonDict
 
-from nodes.base import Context, NodeConfig, NodeType, Outcome, OutMessage, template_field, variable_field
+from nodes.base import (
+    VARIABLE_PATTERN,
+    Context,
+    NodeConfig,
+    NodeError,
+    NodeType,
+    Outcome,
+    OutMessage,
+    lookup,
+    template_field,
+    variable_field,
+)
 
 from . import answers
 
 InputType = Literal["text", "number", "email", "phone", "date", "choice"]
+ChoicesSource = Literal["fixed", "variable"]
+MAX_LISTED = 50
+CHOICE: JsonDict = {"x-show-when": {"input_type": ["choice"]}}
+LISTED: JsonDict = {"x-show-when": {"input_type": ["choice"], "choices_source": ["variable"]}}
 
 
 class Choice(NodeConfig):
@@ -19,11 +36,45 @@ class Choice(NodeConfig):
 class QuestionConfig(NodeConfig):
     text: str = template_field(title="Question", multiline=True, min_length=1, max_length=4000)
     input_type: InputType = Field("text", title="Answer type")
+    choices_source: ChoicesSource = Field(
+        "fixed",
+        title="Choices from",
+        description="Fixed choices, each with its own output; or the items of a list variable, with one output.",
+        json_schema_extra=CHOICE,
+    )
     choices: list[Choice] = Field(
         default_factory=list, title="Choices", max_length=50, json_schema_extra={"x-widget": "choices"}
     )
+    choices_variable: str | None = Field(
+        None,
+        title="List to offer",
+        description="Such as the slots a Calendar node found.",
+        pattern=VARIABLE_PATTERN,
+        max_length=64,
+        json_schema_extra={"x-widget": "variable", **LISTED},
+    )
+    choice_label: str = Field(
+        "label",
+        title="Show each item's",
+        max_length=64,
+        description="The field shown for each item (items that are text show the text).",
+        json_schema_extra=LISTED,
+    )
     variable: str | None = variable_field(None, title="Save the answer in")
     retry_text: str = template_field("", title="When the answer is not valid, say", max_length=1000)
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A choice offered from a list variable: its number as id, its label, and the item saved when it is chosen."""
+
+    id: str
+    label: str
+    item: Any
+
+
+def _listed(config: QuestionConfig) -> bool:
+    return config.input_type == "choice" and config.choices_source == "variable"
 
 
 class Question(NodeType[QuestionConfig]):
@@ -34,16 +85,24 @@ class Question(NodeType[QuestionConfig]):
     Config = QuestionConfig
 
     def handles(self, config: QuestionConfig) -> list[str]:
-        if config.input_type == "choice":
+        if config.input_type == "choice" and not _listed(config):
             return [f"choice:{c.id}" for c in config.choices]
         return ["next"]
 
     def dynamic_outputs(self) -> dict:
-        return {"when": {"input_type": "choice"}, "each": "choices", "id": "choice:{id}", "label": "{label}"}
+        return {
+            "when": {"input_type": "choice", "choices_source": "fixed"},
+            "each": "choices",
+            "id": "choice:{id}",
+            "label": "{label}",
+        }
 
     def check(self, config: QuestionConfig) -> list[tuple[str, str]]:
         problems = []
-        if config.input_type == "choice":
+        if _listed(config):
+            if not config.choices_variable:
+                problems.append(("choices_variable", "Name the list variable whose items are offered."))
+        elif config.input_type == "choice":
             if not config.choices:
                 problems.append(("choices", "Add at least one choice."))
             ids = [c.id for c in config.choices]
@@ -61,7 +120,25 @@ class Question(NodeType[QuestionConfig]):
             return None
         return [{"id": c.id, "label": c.label} for c in config.choices]
 
+    @staticmethod
+    def _items(config: QuestionConfig, ctx: Context) -> list[Listed]:
+        """The list variable's items as choices numbered from 1; an item without a label is not offered."""
+        name = config.choices_variable or ""
+        value = lookup(ctx.variables, name)
+        if not isinstance(value, list):
+            raise NodeError(f"The variable {name!r} holds no list of choices to offer.")
+        found: list[Listed] = []
+        for item in value[:MAX_LISTED]:
+            text = item.get(config.choice_label) if isinstance(item, dict) else item
+            if isinstance(text, str | int | float) and not isinstance(text, bool) and str(text).strip():
+                found.append(Listed(str(len(found) + 1), str(text).strip()[:100], item))
+        if not found:
+            raise NodeError(f"The list {name!r} has nothing to offer (no item with a {config.choice_label!r}).")
+        return found
+
     def run(self, config: QuestionConfig, ctx: Context) -> Outcome:
+        if _listed(config):
+            return self._run_listed(config, ctx)
         if ctx.answer is None:
             return Outcome(wait=True, messages=[OutMessage(config.text, self._choices(config))])
         if config.input_type == "choice":
@@ -78,3 +155,22 @@ class Question(NodeType[QuestionConfig]):
             )
         saved = {config.variable: value} if config.variable else {}
         return Outcome(handle=handle, variables=saved, output={"valid": True, "value": value})
+
+    def _run_listed(self, config: QuestionConfig, ctx: Context) -> Outcome:
+        """Choices from a list variable: the chosen item itself is saved, and the one `next` handle followed."""
+        items = self._items(config, ctx)
+        offered = [{"id": c.id, "label": c.label} for c in items]
+        awaiting = {"type": "choice", "choices": offered}
+        if ctx.answer is None:
+            return Outcome(wait=True, messages=[OutMessage(config.text, offered)], awaiting=awaiting)
+        chosen = answers.match_choice(ctx.answer, items)
+        if chosen is None:
+            retry = config.retry_text or answers.DEFAULT_RETRY["choice"]
+            return Outcome(
+                wait=True,
+                messages=[OutMessage(retry, offered)],
+                awaiting=awaiting,
+                output={"valid": False, "answer": ctx.answer},
+            )
+        saved = {config.variable: chosen.item} if config.variable else {}
+        return Outcome(handle="next", variables=saved, output={"valid": True, "value": chosen.label})

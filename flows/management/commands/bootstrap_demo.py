@@ -1,4 +1,4 @@
-"""Create the demo admin (its login printed once, when created) and load and publish the demo flow."""
+"""Create the demo admin (its login printed once, when created) and load the sample flows (publishing the demo)."""
 
 import json
 import os
@@ -11,11 +11,14 @@ from django.core.management.base import BaseCommand
 from flows import actions
 from flows.models import Flow
 
-DEMO = Path(__file__).resolve().parents[2] / "demo" / "lead_capture.json"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO = DEMO_DIR / "lead_capture.json"
+# Loaded as drafts when they need something set up first ("publish": false), such as a calendar connection.
+SAMPLES = [DEMO, DEMO_DIR / "booking.json"]
 
 
 class Command(BaseCommand):
-    help = "Create the demo admin and publish the demo flow, unless they exist."
+    help = "Create the demo admin and load the sample flows (the demo published), unless they exist."
 
     def handle(self, *args, **options):
         users = get_user_model()
@@ -29,10 +32,17 @@ class Command(BaseCommand):
                     "(shown only this once; change it with: .venv/bin/python manage.py changepassword admin)"
                 )
             )
-        doc = json.loads(DEMO.read_text())
-        if not Flow.objects.filter(slug=doc["slug"]).exists():
-            owner = users.objects.filter(username="admin").first()
+        owner = users.objects.filter(username="admin").first()
+        for path in SAMPLES:
+            doc = json.loads(path.read_text())
+            if Flow.objects.filter(slug=doc["slug"]).exists():
+                continue
             flow = Flow(name=doc["name"], slug=doc["slug"], owner=owner)
             actions.save_flow(flow, graph=doc["graph"])
-            version = actions.publish(flow, owner)
-            self.stdout.write(self.style.SUCCESS(f"Demo flow '{flow.slug}' published as version {version.number}."))
+            if doc.get("publish", True):
+                version = actions.publish(flow, owner)
+                self.stdout.write(self.style.SUCCESS(f"Demo flow '{flow.slug}' published as version {version.number}."))
+            else:
+                self.stdout.write(
+                    self.style.SUCCESS(f"Sample flow '{flow.slug}' loaded as a draft: {doc.get('about', '')}")
+                )

@@ -57,13 +57,11 @@ export interface OutputInfo {
   label: string;
 }
 
-/** How a type derives its handles from its config, e.g. one per question choice. */
-export interface DynamicOutputs {
-  when?: Record<string, unknown>;
-  each: string;
-  id: string;
-  label: string;
-}
+/** How a type derives its handles from its config: one per item of a list (a question's choices), or a fixed set
+ * (`outputs`, e.g. a calendar node's available/unavailable/error) while `when` holds. */
+export type DynamicOutputs =
+  | { when?: Record<string, unknown>; each: string; id: string; label: string }
+  | { when?: Record<string, unknown>; outputs: OutputInfo[] };
 
 export interface NodeTypeInfo {
   type: string;

@@ -48,3 +48,34 @@ describe("outputsFor", () => {
     expect(outputsFor(undefined, {}).map((o) => o.id)).toEqual(["next"]);
   });
 });
+
+describe("outputsFor with a fixed set per setting", () => {
+  const calendar = {
+    ...typeOf("message")!,
+    type: "calendar",
+    outputs: [
+      { id: "success", label: "Success" },
+      { id: "error", label: "Error" },
+    ],
+    dynamic_outputs: {
+      when: { operation: "check_availability" },
+      outputs: [
+        { id: "available", label: "Available" },
+        { id: "unavailable", label: "No free slot" },
+        { id: "error", label: "Error" },
+      ],
+    },
+    config_schema: { type: "object", properties: { operation: { type: "string", default: "check_availability" } } },
+  };
+
+  it("gives the set while the setting has the value, the declared outputs otherwise", () => {
+    expect(outputsFor(calendar, {}).map((o) => o.id)).toEqual(["available", "unavailable", "error"]);
+    expect(outputsFor(calendar, { operation: "create_event" }).map((o) => o.id)).toEqual(["success", "error"]);
+  });
+
+  it("gives a choice question offering a list variable its single next handle", () => {
+    const data = { input_type: "choice", choices_source: "variable", choices_variable: "slots", choices: [{ id: "a", label: "A" }] };
+    expect(outputsFor(question, data).map((o) => o.id)).toEqual(["next"]);
+    expect(outputsFor(question, { ...data, choices_source: "fixed" }).map((o) => o.id)).toEqual(["choice:a"]);
+  });
+});

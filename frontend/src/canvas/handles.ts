@@ -1,5 +1,5 @@
 // Which output handles a node has: its type's declared outputs, or those derived from its config
-// (dynamic_outputs, e.g. one handle per question choice).
+// (dynamic_outputs: one handle per question choice, or a fixed set while a setting has a value).
 import type { DynamicOutputs, NodeConfig, NodeTypeInfo, OutputInfo } from "../api/types";
 import { fillDefaults } from "./schema";
 
@@ -21,6 +21,7 @@ export function outputsFor(type: NodeTypeInfo | undefined, data: NodeConfig | un
   if (!rule) return type.outputs;
   const config = (fillDefaults(type.config_schema, data ?? {}) as Record<string, unknown>) ?? {};
   if (!applies(rule, config)) return type.outputs;
+  if ("outputs" in rule) return rule.outputs;
   const items = Array.isArray(config[rule.each]) ? (config[rule.each] as unknown[]) : [];
   const seen = new Set<string>();
   const outputs: OutputInfo[] = [];

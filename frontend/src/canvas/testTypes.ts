@@ -74,7 +74,8 @@ export const apiTypes: NodeTypeInfo[] = [
   ],
   "dynamic_outputs": {
    "when": {
-    "input_type": "choice"
+    "input_type": "choice",
+    "choices_source": "fixed"
    },
    "each": "choices",
    "id": "choice:{id}",
@@ -128,6 +129,21 @@ export const apiTypes: NodeTypeInfo[] = [
      "title": "Answer type",
      "type": "string"
     },
+    "choices_source": {
+     "default": "fixed",
+     "description": "Fixed choices, each with its own output; or the items of a list variable, with one output.",
+     "enum": [
+      "fixed",
+      "variable"
+     ],
+     "title": "Choices from",
+     "type": "string",
+     "x-show-when": {
+      "input_type": [
+       "choice"
+      ]
+     }
+    },
     "choices": {
      "items": {
       "$ref": "#/$defs/Choice"
@@ -136,6 +152,45 @@ export const apiTypes: NodeTypeInfo[] = [
      "title": "Choices",
      "type": "array",
      "x-widget": "choices"
+    },
+    "choices_variable": {
+     "anyOf": [
+      {
+       "maxLength": 64,
+       "pattern": "^[A-Za-z_][A-Za-z0-9_]*$",
+       "type": "string"
+      },
+      {
+       "type": "null"
+      }
+     ],
+     "default": null,
+     "description": "Such as the slots a Calendar node found.",
+     "title": "List to offer",
+     "x-show-when": {
+      "choices_source": [
+       "variable"
+      ],
+      "input_type": [
+       "choice"
+      ]
+     },
+     "x-widget": "variable"
+    },
+    "choice_label": {
+     "default": "label",
+     "description": "The field shown for each item (items that are text show the text).",
+     "maxLength": 64,
+     "title": "Show each item's",
+     "type": "string",
+     "x-show-when": {
+      "choices_source": [
+       "variable"
+      ],
+      "input_type": [
+       "choice"
+      ]
+     }
     },
     "variable": {
      "anyOf": [
