@@ -217,6 +217,7 @@ NODE_TYPES = [
     "nodes.integrations.zapier.Zapier",
     "nodes.integrations.make.Make",
     "nodes.integrations.pabbly.Pabbly",
+    "nodes.integrations.sheets.Sheets",
 ] + env.list("NODE_TYPES_EXTRA", default=[])
 FLOW_STEP_LIMIT = env.int("FLOW_STEP_LIMIT", default=200)
 CHAT_REPLY_WAIT_S = env.float("CHAT_REPLY_WAIT_S", default=10.0)

@@ -13,6 +13,8 @@ __all__ = ["KINDS", "CheckFailed", "Field", "Kind", "UnknownKind", "all", "choic
 KINDS = [
     "integrations.kinds.api_connection.ApiConnection",
     "integrations.kinds.webhook_secret.WebhookSecret",
+    "integrations.kinds.google_service_account.GoogleServiceAccount",
+    "integrations.kinds.google_oauth.GoogleOauth",
 ]
 
 
