@@ -119,7 +119,10 @@ def _connect_pinned(conn: HTTPConnection, addresses: Sequence[Address]) -> socke
         sock = socket.socket(family, socket.SOCK_STREAM)
         try:
             for option in conn.socket_options or ():
-                sock.setsockopt(*option)
+                # urllib3-future (pulled in by niquests) tags options with the protocol they are for: (..., "tcp").
+                if len(option) == 4 and option[3] != "tcp":
+                    continue
+                sock.setsockopt(*option[:3])
             if isinstance(conn.timeout, (int, float)):
                 sock.settimeout(conn.timeout)
             sock.connect(sockaddr)
