@@ -264,7 +264,8 @@ def api_problem(exc: gspread.exceptions.APIError, what: str, who: str) -> str:
     detail = str(exc.error.get("message") or "").strip().rstrip(".")[:300] if isinstance(exc.error, dict) else ""
     shared = f" Share it with {who}." if who else ""
     if status == 404:
-        return f"Google found no {what.removeprefix('the ')}: check the id, and that it is shared with the account.{shared}"
+        found = what.removeprefix("the ")
+        return f"Google found no {found}: check the id, and that it is shared with the account.{shared}"
     if status == 403:
         return f"Google refused access to {what} (HTTP 403{': ' + detail if detail else ''}).{shared}"
     if status == 401:

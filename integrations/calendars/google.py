@@ -132,9 +132,8 @@ class GoogleCalendarProvider(Provider):
         share = f" Share it with {self.who}." if self.who else ""
         if reason == "forbiddenForServiceAccounts":
             return (
-                f"Google does not let a service account {doing.split(' ', 1)[-1]} with attendees unless it acts for "
-                'a Google Workspace user (domain-wide delegation): set "Act as" in the credential, or use a Google '
-                "OAuth credential."
+                "Google does not let a service account invite attendees unless it acts for a Google Workspace user "
+                '(domain-wide delegation): set "Act as" in the credential, or use a Google OAuth credential.'
             )
         if status == 401:
             return "Google refused the credentials (HTTP 401) even with a fresh access token."

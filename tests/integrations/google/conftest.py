@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -16,6 +17,7 @@ from tests.integrations.nodes.support import credential
 from .fake_google import FakeGoogle, serve
 
 EMAIL = "flowbot@bot-project.iam.gserviceaccount.com"
+_names = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +73,7 @@ def key_info(rsa_key, google) -> dict[str, Any]:
 def make_sa(key_info, google, db):
     def make(rate_limit: str = "60/m", **settings: Any):
         base = {"client_email": EMAIL, "project_id": "bot-project", "rate_limit": rate_limit, "endpoint": google.base}
-        return credential("Sheets bot", "google_service_account", {**base, **settings},
+        return credential(f"Google bot {next(_names)}", "google_service_account", {**base, **settings},
                           {"service_account_key": json.dumps(key_info)})  # fmt: skip
 
     return make

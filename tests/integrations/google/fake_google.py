@@ -1,4 +1,4 @@
-"""A local Google: the OAuth2 token endpoint, Sheets API v4 and Calendar API v3, checked against the discovery documents.
+"""A local Google: the OAuth2 token endpoint, Sheets API v4 and Calendar API v3, checked against discovery documents.
 
 Every API request is matched to a method of Google's discovery document shipped in google-api-python-client (HTTP
 method, path, query parameters, required ones, enum values); a request that matches none is answered 400 and listed in
@@ -58,7 +58,7 @@ def b64url(data: str) -> bytes:
     return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
 
 
-# -- A1 notation ---------------------------------------------------------------------------------------------------------
+# -- A1 notation -------------------------------------------------------------------------------------------------------
 
 
 def col_number(letters: str) -> int:
@@ -240,7 +240,9 @@ class FakeGoogle:
         # google-auth puts Google's token endpoint in aud whatever the key's token_uri says, as Google expects.
         if claims.get("aud") != "https://oauth2.googleapis.com/token":
             return f"Invalid JWT: audience {claims.get('aud')!r} is not the token endpoint."
-        if not (now - 300 <= claims.get("iat", 0) <= now + 300) or not (0 < claims.get("exp", 0) - claims["iat"] <= 3600):
+        if not (now - 300 <= claims.get("iat", 0) <= now + 300) or not (
+            0 < claims.get("exp", 0) - claims["iat"] <= 3600
+        ):
             return "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe."
         if not claims.get("scope"):
             return "Invalid JWT: no scope."
@@ -264,12 +266,16 @@ class FakeGoogle:
                             "gridProperties": {"rowCount": 1000, "columnCount": 26}}}
             for i, (name, s) in enumerate(book["sheets"].items())
         ]  # fmt: skip
-        return 200, {}, {
-            "spreadsheetId": path["spreadsheetId"],
-            "properties": {"title": book["title"], "locale": "en_US", "timeZone": "Europe/Paris"},
-            "sheets": sheets,
-            "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{path['spreadsheetId']}/edit",
-        }
+        return (
+            200,
+            {},
+            {
+                "spreadsheetId": path["spreadsheetId"],
+                "properties": {"title": book["title"], "locale": "en_US", "timeZone": "Europe/Paris"},
+                "sheets": sheets,
+                "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{path['spreadsheetId']}/edit",
+            },
+        )
 
     def _grid(self, key: str, range_text: str) -> tuple[list[list[str]], str, tuple[int, int, int | None, int | None]]:
         book, name, cells = self._sheet(key, range_text)

@@ -1,4 +1,4 @@
-"""The sheets node through the real engine, real gspread and a local Sheets API v4 (checked against its discovery doc)."""
+"""The sheets node through the real engine, the real gspread and a local Sheets API v4 (checked by its discovery doc)."""
 
 from __future__ import annotations
 
@@ -36,9 +36,9 @@ def node(cred, operation: str, **data):
 
 def test_append_maps_variables_to_columns_by_header_name_and_signs_in_with_the_key(leads, make_sa, svc, rsa_key):
     cred = make_sa()
-    data = node(cred, "append", columns=[{"key": "email", "value": "{{ email }}"}, {"key": "Name", "value": "{{ name }}"},
-                                         {"key": "Status", "value": "=HYPERLINK(\"http://evil\")"}],
-                save_as="appended")  # fmt: skip
+    columns = [{"key": "email", "value": "{{ email }}"}, {"key": "Name", "value": "{{ name }}"},
+               {"key": "Status", "value": '=HYPERLINK("http://evil")'}]  # fmt: skip
+    data = node(cred, "append", columns=columns, save_as="appended")
 
     turn = run("sheets", data, svc, {"name": "Katherine Johnson", "email": "kj@example.com"})
 
@@ -240,7 +240,9 @@ def test_unknown_spreadsheet_and_sheet(leads, make_sa, svc):
         f"Google found no spreadsheet {'1' * 44}: check the id, and that it is shared with the account. "
         f"Share it with {EMAIL}."
     )
-    assert tab.error == "The spreadsheet 'Leads 2025' has no sheet named 'Customers'; its sheets are 'Leads', 'Archive'."
+    assert (
+        tab.error == "The spreadsheet 'Leads 2025' has no sheet named 'Customers'; its sheets are 'Leads', 'Archive'."
+    )
     assert first.handle == "success" and first.variables["x"][0] == ["Name", "Email", "Phone", "Status"]
 
 
