@@ -32,7 +32,7 @@ class JsonFileWidget(forms.MultiWidget):
 
     def __init__(self, secret: bool):
         text = SecretTextarea(attrs={"rows": 4}) if secret else forms.Textarea(attrs={"rows": 4})
-        super().__init__({"_file": forms.FileInput(attrs={"accept": ".json,application/json"}), "": text})
+        super().__init__({"file": forms.FileInput(attrs={"accept": ".json,application/json"}), "": text})
 
     def decompress(self, value: Any) -> list[Any]:
         return [None, value]

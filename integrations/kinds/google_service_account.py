@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+import gspread
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from gspread.exceptions import APIError
@@ -114,8 +115,9 @@ class GoogleServiceAccount(Kind):
             return f"The key works: Google issued an access token for {email}. Share sheets and calendars with it."
         key = spreadsheet_id(sheet)
         try:
-            spreadsheet = sheets_client(access).open_by_key(key)
+            # Not open_by_key(): it turns a 403 into a bare PermissionError, without Google's explanation.
+            spreadsheet = gspread.Spreadsheet(sheets_client(access).http_client, {"id": key})
+            names = ", ".join(ws.title for ws in spreadsheet.worksheets()[:10])
         except APIError as exc:
             raise CheckFailed(api_problem(exc, f"spreadsheet {key}", email)) from None
-        names = ", ".join(ws.title for ws in spreadsheet.worksheets()[:10])
         return f"Opened the spreadsheet {spreadsheet.title!r} as {email} (sheets: {names})."
