@@ -1,4 +1,4 @@
-"""The sheets node through the real engine, the real gspread and a local Sheets API v4: requests checked by its discovery doc."""
+"""The sheets node through the real engine and gspread, against a local Sheets API v4 checked by its discovery doc."""
 
 from __future__ import annotations
 

@@ -9,11 +9,13 @@ from integrations.kinds.base import HEADERS, RATE, URL, Field
 
 
 def test_the_registry_lists_each_kind_once_in_order_and_names_unknown_ones():
-    assert [k.key for k in kinds.all()] == ["api_connection", "webhook_secret"]
+    keys = [k.key for k in kinds.all()]
+    assert keys[:2] == ["api_connection", "webhook_secret"] and len(keys) == len(set(keys))
+    assert {"google_service_account", "google_oauth"} <= set(keys)
     assert kinds.get("webhook_secret").label == "Webhook secret"
     with pytest.raises(kinds.UnknownKind) as caught:
         kinds.get("fax")
-    assert str(caught.value) == "There is no credential kind 'fax'; known kinds: api_connection, webhook_secret."
+    assert str(caught.value) == f"There is no credential kind 'fax'; known kinds: {', '.join(keys)}."
     assert kinds.label("fax") == "fax"
 
 
