@@ -221,6 +221,7 @@ NODE_TYPES = [
     "nodes.integrations.openai.OpenAINode",
     "nodes.integrations.email.Email",
     "nodes.integrations.calendar.Calendar",
+    "nodes.integrations.sheets.Sheets",
 ] + env.list("NODE_TYPES_EXTRA", default=[])
 FLOW_STEP_LIMIT = env.int("FLOW_STEP_LIMIT", default=200)
 CHAT_REPLY_WAIT_S = env.float("CHAT_REPLY_WAIT_S", default=10.0)

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from . import credentials, kinds, vault
-from .kinds.base import CHOICE, HEADERS, TEXT, URL, Field, Kind
+from .kinds.base import CHOICE, HEADERS, JSON_FILE, JSON_FILE_MAX_BYTES, TEXT, URL, Field, Kind
 from .models import Credential, CredentialEvent
 
 MASK = "•••••• (set)"
@@ -27,10 +27,34 @@ class SecretTextarea(forms.Textarea):
         return None
 
 
+class JsonFileWidget(forms.MultiWidget):
+    """A key file: uploaded (<name>_file) or pasted (<name>); the upload wins. A secret one never renders its value."""
+
+    def __init__(self, secret: bool):
+        text = SecretTextarea(attrs={"rows": 4}) if secret else forms.Textarea(attrs={"rows": 4})
+        super().__init__({"file": forms.FileInput(attrs={"accept": ".json,application/json"}), "": text})
+
+    def decompress(self, value: Any) -> list[Any]:
+        return [None, value]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        upload = files.get(f"{name}_file")
+        if upload is not None:
+            return upload.read(JSON_FILE_MAX_BYTES + 1)  # bytes: Field.parse decodes them and refuses a huge file
+        return data.get(name)
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return f"{name}_file" not in files and name not in data
+
+
 def _form_field(spec: Field) -> forms.Field:
-    always_required = spec.required and not spec.show_if and not spec.secret
+    always_required = spec.required and not spec.show_if and not spec.secret and not spec.derived
     common: dict[str, Any] = {"label": spec.label, "help_text": spec.help, "required": always_required}
     widget: forms.Widget
+    if spec.derived:  # shown for reading (the kind fills it in), never typed
+        return forms.CharField(widget=forms.TextInput(attrs={"size": 60}), disabled=True, **common)
+    if spec.type == JSON_FILE:
+        return forms.Field(widget=JsonFileWidget(spec.secret), **common)
     if spec.secret:
         widget = SecretTextarea(attrs={"rows": 3}) if spec.type == TEXT else forms.PasswordInput(render_value=False)
         return forms.CharField(widget=widget, strip=False, **common)
@@ -88,7 +112,10 @@ class CredentialForm(forms.ModelForm):
         for spec in self.kind.secret_fields:
             typed = data.get(spec.name) or ""
             if typed.strip():
-                secrets[spec.name] = spec.parse(typed)
+                try:
+                    secrets[spec.name] = spec.parse(typed)
+                except ValueError as exc:
+                    self.add_error(spec.name, str(exc))
         known = {spec.name: spec for spec in self.kind.secret_fields}
         secrets = {k: v for k, v in secrets.items() if k in known and known[k].shown(settings) and v}
         for name, message in self.kind.validate(settings, secrets).items():
@@ -96,6 +123,7 @@ class CredentialForm(forms.ModelForm):
                 self.add_error(name if name in self.fields else None, message)
         if self.errors:
             return data
+        settings.update(self.kind.derive(settings, secrets))
         try:
             self.secrets_token = vault.encrypt(secrets) if secrets else ""
         except vault.VaultError as exc:

@@ -19,6 +19,8 @@ KINDS = [
     "integrations.kinds.smtp.Smtp",
     "integrations.kinds.caldav.CalDav",
     "integrations.kinds.microsoft_graph.MicrosoftGraph",
+    "integrations.kinds.google_service_account.GoogleServiceAccount",
+    "integrations.kinds.google_oauth.GoogleOauth",
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,7 +14,9 @@ if TYPE_CHECKING:
 
 # Field types: how the admin form shows a field and how its text becomes the stored value.
 STRING, TEXT, URL, CHOICE, HEADERS, RATE = "string", "text", "url", "choice", "headers", "rate"
-TYPES = (STRING, TEXT, URL, CHOICE, HEADERS, RATE)
+JSON_FILE = "json_file"  # a JSON document (a key file), uploaded as a file or pasted; stored as compact JSON text
+TYPES = (STRING, TEXT, URL, CHOICE, HEADERS, RATE, JSON_FILE)
+JSON_FILE_MAX_BYTES = 64 * 1024
 
 RATE_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(s|m|h)\s*$")
 HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
@@ -37,6 +40,8 @@ class Field:
     default: Any = ""
     # Shown (and required) only when another setting has one of these values, as n8n's displayOptions.
     show_if: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Filled in by the kind (Kind.derive) from other fields, such as the e-mail inside a key file: shown, not typed.
+    derived: bool = False
 
     def shown(self, settings: Mapping[str, Any]) -> bool:
         return all(settings.get(other) in values for other, values in self.show_if.items())
@@ -45,6 +50,8 @@ class Field:
         """The stored value of what was typed; ValueError with a sentence when it is not valid."""
         if self.type == HEADERS:
             return parse_headers(raw)
+        if self.type == JSON_FILE:
+            return parse_json_document(raw)
         text = "" if raw is None else str(raw)
         if self.type != TEXT:
             text = text.strip()
@@ -79,6 +86,29 @@ def parse_headers(raw: Any) -> dict[str, str]:
             raise ValueError(f'Line {number} is not a header: write one "Name: value" per line.')
         headers[name] = value.strip()
     return headers
+
+
+def parse_json_document(raw: Any) -> str:
+    """A JSON object (file contents or pasted text) as compact JSON text; ValueError with a sentence otherwise."""
+    if raw is None or raw == "":
+        return ""
+    if isinstance(raw, bytes):
+        if len(raw) > JSON_FILE_MAX_BYTES:
+            raise ValueError(f"The file is larger than {JSON_FILE_MAX_BYTES // 1024} KB; a key file is a few KB.")
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError("The file is not text: upload the .json key file itself.") from None
+    text = str(raw).strip()
+    if not text:
+        return ""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"This is not JSON ({exc.msg} at line {exc.lineno}): upload the .json key file.") from None
+    if not isinstance(data, dict):
+        raise ValueError("The JSON is not an object: upload the .json key file as Google gave it.")
+    return json.dumps(data, separators=(",", ":"))
 
 
 class Kind:
@@ -123,6 +153,10 @@ class Kind:
 
     def clean(self, settings: Mapping[str, Any], secrets: Mapping[str, Any]) -> dict[str, str]:
         """The kind's own rules beyond required fields."""
+        return {}
+
+    def derive(self, settings: Mapping[str, Any], secrets: Mapping[str, Any]) -> dict[str, Any]:
+        """Values of the derived fields, read from the others (called once the fields are valid)."""
         return {}
 
     def summary(self, settings: Mapping[str, Any]) -> str:

@@ -10,7 +10,18 @@ from integrations.kinds.base import HEADERS, RATE, URL, Field
 
 def test_the_registry_lists_each_kind_once_in_order_and_names_unknown_ones():
     keys = [k.key for k in kinds.all()]
-    assert keys[:2] == ["api_connection", "webhook_secret"] and len(keys) == len(set(keys))  # later issues add more
+    assert keys == [
+        "api_connection",
+        "webhook_secret",
+        "webhook_url",
+        "telegram_bot",
+        "openai",
+        "smtp",
+        "caldav",
+        "microsoft_graph",
+        "google_service_account",
+        "google_oauth",
+    ]
     assert kinds.get("webhook_secret").label == "Webhook secret"
     with pytest.raises(kinds.UnknownKind) as caught:
         kinds.get("fax")
