@@ -105,6 +105,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/email-batches/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A bulk email batch (the email node's step output names its id). */
+        get: operations["v1_email_batches_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/flows/": {
         parameters: {
             query?: never;
@@ -479,6 +496,39 @@ export interface components {
          * @enum {string}
          */
         DirectionEnum: "in" | "out";
+        EmailBatch: {
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly failed: number;
+            /** Format: date-time */
+            readonly finished_at: string | null;
+            readonly flow_id: string;
+            readonly id: number;
+            readonly node_id: string;
+            readonly pending: number;
+            /** @description Each recipient's status, message id, answer or error. */
+            readonly recipients: {
+                [key: string]: unknown;
+            }[];
+            /** Format: uuid */
+            readonly run_id: string | null;
+            /** @description The From header, as sent. */
+            readonly sender: string;
+            readonly sent: number;
+            /** Format: date-time */
+            readonly started_at: string | null;
+            readonly status: components["schemas"]["EmailBatchStatusEnum"];
+            /** @description The first recipient's subject, for the list. */
+            readonly subject: string;
+            readonly total: number;
+        };
+        /**
+         * @description * `queued` - Queued
+         *     * `sending` - Sending
+         *     * `done` - Done
+         * @enum {string}
+         */
+        EmailBatchStatusEnum: "queued" | "sending" | "done";
         Error: {
             error: components["schemas"]["ErrorDetail"];
         };
@@ -1052,6 +1102,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Credential"][];
+                };
+            };
+        };
+    };
+    v1_email_batches_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailBatch"];
                 };
             };
         };
