@@ -17,11 +17,10 @@ from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
-from caldav.collection import Calendar as DavCalendar
 from caldav.lib import error as dav_error
 
 from integrations.errors import OutboundError
-from integrations.transports.caldav import dav_client
+from integrations.transports.caldav import dav_client, last_status
 
 from .base import CalendarError, Event, EventSpec, Provider, stable_id
 
@@ -119,16 +118,18 @@ class CalDavProvider(Provider):
             raise
         except OutboundError as exc:
             raise CalendarError(f"Could not {doing}: {exc}") from None
-        except dav_error.AuthorizationError as exc:
-            if exc.status == 403:
+        except dav_error.AuthorizationError:
+            # caldav 1.x raises this for 401 and 403 alike, without the status: the adapter saw the answer.
+            if last_status(self.dav) == 403:
                 raise CalendarError(f"The CalDAV server at {self.host} refused to let this account {doing}.") from None
             raise CalendarError(
                 f"The CalDAV server at {self.host} refused the username or password (HTTP 401)."
             ) from None
         except dav_error.NotFoundError:
             raise CalendarError(f"Could not {doing}: the CalDAV server at {self.host} has no such resource.") from None
-        except dav_error.DAVError as exc:
-            status = f" (HTTP {exc.status})" if exc.status else ""
+        except dav_error.DAVError:
+            code = last_status(self.dav)
+            status = f" (HTTP {code})" if code and code >= 400 else ""
             raise CalendarError(f"Could not {doing}: the CalDAV server at {self.host} refused{status}.") from None
         except (ValueError, KeyError) as exc:
             raise CalendarError(f"Could not {doing}: the CalDAV server's answer was not understood ({exc}).") from None
@@ -150,7 +151,7 @@ class CalDavProvider(Provider):
                 raise CalendarError(
                     f"The calendar URL {wanted!r} is not on the CalDAV server {self.host}; give a path on that server."
                 )
-            self._calendar = DavCalendar(client=self.dav, url=url)
+            self._calendar = self.dav.calendar(url=url)
         else:
             calendars = self._call("list the calendars", lambda: self.dav.principal().calendars())
             self._calendar = self._pick(calendars, wanted)
@@ -194,7 +195,7 @@ class CalDavProvider(Provider):
 
             def lookup() -> Any:
                 try:
-                    return cal.get_object_by_uid(event_id)
+                    return cal.event_by_uid(event_id)
                 except dav_error.NotFoundError:
                     return None
 
@@ -233,10 +234,16 @@ class CalDavProvider(Provider):
                 return None  # a server without free-busy-query: its events are read instead
 
         answer = self._call("read free/busy times", query)
-        if answer is None:
+        try:
+            # caldav 1.x hands over whatever body came back: a server that answered the REPORT with an empty
+            # body or a multistatus instead of a VFREEBUSY is asked for its events.
+            found = icalendar.Calendar.from_ical(answer.data) if answer is not None and answer.data else None
+        except ValueError:
+            found = None
+        if found is None:
             return self._busy_from_events(start, end)
         periods: list[tuple[datetime, datetime]] = []
-        for component in icalendar.Calendar.from_ical(answer.data).walk("VFREEBUSY"):
+        for component in found.walk("VFREEBUSY"):
             lines = component.get("freebusy") or []
             for line in lines if isinstance(lines, list) else [lines]:
                 if str(line.params.get("FBTYPE", "BUSY")).upper() == "FREE":

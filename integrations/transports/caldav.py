@@ -1,25 +1,32 @@
-"""The caldav library's HTTP through the guarded client: a niquests adapter mounted on the DAVClient's session.
+"""The caldav library's HTTP through the guarded client: a requests adapter mounted on the DAVClient's session.
 
-caldav (3.x) sends every request through `DAVClient.session`, a niquests Session; niquests, like requests, lets a
-transport adapter be mounted per URL prefix. Ours forwards each prepared request to `GuardedClient.request`, so the
-SSRF guard, pinned connections, timeouts, retries, rate limits and redacted exchange records apply, and builds the
-niquests Response caldav reads (status, headers, content) from the guarded answer.
+caldav (1.x) sends every request through `DAVClient.session`, a requests Session, and requests documents transport
+adapters mounted per URL prefix as its extension point. Ours forwards each prepared request (the Authorization
+header already set by the session's auth) to `GuardedClient.request`, so the SSRF guard, pinned connections,
+timeouts, retries, rate limits, redirects and redacted exchange records apply, and builds the requests.Response
+caldav reads (status, reason, headers, content) from the guarded answer.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import niquests
+import requests
 from caldav.davclient import DAVClient
-from niquests.adapters import BaseAdapter
-from niquests.structures import CaseInsensitiveDict
+from requests.adapters import BaseAdapter
+from requests.auth import HTTPBasicAuth
 
 from integrations.http import GuardedClient, Retry
 
+from .gspread import as_requests_response
+
+# Framing headers: the guarded client frames its own request and hands over a decoded body of known length.
+_REQUEST_SKIP = frozenset({"host", "content-length", "transfer-encoding", "connection", "accept-encoding"})
+_RESPONSE_SKIP = frozenset({"content-encoding", "content-length", "transfer-encoding", "connection"})
+
 
 class GuardedAdapter(BaseAdapter):
-    """A niquests transport adapter whose every request goes through a GuardedClient."""
+    """A requests transport adapter whose every request goes through a GuardedClient."""
 
     def __init__(
         self,
@@ -34,29 +41,33 @@ class GuardedAdapter(BaseAdapter):
         self.timeout_s = timeout_s
         self.retry = retry
         self.rate_keys = rate_keys
+        self.last_status: int | None = None  # caldav's errors do not carry the HTTP status; the provider reads it here
 
-    def send(self, request: Any, stream: bool = False, timeout: Any = None, **kwargs: Any) -> Any:  # type: ignore[override]
-        body = request.body
-        if body is not None and not isinstance(body, bytes | str):
-            body = b"".join(body)  # a generator body: the guarded client sends bytes, so retries resend the same
+    def send(  # type: ignore[override]
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> requests.Response:
+        headers = {name: value for name, value in request.headers.items() if name.lower() not in _REQUEST_SKIP}
+        self.last_status = None
         answer = self.client.request(
             request.method or "GET",
             request.url or "",
-            headers={k: v for k, v in request.headers.items()},
-            data=body,
+            headers=headers,
+            data=request.body,
             timeout_s=self.timeout_s or _read_timeout(timeout),
             retry=self.retry,
             rate_keys=self.rate_keys,
         )
-        response = niquests.Response()
-        response.status_code = answer.status
-        response.headers = CaseInsensitiveDict(dict(answer.headers))
-        response.url = answer.url
-        response.encoding = answer.encoding
-        response.reason = ""
+        self.last_status = answer.status
+        response = as_requests_response(answer)
+        for name in [n for n in response.headers if n.lower() in _RESPONSE_SKIP]:
+            del response.headers[name]
         response.request = request
-        response._content = answer.content
-        response._content_consumed = True
         return response
 
     def close(self) -> None:
@@ -79,11 +90,14 @@ def dav_client(
     retry: Retry | None = None,
     rate_keys: tuple[tuple[str, str], ...] = (),
 ) -> DAVClient:
-    """A DAVClient for the server at url whose HTTP all goes through the guarded client."""
-    # No RFC 6764 discovery: it would look up DNS records and follow them outside the guard; the URL is the server.
-    dav = DAVClient(url=url, username=username, password=password, auth_type="basic", enable_rfc6764=False)
+    """A DAVClient for the server at url whose HTTP all goes through the guarded client, signing in with basic auth."""
+    # The auth is given up front (UTF-8, as caldav itself first tries): without it caldav sends each first request
+    # unauthenticated and picks a scheme from the 401's challenge, one more exchange per run. caldav 1.x does no
+    # RFC 6764 discovery (DNS SRV/TXT lookups outside the guard): the URL given is the server.
+    auth = HTTPBasicAuth(username.encode("utf-8"), password.encode("utf-8"))
+    dav = DAVClient(url=url, auth=auth)
     dav.session.close()
-    session = niquests.Session(allow_incoming_cookies=False)  # no cookie jar: each exchange stands alone
+    session = requests.Session()
     adapter = GuardedAdapter(client, timeout_s=timeout_s, retry=retry, rate_keys=rate_keys)
     for prefix in list(session.adapters):
         session.adapters.pop(prefix).close()
@@ -92,3 +106,9 @@ def dav_client(
     session.trust_env = False  # no .netrc, no proxy variables: the guarded client decides where requests go
     dav.session = session
     return dav
+
+
+def last_status(dav: DAVClient) -> int | None:
+    """The HTTP status of the last answer the DAVClient received through its guarded adapter."""
+    adapter = dav.session.adapters.get("http://")
+    return adapter.last_status if isinstance(adapter, GuardedAdapter) else None

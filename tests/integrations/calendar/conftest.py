@@ -108,7 +108,7 @@ class DavPeer:
 
 @pytest.fixture(scope="session")
 def dav_principal(radicale):
-    client = caldav.DAVClient(url=radicale, username=USER, password=PASSWORD, enable_rfc6764=False)
+    client = caldav.DAVClient(url=radicale, username=USER, password=PASSWORD)
     yield client.principal()
     client.close()
 
