@@ -18,15 +18,13 @@ from urllib.parse import urlsplit
 
 import google.auth.exceptions
 import gspread
-import redis
 from google.oauth2 import credentials as oauth_credentials
 from google.oauth2 import service_account
 
-from . import vault
+from . import tokens
 from .credentials import CredentialError, ResolvedCredential
 from .errors import OutboundError
 from .http import GuardedClient, Response, Retry
-from .redis import client as redis_client
 from .transports.google_auth import GuardedRequest
 from .transports.gspread import GuardedSession
 
@@ -117,35 +115,13 @@ class GoogleAccess:
         """An access token: from the cache (vault-encrypted) unless fresh, else fetched from Google and cached."""
         key = self._cache_key()
         if not fresh:
-            cached = self._cached(key)
+            cached = tokens.cached(key, "Google token")
             if cached:
                 self.services.redactor.add(cached)
                 return cached
         token, lifetime = self._fetch()
-        ttl = int(lifetime - TOKEN_MARGIN_S)
-        try:
-            if ttl > 0:
-                redis_client().set(key, vault.encrypt({"access_token": token}), ex=ttl)
-            else:
-                redis_client().delete(key)
-        except redis.RedisError as exc:
-            log.warning("could not cache the Google token of credential %s: %s", self.cred.id, type(exc).__name__)
+        tokens.store(key, token, lifetime, TOKEN_MARGIN_S, "Google token")
         return token
-
-    @staticmethod
-    def _cached(key: str) -> str | None:
-        try:
-            raw = redis_client().get(key)
-        except redis.RedisError as exc:
-            log.warning("could not read a cached Google token: %s", type(exc).__name__)
-            return None
-        if not raw:
-            return None
-        try:
-            text = raw.decode() if isinstance(raw, bytes) else str(raw)
-            return str(vault.decrypt(text, label="A cached Google token")["access_token"])
-        except (vault.VaultError, KeyError, ValueError):
-            return None
 
     def _google_credentials(self) -> Any:
         cred = self.cred

@@ -10,15 +10,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote_plus, urlsplit
 
-import redis
 from django.conf import settings
 
-from . import email_batches, mail, ratelimit, smtp, vault
+from . import email_batches, mail, ratelimit, smtp, tokens
 from .credentials import CredentialError, ResolvedCredential, check_kind, resolve
 from .http import GuardedClient, Response, Retry
 from .models import CredentialEvent
 from .redaction import Redactor
-from .redis import client as redis_client
 
 log = logging.getLogger(__name__)
 
@@ -257,35 +255,13 @@ class Services:
         """The access token: from the Redis cache (vault-encrypted) unless fresh, else fetched and cached."""
         key = self._token_key(cred)
         if not fresh:
-            token = self._cached_token(key)
+            token = tokens.cached(key, "OAuth2 token")
             if token:
                 self.redactor.add(token)
                 return token
         token, lifetime = self._fetch_token(cred)
-        ttl = int(lifetime - TOKEN_MARGIN_S)
-        try:
-            if ttl > 0:
-                redis_client().set(key, vault.encrypt({"access_token": token}), ex=ttl)
-            else:
-                redis_client().delete(key)
-        except redis.RedisError as exc:
-            log.warning("could not cache the OAuth2 token of credential %s: %s", cred.id, type(exc).__name__)
+        tokens.store(key, token, lifetime, TOKEN_MARGIN_S, "OAuth2 token")
         return token
-
-    @staticmethod
-    def _cached_token(key: str) -> str | None:
-        try:
-            raw = redis_client().get(key)
-        except redis.RedisError as exc:
-            log.warning("could not read a cached OAuth2 token: %s", type(exc).__name__)
-            return None
-        if not raw:
-            return None
-        try:
-            text = raw.decode() if isinstance(raw, bytes) else str(raw)
-            return str(vault.decrypt(text, label="A cached OAuth2 token")["access_token"])
-        except (vault.VaultError, KeyError, ValueError):
-            return None  # encrypted under a key since removed, say: fetch a new one
 
     def _fetch_token(self, cred: ResolvedCredential) -> tuple[str, float]:
         conf, secrets = cred.settings, cred.secrets

@@ -81,8 +81,13 @@ def render(source: str, variables: dict[str, Any], *, html: bool = False) -> str
     """Render one template string against the conversation's variables (html: values escaped)."""
     if not is_template(source):
         return source
+    return _rendered(_compile_html if html else _compile, source, variables)
+
+
+def _rendered(compile: Any, source: str, variables: dict[str, Any]) -> str:
+    """compile(source) rendered with the variables; any failure, or output over the cap, as a TemplateProblem."""
     try:
-        out = (_compile_html if html else _compile)(source).render(variables)
+        out = str(compile(source).render(variables))
     except TemplateError as exc:
         raise TemplateProblem(f"template error: {exc}") from None
     except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError, SyntaxError, RecursionError) as exc:
@@ -166,12 +171,4 @@ def render_url(source: str, variables: dict[str, Any]) -> str:
     """Render a URL template, each inserted value percent-encoded."""
     if not is_template(source):
         return source
-    try:
-        out = _url_env.from_string(source).render(variables)
-    except TemplateError as exc:
-        raise TemplateProblem(f"template error: {exc}") from None
-    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError, SyntaxError, RecursionError) as exc:
-        raise TemplateProblem(f"template error: {type(exc).__name__}: {exc}") from None
-    if len(out) > MAX_RENDERED:
-        raise TemplateProblem(f"template output is longer than {MAX_RENDERED} characters")
-    return out
+    return _rendered(_url_env.from_string, source, variables)
