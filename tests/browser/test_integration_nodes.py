@@ -54,7 +54,13 @@ def test_a_template_node_shows_the_chosen_integrations_form_and_saves_its_parame
     options.first.click()
     # The Slack template's own parameters, drawn from its JSON Schema, and a link to add its kind of credential.
     panel.get_by_label("Message").fill("New lead: {{ name }}")
-    expect(panel.get_by_role("link", name="add one in admin")).to_be_visible()
+    # Both links to admin's add form (the template's, and the empty credential list's) open it on the right kind.
+    links = panel.get_by_role("link", name="add one in admin")
+    expect(links).to_have_count(2)
+    assert [links.nth(i).get_attribute("href") for i in range(2)] == [
+        "/admin/integrations/credential/add/?kind=webhook_url&name=Slack",
+        "/admin/integrations/credential/add/?kind=webhook_url",
+    ]
     saved(page)
     flow.refresh_from_db()
     data = next(n["data"] for n in flow.graph["nodes"] if n["id"] == "template")
@@ -77,7 +83,7 @@ def test_the_calendar_nodes_handles_follow_its_operation(browser_page):
     expect(node(page, "calendar")).to_be_visible()
     assert handles() == {"available", "unavailable", "error"}
     panel = select(page, "calendar")
-    panel.get_by_label("Operation").select_option("create_event")
+    panel.get_by_label("Operation").select_option(label="Create event")
     canvas.wait_for_count("calendar handles", lambda: len(handles() & {"success"}), 1)
     assert handles() == {"success", "error"}
     saved(page)

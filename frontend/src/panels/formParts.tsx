@@ -273,7 +273,9 @@ function CredentialWidget(props: WidgetProps) {
       live = false;
     };
   }, [kindsKey, reload]);
-  const addUrl = boot().urls?.credentialAdd ?? "/admin/integrations/credential/add/";
+  const addBase = boot().urls?.credentialAdd ?? "/admin/integrations/credential/add/";
+  // One kind wanted: admin's add form opens on that kind (it takes initial values from the query).
+  const addUrl = kinds.length === 1 ? `${addBase}?kind=${encodeURIComponent(kinds[0])}` : addBase;
   const current = typeof value === "number" ? value : null;
   const missing = current !== null && list !== null && !list.some((c) => c.id === current);
   return (
