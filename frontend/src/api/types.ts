@@ -132,4 +132,19 @@ export interface RunFrame {
   steps?: number;
 }
 
-export type TraceFrame = StepFrame | RunFrame;
+/** A piece of a bot message's text as the running step writes it (the node streams its reply): `text` is what
+ * came since the last piece of the same stream; `discarded` says the step failed and its text will not be sent. */
+export interface DeltaFrame {
+  event: "step.delta";
+  run_id: string;
+  conversation_id: string;
+  seq: number;
+  node_id: string;
+  node_type: string;
+  status?: string;
+  stream_id: string;
+  text: string;
+  discarded?: boolean;
+}
+
+export type TraceFrame = StepFrame | RunFrame | DeltaFrame;

@@ -528,6 +528,8 @@ export function Editor({ flow, types, initial }: Props) {
           if (edge) stores.edgeViews.runs.set(edge.id, { taken: true });
         }
       }
+      // step.delta (a reply being streamed) leaves the node as its started frame lit it: only the trace keeps the
+      // text, per stream, for the trace list and the preview chat
       setTrace((t) => applyFrame(t, frame));
     },
     [stores],
@@ -958,7 +960,13 @@ export function Editor({ flow, types, initial }: Props) {
           {panel ? (
             <div className="side">
               {panel === "preview" ? (
-                <PreviewPanel start={startPreview} onClose={() => togglePanel("preview")} onSelectProblem={selectProblem} socketOk={socket === "open"} />
+                <PreviewPanel
+                  start={startPreview}
+                  onClose={() => togglePanel("preview")}
+                  onSelectProblem={selectProblem}
+                  socketOk={socket === "open"}
+                  streams={trace.streams}
+                />
               ) : panel === "versions" ? (
                 <VersionsPanel flowId={flowId} refreshKey={versionsKey} onRestore={restoreVersion} onClose={() => togglePanel("versions")} />
               ) : (

@@ -1,8 +1,11 @@
-// Preview: a test conversation with the current draft, through the public chat API like a real widget.
-import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
+// Preview: a test conversation with the current draft, through the public chat API like a real widget. A reply a
+// step streams (the trace socket's step.delta frames, handed down by the editor) grows in a bubble of its own until
+// the turn's stored messages arrive and take its place.
+import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, errorMessage } from "../api/client";
 import { chat } from "../api/endpoints";
 import type { ChatInput, PreviewReply, Problem, Reply } from "../api/types";
+import { pendingStreams, type TraceStream } from "../canvas/trace";
 import { newId } from "../ui/format";
 import { Icon } from "../ui/icons";
 
@@ -10,6 +13,8 @@ interface Bubble {
   id: string;
   from: "bot" | "user";
   text: string;
+  /** It takes the place of the live bubble that showed its text: no entrance animation. */
+  wasLive?: boolean;
 }
 
 interface Props {
@@ -17,7 +22,11 @@ interface Props {
   onClose: () => void;
   onSelectProblem: (problem: Problem) => void;
   socketOk: boolean;
+  /** Texts being streamed on the flow's trace socket (any conversation: the panel keeps its own). */
+  streams: TraceStream[];
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 const PLACEHOLDER: Record<string, string> = {
   email: "Type an email address…",
@@ -35,7 +44,7 @@ async function settle(reply: Reply, conversationId: string, token: string): Prom
   return reply;
 }
 
-export function PreviewPanel({ start, onClose, onSelectProblem, socketOk }: Props) {
+export function PreviewPanel({ start, onClose, onSelectProblem, socketOk, streams }: Props) {
   const [conversation, setConversation] = useState<{ id: string; token: string } | null>(null);
   const [bubbles, setBubbles] = useState<Bubble[]>([]);
   const [input, setInput] = useState<ChatInput | null>(null);
@@ -47,9 +56,24 @@ export function PreviewPanel({ start, onClose, onSelectProblem, socketOk }: Prop
   const end = useRef<HTMLDivElement>(null);
   const field = useRef<HTMLInputElement>(null);
   const generation = useRef(0);
+  // Runs whose reply has been shown: their streamed text is in the stored messages now.
+  const [answered, setAnswered] = useState<ReadonlySet<string>>(NONE);
+  // Live text shows only while a turn is awaited: a late piece after the reply, or after a failed send, never lingers.
+  const live = useMemo(
+    () => (conversation && busy ? pendingStreams(streams, conversation.id, answered) : []),
+    [streams, conversation, busy, answered],
+  );
+  const liveNow = useRef(live);
+  liveNow.current = live;
 
   const absorb = useCallback((reply: Reply) => {
-    setBubbles((b) => [...b, ...reply.messages.map((m) => ({ id: `b${m.id}`, from: "bot" as const, text: m.text }))]);
+    const done = reply.run_status !== "queued";
+    const shown = new Set(liveNow.current.filter((s) => s.runId === reply.run_id).map((s) => s.text));
+    setBubbles((b) => [
+      ...b,
+      ...reply.messages.map((m) => ({ id: `b${m.id}`, from: "bot" as const, text: m.text, wasLive: done && shown.has(m.text) })),
+    ]);
+    if (done) setAnswered((a) => new Set(a).add(reply.run_id));
     setInput(reply.input);
     setStatus(reply.run_status === "queued" ? "waiting" : reply.status);
   }, []);
@@ -58,6 +82,7 @@ export function PreviewPanel({ start, onClose, onSelectProblem, socketOk }: Prop
     const mine = ++generation.current;
     setConversation(null);
     setBubbles([]);
+    setAnswered(NONE);
     setInput(null);
     setError(null);
     setProblems([]);
@@ -94,7 +119,7 @@ export function PreviewPanel({ start, onClose, onSelectProblem, socketOk }: Prop
   useEffect(() => {
     // (scroll methods return a promise in newer browsers: an effect must return nothing)
     void end.current?.scrollIntoView({ block: "nearest" });
-  }, [bubbles.length, busy]);
+  }, [bubbles.length, busy, live]);
   useEffect(() => {
     if (!busy && status === "active") field.current?.focus({ preventScroll: true });
   }, [busy, status]);
@@ -139,11 +164,22 @@ export function PreviewPanel({ start, onClose, onSelectProblem, socketOk }: Prop
       </header>
       <div className="chat-log" aria-live="polite">
         {bubbles.map((b) => (
-          <div key={b.id} className={`bubble from-${b.from}`} data-testid={b.from === "bot" ? "chat-bot" : "chat-user"}>
+          <div
+            key={b.id}
+            className={`bubble from-${b.from}${b.wasLive ? " was-live" : ""}`}
+            data-testid={b.from === "bot" ? "chat-bot" : "chat-user"}
+          >
             {b.text}
           </div>
         ))}
-        {busy ? (
+        {/* In the log's polite live region; busy, so a screen reader waits for the stored message rather than
+            reading every piece as it comes. */}
+        {live.map((s) => (
+          <div key={`live-${s.streamId}`} className="bubble from-bot is-live" data-testid="chat-bot-live" aria-busy="true">
+            {s.text}
+          </div>
+        ))}
+        {busy && !live.length ? (
           <div className="bubble from-bot typing" aria-label="The bot is answering">
             <span />
             <span />
