@@ -63,7 +63,7 @@ def book(
         event = provider.create(spec)
     except CalendarError as exc:
         # Only a pending row turns failed: a racing attempt that has booked meanwhile keeps its row as it is.
-        CalendarBooking.objects.filter(pk=booking.pk, status__in=["pending", "failed"]).update(
+        CalendarBooking.objects.filter(pk=booking.pk, status__in=["pending", "failed", "cancelled"]).update(
             status=CalendarBooking.Status.FAILED, error=str(exc)[:2000]
         )
         raise
@@ -71,3 +71,17 @@ def book(
         status=CalendarBooking.Status.BOOKED, event_id=event.id[:500], event=event.as_dict(), error=""
     )
     return event
+
+
+def cancelled(provider: Provider, event_id: str) -> int:
+    """Mark the bookings of a cancelled event, so that booking the same key again makes a new event."""
+    return CalendarBooking.objects.filter(
+        credential_id=getattr(provider.cred, "id", None), event_id=event_id, status=CalendarBooking.Status.BOOKED
+    ).update(status=CalendarBooking.Status.CANCELLED)
+
+
+def rescheduled(provider: Provider, event: Event) -> int:
+    """Keep the stored copy of a moved event current, so a replayed booking turn reports the new time."""
+    return CalendarBooking.objects.filter(
+        credential_id=getattr(provider.cred, "id", None), event_id=event.id, status=CalendarBooking.Status.BOOKED
+    ).update(event=event.as_dict())

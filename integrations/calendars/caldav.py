@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
-from zoneinfo import ZoneInfo
 
 import icalendar
 from caldav.lib import error as dav_error
@@ -268,12 +267,14 @@ class CalDavProvider(Provider):
     def create(self, spec: EventSpec) -> Event:
         uid = stable_id(spec.idempotency_key)
         href = self._href(uid)
-        zone = ZoneInfo(spec.time_zone)
         component = icalendar.Event()
         component.add("uid", uid)
         component.add("dtstamp", datetime.now(UTC))
-        component.add("dtstart", spec.start.astimezone(zone))
-        component.add("dtend", spec.end.astimezone(zone))
+        # Written in UTC, with no VTIMEZONE: Radicale's parser (vobject) reads icalendar's generated zone
+        # definitions wrongly (Europe/London as +01:00 all year), which showed a winter booking as free again.
+        # Calendar apps show UTC times in their own zone, so nothing is lost for people.
+        component.add("dtstart", spec.start.astimezone(UTC))
+        component.add("dtend", spec.end.astimezone(UTC))
         component.add("summary", spec.title)
         if spec.description:
             component.add("description", spec.description)
@@ -298,7 +299,7 @@ class CalDavProvider(Provider):
         href, component, etag = found
         for name, value in (("dtstart", start), ("dtend", end)):
             component.pop(name, None)
-            component.add(name, value)
+            component.add(name, value.astimezone(UTC))  # UTC, as create() writes it
         component.pop("duration", None)
         component.pop("dtstamp", None)
         component.add("dtstamp", datetime.now(UTC))

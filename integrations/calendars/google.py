@@ -81,16 +81,19 @@ def _event(item: dict[str, Any], default_zone: str, *, created: bool = True) -> 
     )
 
 
+DEFAULT_TIMEOUT_S = 15.0
+DEFAULT_RETRY = Retry(attempts=3, backoff_s=0.5)  # without a node's settings (the connection check): safe to repeat
+
+
 class GoogleCalendarProvider(Provider):
     """Google Calendar v3: freebusy.query, events insert/get/patch/delete/list, calendars.get."""
-
-    timeout_s = 15.0
-    retry = Retry(attempts=3, backoff_s=0.5)  # every call is safe to repeat (inserts carry their own event id)
 
     def __init__(self, cred: Any, services: Any, calendar_id: str = ""):
         super().__init__(cred, services, calendar_id or "primary")
         try:
-            self.access = GoogleAccess(cred, services, [CALENDAR_SCOPE], timeout_s=self.timeout_s, retry=self.retry)
+            self.access = GoogleAccess(
+                cred, services, [CALENDAR_SCOPE], timeout_s=DEFAULT_TIMEOUT_S, retry=DEFAULT_RETRY
+            )
         except CredentialError as exc:
             raise CalendarError(str(exc)) from None
         self.who = account_email(cred)
@@ -103,6 +106,23 @@ class GoogleCalendarProvider(Provider):
             cache_discovery=False,
             client_options=options,
         )
+
+    # The node sets these before any call (its timeout and retry settings); the requests are sent by self.access.
+    @property
+    def timeout_s(self) -> float:
+        return self.access.timeout_s
+
+    @timeout_s.setter
+    def timeout_s(self, value: float) -> None:
+        self.access.timeout_s = value
+
+    @property
+    def retry(self) -> Retry | None:
+        return self.access.retry
+
+    @retry.setter
+    def retry(self, value: Retry | None) -> None:
+        self.access.retry = value
 
     # -- calls -------------------------------------------------------------------------------------------------------
 

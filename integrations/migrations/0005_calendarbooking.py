@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 ('key', models.CharField(help_text='sha256 of the idempotency key.', max_length=64, unique=True)),
                 ('provider', models.CharField(help_text='The credential kind: caldav, microsoft_graph, ...', max_length=40)),
                 ('calendar_id', models.CharField(blank=True, max_length=500)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('booked', 'Booked'), ('failed', 'Failed')], default='pending', max_length=10)),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('booked', 'Booked'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], default='pending', max_length=10)),
                 ('event_id', models.CharField(blank=True, max_length=500)),
                 ('event', models.JSONField(blank=True, help_text='The event as the flow saw it.', null=True)),
                 ('error', models.TextField(blank=True)),

@@ -8,6 +8,7 @@ class CalendarBooking(models.Model):
         PENDING = "pending"  # claimed: the provider is being (or was, before a crash) asked to create the event
         BOOKED = "booked"
         FAILED = "failed"
+        CANCELLED = "cancelled"  # the event was cancelled by a flow: booking the same key again makes a new one
 
     key = models.CharField(max_length=64, unique=True, help_text="sha256 of the idempotency key.")
     credential = models.ForeignKey(

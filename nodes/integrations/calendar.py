@@ -46,7 +46,11 @@ class CalendarConfig(NodeConfig):
     credential: int | None = credential_field(calendars.kinds(), title="Calendar connection")
     operation: Operation = Field("check_availability", title="Operation")
     calendar_id: str = template_field(
-        "", title="Calendar", max_length=500, description="Blank for the connection's calendar; or its id, name or URL."
+        "",
+        title="Calendar",
+        max_length=500,
+        description="Blank for the connection's calendar. Otherwise: for CalDAV its name or URL, for Google its "
+        "calendar id (such as team@group.calendar.google.com), for Outlook its id.",
     )
     time_zone: str = Field(
         "UTC", title="Business time zone", max_length=64, description="An IANA name, such as Europe/London."
@@ -193,6 +197,8 @@ class Calendar(NodeType[CalendarConfig]):
 
     def check(self, config: CalendarConfig) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
+        if config.credential is None:  # else a customer would answer every question first, then meet a setup error
+            problems.append(("credential", "Pick a calendar connection (a credential of a calendar kind)."))
         tz: tzinfo = UTC
         try:
             tz = slots.zone(config.time_zone)
@@ -320,12 +326,14 @@ class Calendar(NodeType[CalendarConfig]):
     ) -> tuple[str, Any, dict[str, Any]]:
         start, end = self._times(config, ctx, tz)
         event = provider.reschedule(config.event_id.strip(), start.astimezone(tz), end.astimezone(tz))
+        bookings.rescheduled(provider, event)
         return "success", _shown(event, tz, config.time_zone.strip()), {"event_id": event.id}
 
     def _cancel_event(
         self, config: CalendarConfig, ctx: Context, provider: Provider, tz: tzinfo
     ) -> tuple[str, Any, dict[str, Any]]:
         provider.cancel(config.event_id.strip())
+        bookings.cancelled(provider, config.event_id.strip())
         return "success", {"id": config.event_id.strip(), "cancelled": True}, {"event_id": config.event_id.strip()}
 
     def _list_events(

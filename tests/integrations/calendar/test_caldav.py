@@ -139,7 +139,9 @@ def test_create_books_the_chosen_slot_with_a_stable_uid(svc, dav_cred, dav):
     assert saved["when"].endswith("at 10:00") and saved["title"] == "Consultation with Ada"
     (event,) = dav.events()
     assert str(event["uid"]) == saved["id"]
-    assert event.decoded("dtstart") == start and event.decoded("dtstart").tzinfo.key == "Europe/London"
+    # Stored in UTC (no VTIMEZONE for the server to misread): the same instant.
+    assert event.decoded("dtstart") == start and event.decoded("dtstart").utcoffset() == timedelta(0)
+    assert "TZID" not in event.to_ical().decode()
     assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(minutes=30)
     assert str(event.get("attendee")) == "mailto:ada@example.com"  # one attendee: a single value, not a list
     assert str(event["location"]) == "Clinic, 1 High St"
@@ -160,6 +162,21 @@ def test_the_same_turn_run_again_books_once(svc, dav_cred, dav):
     assert third.step.output["created"] is False
     assert [x["response"]["status"] for x in third.exchanges if x["request"]["method"] == "PUT"] == [412]
     assert len(dav.events()) == 1
+    assert CalendarBooking.objects.get().status == "booked"
+
+
+def test_booking_a_cancelled_slot_again_makes_a_new_event(svc, dav_cred, dav):
+    variables = {"slot": slot_at(tomorrow_at(15)), "name": "Ada", "email": "ada@example.com"}
+    first = run(booking(dav_cred), svc, variables)
+    event_id = first.variables["booking"]["id"]
+    cancel = {"credential": dav_cred.pk, "operation": "cancel_event", "event_id": event_id}
+    assert run(cancel, Services(flow_id="flow-7")).handle == "success"
+    assert dav.events() == []
+    # The same conversation books the same slot again: a real event, not the stored record of the cancelled one.
+    again = run(booking(dav_cred), Services(flow_id="flow-7"), variables)
+    assert again.handle == "success" and again.step.output["created"] is True
+    (event,) = dav.events()
+    assert str(event["uid"]) == event_id
     assert CalendarBooking.objects.get().status == "booked"
 
 
@@ -293,20 +310,25 @@ def test_a_calendar_url_on_another_server_is_refused(svc, dav_cred, dav):
 
 
 def test_save_time_problems():
-    assert problems({"operation": "check_availability", "business_hours": "weekdays", "time_zone": "Europe/Londn"}) == {
+    assert problems({"operation": "check_availability"}) == {
+        "credential": "Pick a calendar connection (a credential of a calendar kind)."
+    }
+
+    def named(data):  # the rest name a connection: only the problem under test is reported
+        return problems({"credential": 1, **data})
+
+    assert named({"operation": "check_availability", "business_hours": "weekdays", "time_zone": "Europe/Londn"}) == {
         "time_zone": "'Europe/Londn' is not a time zone name; use an IANA name such as Europe/London.",
         "business_hours": "'weekdays' is not understood; write days then times, such as \"Mon-Fri 09:00-17:00\".",
     }
-    assert problems({"operation": "create_event"}) == {
+    assert named({"operation": "create_event"}) == {
         "start": "Give the start time, or the variable holding the chosen slot."
     }
-    assert problems({"operation": "create_event", "start": "tomorrow", "attendees": "a@b.co, nope"}) == {
+    assert named({"operation": "create_event", "start": "tomorrow", "attendees": "a@b.co, nope"}) == {
         "start": "'tomorrow' is not a date and time; give one such as 2026-03-10T10:00.",
         "attendees": "'nope' is not an email address.",
     }
-    assert problems({"operation": "cancel_event"}) == {
-        "event_id": "Give the id of the event, such as {{ booking.id }}."
-    }
+    assert named({"operation": "cancel_event"}) == {"event_id": "Give the id of the event, such as {{ booking.id }}."}
 
 
 def test_the_credentials_rate_limit_spaces_the_requests(db, svc, loopback, radicale, dav):

@@ -30,8 +30,14 @@ def sample(credential_id=None):
 
 
 def test_the_sample_validates_as_shipped_and_bootstrap_loads_it(db):
+    # As shipped it names no calendar connection: the editor shows that on both Calendar nodes, and nothing else.
     graph, problems = analyse(sample()["graph"], registry())
-    assert graph is not None and problems == []
+    calendar_nodes = {n["id"] for n in sample()["graph"]["nodes"] if n["type"] == "calendar"}
+    assert len(calendar_nodes) == 2
+    assert {(p.node_id, p.field, p.message) for p in problems} == {
+        (node_id, "credential", "Pick a calendar connection (a credential of a calendar kind).")
+        for node_id in calendar_nodes
+    }
     call_command("bootstrap_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - the command's own output
     flow = Flow.objects.get(slug="booking")
     assert flow.name == "Book an appointment (sample)" and flow.published_version is None
