@@ -76,12 +76,12 @@ def book(
 def cancelled(provider: Provider, event_id: str) -> int:
     """Mark the bookings of a cancelled event, so that booking the same key again makes a new event."""
     return CalendarBooking.objects.filter(
-        credential_id=getattr(provider.cred, "id", None), event_id=event_id, status=CalendarBooking.Status.BOOKED
+        credential_id=provider.cred.id, event_id=event_id, status=CalendarBooking.Status.BOOKED
     ).update(status=CalendarBooking.Status.CANCELLED)
 
 
 def rescheduled(provider: Provider, event: Event) -> int:
     """Keep the stored copy of a moved event current, so a replayed booking turn reports the new time."""
     return CalendarBooking.objects.filter(
-        credential_id=getattr(provider.cred, "id", None), event_id=event.id, status=CalendarBooking.Status.BOOKED
+        credential_id=provider.cred.id, event_id=event.id, status=CalendarBooking.Status.BOOKED
     ).update(event=event.as_dict())
