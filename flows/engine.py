@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from nodes.base import Context, NodeError, Outcome, Said, TextStream, render_config
@@ -69,13 +70,14 @@ def run_turn(
     hook: dict[str, Any] | None = None,
     history: HistoryLoader | None = None,
     open_stream: Callable[[StepRecord], TextStream] | None = None,
+    now: Callable[[], datetime] | None = None,
 ) -> TurnResult:
     """Run from where the conversation waits (or from start) until a question waits, the flow ends, or it fails.
 
     `hook` is a delivery to an incoming hook: the waiting node receives it (as `ctx.hook`) instead of a text.
     `history(n)` loads the stored messages of the last n turns (this turn's inbound message included); the engine
     adds what the bot said so far in this turn. `open_stream(step)` lets the running node send a message's text live, as
-    it comes.
+    it comes. `now()` is the time nodes see (the clock by default).
     """
     if state.status != ACTIVE:
         return TurnResult(state, [], [], failed=True, error=f"the conversation has {state.status}")
@@ -88,6 +90,8 @@ def run_turn(
         services=services,
         history=_with_this_turn(history, messages) if history is not None else None,
     )
+    if now is not None:
+        ctx.now = now
     if state.waiting_node is None:
         current: str | None = graph.start_id
         answer, hook = None, None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
@@ -128,6 +129,8 @@ class Context:
     history: Callable[[int], list[Said]] | None = None
     # Opens a live text stream to whoever watches the conversation; None where nobody can (tests, benchmarks).
     open_stream: Callable[[], TextStream] | None = None
+    # The current time (timezone-aware): a node asks this, not the system clock, so a turn can be run at a set moment.
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     @property
     def resuming(self) -> bool:

@@ -256,7 +256,7 @@ class Calendar(NodeType[CalendarConfig]):
             hours = slots.parse_hours(config.business_hours)
         except ValueError as exc:
             raise NodeError(str(exc)) from None
-        now = datetime.now(UTC)
+        now = ctx.now()
         start, end = slots.window(now, tz, config.days_ahead)
         busy = provider.busy(start, end)
         found = slots.free_slots(
@@ -342,7 +342,7 @@ class Calendar(NodeType[CalendarConfig]):
         attendee = config.attendee.strip()
         if attendee and parse_email(attendee) is None:
             raise NodeError(f"{attendee!r} is not an email address.")
-        now = datetime.now(UTC)
+        now = ctx.now()
         events = provider.upcoming(now, now + timedelta(days=config.days_ahead), attendee, config.limit)  # UTC: exact
         shown = [_shown(e, tz, config.time_zone.strip()) for e in events]
         return "success", shown, {"events": len(shown)}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flows.engine import State, run_turn
@@ -31,8 +33,13 @@ def doc(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(
-    data: dict[str, Any], services: Any, variables: dict[str, Any] | None = None, conversation: str = "c-1"
+    data: dict[str, Any],
+    services: Any,
+    variables: dict[str, Any] | None = None,
+    conversation: str = "c-1",
+    now: Callable[[], datetime] | None = None,
 ) -> Turn:
+    """One turn through the real engine; `now` runs it at a set moment (what the node reads as ctx.now())."""
     graph, found = analyse(doc(data), registry())
     assert graph is not None, [p.as_dict() for p in errors(found)]
     result = run_turn(
@@ -43,6 +50,7 @@ def run(
         redact=services.redact,
         flow_id="flow-7",
         conversation_id=conversation,
+        now=now,
     )
     return Turn(result)
 

@@ -1,8 +1,8 @@
 """The Calendar node on Google Calendar (service account and OAuth credentials), through the real engine and the fake.
 
 Busy events are stored in the fake calendar in UTC; the business hours are in New York or London, so every slot the
-node offers has been converted between zones. Tests that need a DST change inside the window pin the node's clock
-(the node reads `datetime.now(UTC)` and offers no other way to set "now"); the others use windows relative to now.
+node offers has been converted between zones. Tests that need a DST change inside the window run the turn at a set
+moment (the engine's `now`, which the node reads as `ctx.now()`); the others use windows relative to now.
 """
 
 from __future__ import annotations
@@ -134,17 +134,6 @@ def operation(cred, name: str, **extra: Any) -> dict[str, Any]:
             "save_as": "result", **extra}  # fmt: skip
 
 
-def pin_clock(monkeypatch, moment: datetime) -> None:
-    """The node's "now" (it reads datetime.now(UTC) from its module): the datetime class there, with a fixed now()."""
-
-    class Pinned(datetime):
-        @classmethod
-        def now(cls, tz=None):  # type: ignore[override]
-            return moment.astimezone(tz) if tz else moment.astimezone(UTC).replace(tzinfo=None)
-
-    monkeypatch.setattr("nodes.integrations.calendar.datetime", Pinned)
-
-
 # -- availability --
 
 
@@ -223,16 +212,13 @@ DST_CASES = {
 
 
 @pytest.mark.parametrize("case", DST_CASES.values(), ids=DST_CASES.keys())
-def test_slots_across_a_dst_change_keep_the_business_hours_and_the_busy_instants(
-    svc, make_sa, google, monkeypatch, case
-):
+def test_slots_across_a_dst_change_keep_the_business_hours_and_the_busy_instants(svc, make_sa, google, case):
     zone, now, hours, days, busy_utc, expected, window_end = case
     for start, end in busy_utc:
         busy(google, start, end)
-    pin_clock(monkeypatch, now)
     data = availability(make_sa(), time_zone=zone, business_hours=hours, days_ahead=days)
 
-    turn = run(data, svc)
+    turn = run(data, svc, now=lambda: now)
 
     assert turn.handle == "available", turn.error
     assert [s["start"] for s in turn.variables["slots"]] == expected
