@@ -3,7 +3,6 @@ made here with `cryptography`, and a local HTTP server for attachments."""
 
 from __future__ import annotations
 
-import datetime
 import ipaddress
 import socket
 import ssl
@@ -15,12 +14,9 @@ from email.parser import BytesParser
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from integrations.services import Services
+from tests.support.tls import Certificate, self_signed
 
 USER, PASSWORD = "bot@example.com", "s3cret-Passw0rd!"
 
@@ -72,39 +68,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@dataclass
-class Certificate:
-    pem: str
-    cert_file: str
-    key_file: str
-
-
 @pytest.fixture(scope="session")
 def certificate(tmp_path_factory) -> Certificate:
     """A self-signed certificate for localhost (and 127.0.0.2, a name it is not for, stays out)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    folder = tmp_path_factory.mktemp("smtp-tls")
-    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
-    pem = cert.public_bytes(serialization.Encoding.PEM)
-    cert_file.write_bytes(pem)
-    key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return Certificate(pem.decode(), str(cert_file), str(key_file))
+    return self_signed(tmp_path_factory.mktemp("smtp-tls"))
 
 
 @dataclass

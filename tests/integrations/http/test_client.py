@@ -16,6 +16,7 @@ from werkzeug import Request, Response
 
 from integrations.errors import OutboundError, ResponseTooLarge, TransportError
 from integrations.http import GuardedClient, Retry
+from tests.support.tls import self_signed
 
 from .conftest import Arrivals, free_port, url
 
@@ -69,32 +70,8 @@ def test_every_checked_address_is_tried_before_giving_up(server, lookups):
 
 @pytest.fixture(scope="module")
 def tls_server(tmp_path_factory):
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    folder = tmp_path_factory.mktemp("tls")
-    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
+    cert = self_signed(tmp_path_factory.mktemp("tls"))
+    cert_file, key_file = cert.cert_file, cert.key_file
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)
     server_names: list[str | None] = []
@@ -102,7 +79,7 @@ def tls_server(tmp_path_factory):
     server = HTTPServer(host="127.0.0.1", port=0, ssl_context=context, threaded=True)
     server.start()
     server.expect_request("/").respond_with_data("over tls")
-    yield server, str(cert_file), server_names
+    yield server, cert_file, server_names
     server.stop()
 
 
