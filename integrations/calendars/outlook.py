@@ -30,10 +30,10 @@ MAX_PAGES = 5
 PAGE_SIZE = 100
 
 
-def _graph_time(value: datetime, zone: str | None = None) -> dict[str, str]:
-    """A dateTimeTimeZone: the wall time in the zone (UTC when none is given) without an offset, and the zone."""
-    local = value.astimezone(ZoneInfo(zone)) if zone else value.astimezone(UTC)
-    return {"dateTime": local.replace(tzinfo=None).isoformat(timespec="seconds"), "timeZone": zone or "UTC"}
+def _graph_time(value: datetime) -> dict[str, str]:
+    """A dateTimeTimeZone in UTC: the wall time without an offset, and "UTC"."""
+    utc = value.astimezone(UTC)
+    return {"dateTime": utc.replace(tzinfo=None).isoformat(timespec="seconds"), "timeZone": "UTC"}
 
 
 def _parse_time(value: Any) -> datetime:
@@ -201,8 +201,10 @@ class OutlookProvider(Provider):
             return existing
         body: dict[str, Any] = {
             "subject": spec.title,
-            "start": _graph_time(spec.start, spec.time_zone),
-            "end": _graph_time(spec.end, spec.time_zone),
+            # In UTC: Graph's create and update take only some zone names (Windows ones and a listed subset of IANA
+            # names), and UTC always; Outlook shows the event in each reader's own zone either way.
+            "start": _graph_time(spec.start),
+            "end": _graph_time(spec.end),
             "attendees": [{"emailAddress": {"address": a}, "type": "required"} for a in spec.attendees],
             # Graph's own guard against a repeated POST (a retry after a lost answer): the same id, one event.
             "transactionId": str(uuid.UUID(uid)),
@@ -221,8 +223,7 @@ class OutlookProvider(Provider):
         return f"{self.user}/events/{quote(event_id.strip(), safe='')}"
 
     def reschedule(self, event_id: str, start: datetime, end: datetime) -> Event:
-        zone = getattr(start.tzinfo, "key", None)
-        body = {"start": _graph_time(start, zone), "end": _graph_time(end, zone)}
+        body = {"start": _graph_time(start), "end": _graph_time(end)}  # in UTC, as create() sends them
         doing = "move the event"
         response = self._request("PATCH", self._event_url(event_id), doing, json=body)
         if self._item_missing(response):

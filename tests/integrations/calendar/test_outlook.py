@@ -99,7 +99,8 @@ def test_create_posts_the_event_in_the_business_zone_with_a_transaction_id(svc, 
     assert body["transactionId"] == f"{stable_id(key)[:8]}-{stable_id(key)[8:12]}-{stable_id(key)[12:16]}-" + (
         f"{stable_id(key)[16:20]}-{stable_id(key)[20:32]}"
     )
-    assert body["start"] == {"dateTime": start.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "America/New_York"}
+    # Sent in UTC (Graph takes only some IANA names when creating; UTC always).
+    assert body["start"] == {"dateTime": start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"}
     assert body["attendees"] == [{"emailAddress": {"address": "lee@example.com"}, "type": "required"}]
     saved = turn.variables["booking"]
     (event_id,) = graph.events
