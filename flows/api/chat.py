@@ -1,7 +1,10 @@
 """The chat API for widgets: start a conversation, send a message and get the bot's reply, read the transcript."""
 
+import contextlib
+from collections.abc import Iterator
+
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -110,6 +113,20 @@ class StartConversationView(ChatView):
         return Response(body, status=status.HTTP_201_CREATED if code == status.HTTP_200_OK else code)
 
 
+@contextlib.contextmanager
+def _snapshot() -> Iterator[None]:
+    """Reads that see the database as of one moment, not a turn committed between two of them.
+
+    SQLite's read transaction is such a snapshot already; PostgreSQL's default (read committed) takes a new one per
+    statement, so the transaction asks for repeatable read (possible only as its first statement).
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and not connection.savepoint_ids:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
 class MessagesView(ChatView):
     @extend_schema(
         request=PostMessageSerializer,
@@ -145,11 +162,14 @@ class MessagesView(ChatView):
         after = request.query_params.get("after", "")
         if after.isdigit():
             messages = messages.filter(id__gt=int(after))
+        with _snapshot():  # the messages and what the bot waits for, as of one moment (a turn commits both)
+            conversation.refresh_from_db()
+            shown = list(messages[:1000])
         body = {
             "id": conversation.pk,
             "status": conversation.status,
             "input": conversation.awaiting if conversation.status == Conversation.Status.ACTIVE else None,
-            "messages": messages[:1000],
+            "messages": shown,
         }
         return Response(TranscriptSerializer(body).data)
 
