@@ -4,7 +4,7 @@ import { errorMessage } from "../api/client";
 import { api } from "../api/endpoints";
 import type { Version } from "../api/types";
 import { formatDate, timeAgo } from "../ui/format";
-import { Icon } from "../ui/icons";
+import { SidePanel } from "./SidePanel";
 
 interface Props {
   flowId: number;
@@ -39,58 +39,45 @@ export function VersionsPanel({ flowId, refreshKey, onRestore, onClose }: Props)
   }
 
   return (
-    <aside className="side-panel" aria-label="Versions">
-      <header className="side-head">
-        <div>
-          <h2>Versions</h2>
-          <p className="muted">Conversations run on the latest published version. Restoring one copies it into the draft.</p>
-        </div>
-        <button type="button" className="icon-btn" onClick={onClose} aria-label="Close panel" title="Close panel">
-          <Icon name="x" />
-        </button>
-      </header>
-      <div className="side-body">
-        {error ? (
-          <p className="notice is-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        {versions === null && !error ? <p className="muted">Loading…</p> : null}
-        {versions?.length === 0 ? (
-          <div className="empty-state small">
-            <Icon name="rocket" size={28} />
-            <p>Nothing published yet.</p>
-            <p className="muted">Publish the draft to create version 1; chat widgets then talk to it.</p>
-          </div>
-        ) : null}
-        <ul className="version-list">
-          {versions?.map((v, index) => (
-            <li key={v.number} className="version-row" data-testid="version-row">
-              <div className="version-main">
-                <span className="version-number">
-                  Version {v.number}
-                  {index === 0 ? <span className="pill pill-live">Live</span> : null}
-                </span>
-                <span className="muted">
-                  {v.published_by ? `by ${v.published_by}` : "by someone no longer here"} ·{" "}
-                  <time dateTime={v.published_at} title={formatDate(v.published_at)}>
-                    {timeAgo(v.published_at)}
-                  </time>
-                </span>
-              </div>
-              <button
-                type="button"
-                className="btn btn-small"
-                onClick={() => void restore(v.number)}
-                disabled={restoring !== null}
-                aria-label={`Restore version ${v.number}`}
-              >
-                {restoring === v.number ? "Restoring…" : "Restore"}
-              </button>
-            </li>
-          ))}
-        </ul>
-      </div>
-    </aside>
+    <SidePanel
+      title="Versions"
+      help="Conversations run on the latest published version. Restoring one copies it into the draft."
+      onClose={onClose}
+      error={error}
+      loading={versions === null}
+      empty={
+        versions?.length === 0
+          ? { icon: "rocket", text: "Nothing published yet.", help: "Publish the draft to create version 1; chat widgets then talk to it." }
+          : null
+      }
+    >
+      <ul className="version-list">
+        {versions?.map((v, index) => (
+          <li key={v.number} className="version-row" data-testid="version-row">
+            <div className="version-main">
+              <span className="version-number">
+                Version {v.number}
+                {index === 0 ? <span className="pill pill-live">Live</span> : null}
+              </span>
+              <span className="muted">
+                {v.published_by ? `by ${v.published_by}` : "by someone no longer here"} ·{" "}
+                <time dateTime={v.published_at} title={formatDate(v.published_at)}>
+                  {timeAgo(v.published_at)}
+                </time>
+              </span>
+            </div>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => void restore(v.number)}
+              disabled={restoring !== null}
+              aria-label={`Restore version ${v.number}`}
+            >
+              {restoring === v.number ? "Restoring…" : "Restore"}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </SidePanel>
   );
 }
