@@ -26,6 +26,7 @@ ChoicesSource = Literal["fixed", "variable"]
 MAX_LISTED = 50
 CHOICE: JsonDict = {"x-show-when": {"input_type": ["choice"]}}
 LISTED: JsonDict = {"x-show-when": {"input_type": ["choice"], "choices_source": ["variable"]}}
+FIXED: JsonDict = {"x-show-when": {"input_type": ["choice"], "choices_source": ["fixed"]}}
 
 
 class Choice(NodeConfig):
@@ -43,7 +44,7 @@ class QuestionConfig(NodeConfig):
         json_schema_extra=CHOICE,
     )
     choices: list[Choice] = Field(
-        default_factory=list, title="Choices", max_length=50, json_schema_extra={"x-widget": "choices"}
+        default_factory=list, title="Choices", max_length=50, json_schema_extra={"x-widget": "choices", **FIXED}
     )
     choices_variable: str | None = Field(
         None,

@@ -151,6 +151,14 @@ export const apiTypes: NodeTypeInfo[] = [
      "maxItems": 50,
      "title": "Choices",
      "type": "array",
+     "x-show-when": {
+      "choices_source": [
+       "fixed"
+      ],
+      "input_type": [
+       "choice"
+      ]
+     },
      "x-widget": "choices"
     },
     "choices_variable": {

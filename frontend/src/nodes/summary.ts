@@ -1,6 +1,6 @@
 // The line or two a node shows on the canvas about its config, derived from its schema (no per-type code).
 import type { NodeConfig, NodeTypeInfo } from "../api/types";
-import { humanize } from "../canvas/form";
+import { humanize, shown } from "../canvas/form";
 import { propertySchema } from "../canvas/schema";
 
 const OPERATORS: Record<string, string> = {
@@ -43,8 +43,10 @@ export function summarize(type: NodeTypeInfo | undefined, data: NodeConfig): str
   for (const [key, raw] of ordered) {
     const prop = propertySchema(raw, root);
     if (prop.type !== "string" || prop.enum || prop["x-widget"] === "variable") continue;
+    // a hidden field, or one still at its default (a question's "Show each item's: label"), says nothing of this node
+    if (!shown(prop, data, root)) continue;
     const value = text(data[key]);
-    if (value) {
+    if (value && value !== text(prop.default)) {
       const method = text(data.method);
       return method && key === "url" ? `${method} ${value}` : value;
     }
