@@ -114,8 +114,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
 CHANNEL_LAYERS = {
     "default": {
         # Pub/sub layer: a group send is one PUBLISH, so a worker can emit step events cheaply
-        # (flows/live.py publishes to the same channel names without an event loop).
-        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        # (flows/live.py publishes to the same channel names without an event loop). Reconnecting: a socket
+        # handshake right after Redis restarted gets a new connection instead of failing (config/channel_layer.py).
+        "BACKEND": "config.channel_layer.ReconnectingPubSubChannelLayer",
         "CONFIG": {"hosts": [REDIS_URL], "prefix": "fb"},
     }
 }
