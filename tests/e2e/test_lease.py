@@ -23,11 +23,11 @@ from tests.support import processes
 
 pytestmark = [pytest.mark.e2e]
 
-LEASE_TTL_S = 2.0  # renewed every ~0.67 s by the worker's timer
+LEASE_TTL_S = 3.0  # renewed every second by the worker's timer
 STALE_RUN_S = 1.0
 HEARTBEAT_S = 0.5
 VISIBILITY_S = 3  # the broker redelivers an unacknowledged task after this long
-SLOW_S = 10.0  # the peer's answer: 5x the lease TTL, 10x the stale threshold, 3x the visibility timeout
+SLOW_S = 12.0  # the peer's answer: 4x the lease TTL, 12x the stale threshold, 4x the visibility timeout
 
 
 class SlowPeer:
@@ -105,7 +105,7 @@ def slow_graph(url: str) -> dict:
                 url=url,
                 body='{"item": "{{ item }}"}',
                 body_type="json",
-                timeout_s=60,
+                timeout_s=120,  # the killed worker's request is never answered: it must not time out first
                 retry={"attempts": 1},
                 save_as="placed",
             ),
@@ -193,13 +193,13 @@ def test_a_step_outlasting_the_lease_ttl_stale_threshold_and_visibility_timeout_
     assert posted.status_code == 202, posted.text
     run_id = posted.json()["run_id"]
 
-    reply = run_reply(server.url, conversation, run_id, wait=SLOW_S + 20)
+    reply = run_reply(server.url, conversation, run_id, wait=30)
     assert reply.status_code == 200, reply.text
     assert texts(reply.json()) == ["Ordered tea.", "Order what?"]
 
     wait_until_nothing_is_queued(queue)
     assert len(peer.arrivals) == 1, f"the peer got the POST {len(peer.arrivals)} times"
-    # One lease, held by the same worker from the request's start to its answer, 5 TTLs later: renewed by its timer.
+    # One lease, held by the same worker from the request's start to its answer, 4 TTLs later: renewed by its timer.
     assert peer.leases[0] is not None and peer.lease_at_answer == [peer.leases[0]]
     assert Run.objects.get(pk=run_id).status == Run.Status.COMPLETED
     assert outbound(conversation) == ["Order what?", "Ordered tea.", "Order what?"]
@@ -231,7 +231,7 @@ def test_a_worker_killed_inside_the_slow_step_is_taken_over_once_after_its_lease
     killed_at = time.monotonic()
 
     takeover_at = peer.wait_for(2, timeout=60)
-    reply = run_reply(server.url, conversation, run_id, wait=SLOW_S + 20)
+    reply = run_reply(server.url, conversation, run_id, wait=30)
     assert reply.status_code == 200, reply.text
     assert texts(reply.json()) == ["Ordered tea.", "Order what?"]
     wait_until_nothing_is_queued(queue)
