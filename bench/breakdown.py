@@ -172,10 +172,10 @@ def view_part(conversation: tuple[str, str], count: int) -> dict[str, Any]:
     }
 
 
-RUN_TURN = "engine run_turn (incl. the step events and lock extends below)"
+RUN_TURN = "engine run_turn (incl. the step events below)"
 EVENTS = "step events (Redis PUBLISH, in run_turn)"
-EXTEND = "conversation lock extend per step (Redis EVAL, in run_turn)"
-NESTED_IN_RUN_TURN = (EVENTS, EXTEND)
+EXTEND = "conversation lease renewals (Redis EVAL, from a timer thread every TTL/3)"
+NESTED_IN_RUN_TURN = (EVENTS,)
 FIXUP = "Celery's Django fixup: close the connection, and the pool if on (before and after the task)"
 CONNECT = "db connect (a new connection, since Celery closed it)"
 
@@ -260,7 +260,7 @@ def worker_part(conversation_id: str, count: int, celery_fixup: bool = False) ->
         ConversationLock.release = saved["release"]
     parts = _stats(samples, count)
     nested = sum(parts.get(name, {}).get("mean", 0.0) for name in NESTED_IN_RUN_TURN)
-    parts["engine alone (run_turn minus step events and lock extends), mean"] = {
+    parts["engine alone (run_turn minus step events), mean"] = {
         "mean": parts.get(RUN_TURN, {}).get("mean", 0.0) - nested
     }
     if celery_fixup:

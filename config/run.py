@@ -1,6 +1,7 @@
 """`make run`: migrate, bootstrap the demo, then supervise Redis (embedded), daphne and a Celery worker together.
 
-Ctrl-C (or SIGTERM) stops them all; a process that dies is restarted, a few times at most.
+Ctrl-C (or SIGTERM) stops them all; a process that dies (the bundled Redis included) is restarted, a few times a
+minute at most.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ class Child:
         self.proc = subprocess.Popen(self.argv, cwd=ROOT, start_new_session=True)
         _say(f"{self.name} started (pid {self.proc.pid})")
 
+    def exit_code(self) -> int | None:
+        """The code it exited with, or None while it runs (or was not started here)."""
+        return self.proc.poll() if self.proc else None
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -37,6 +42,32 @@ class Child:
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+class EmbeddedRedis(Child):
+    """The bundled redis-server, restarted like the others: on the same socket, with the same data dir and log."""
+
+    def __init__(self, url: str, log_file: Path):
+        super().__init__("redis (bundled redis-server)", [])
+        self.url, self.log_file = url, log_file
+        self.failed = False
+
+    def start(self) -> None:
+        from . import embedded_redis
+
+        try:
+            self.proc, self.failed = embedded_redis.start(self.url, self.log_file), False
+        except RuntimeError as exc:
+            _say(str(exc))  # the supervisor sees it as exited and tries again, a few times at most
+            self.proc, self.failed = None, True
+            return
+        if self.proc is None:
+            _say(f"redis on {self.url} is already running (not started here)")
+        else:
+            _say(f"{self.name} on {self.url} (pid {self.proc.pid})")
+
+    def exit_code(self) -> int | None:
+        return 1 if self.failed else super().exit_code()
 
 
 def daphne_argv(host: str, port: int | str) -> list[str]:
@@ -84,12 +115,12 @@ def main() -> int:
     if created:
         _say(vault.created_message(created))
 
-    redis_proc = None
+    redis_child = None
     if "REDIS_URL" not in os.environ:
-        from . import embedded_redis
-
-        redis_proc = embedded_redis.start(settings.REDIS_URL, var / "redis.log")
-        _say(f"redis (bundled redis-server) on {settings.REDIS_URL}" + ("" if redis_proc else " (already running)"))
+        redis_child = EmbeddedRedis(settings.REDIS_URL, var / "redis.log")
+        redis_child.start()
+        if redis_child.failed:
+            return 1  # it said why
     else:
         _say(f"redis at {settings.REDIS_URL}")
 
@@ -113,18 +144,21 @@ def main() -> int:
         child.start()
     _say(f"ready: http://{host}:{port}/  (admin /admin/, API docs /api/docs/, health /healthz); Ctrl-C stops")
 
+    # Redis first: when it died, it is back before the others are checked (they reconnect to it by themselves).
+    supervised = ([redis_child] if redis_child is not None else []) + children
     status = 0
     while not stopping:
         time.sleep(0.5)
-        for child in children:
-            if child.proc and child.proc.poll() is not None and not stopping:
+        for child in supervised:
+            code = child.exit_code()
+            if code is not None and not stopping:
                 now = time.monotonic()
                 child.restarts = [t for t in child.restarts if now - t < 60] + [now]
                 if len(child.restarts) > 5:
-                    _say(f"{child.name} keeps exiting (code {child.proc.returncode}); stopping everything")
+                    _say(f"{child.name} keeps exiting (code {code}); stopping everything")
                     stopping, status = True, 1
                     break
-                _say(f"{child.name} exited with {child.proc.returncode}; restarting")
+                _say(f"{child.name} exited with {code}; restarting")
                 child.start()
 
     _say("stopping…")
@@ -135,12 +169,12 @@ def main() -> int:
         while child.proc and child.proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.1)
         child.kill()
-    if redis_proc is not None:
-        redis_proc.terminate()
+    if redis_child is not None and redis_child.proc is not None:
+        redis_child.proc.terminate()
         try:
-            redis_proc.wait(5)
+            redis_child.proc.wait(5)
         except subprocess.TimeoutExpired:
-            redis_proc.kill()
+            redis_child.proc.kill()
     _say("stopped")
     return status
 

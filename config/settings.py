@@ -114,8 +114,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
 CHANNEL_LAYERS = {
     "default": {
         # Pub/sub layer: a group send is one PUBLISH, so a worker can emit step events cheaply
-        # (flows/live.py publishes to the same channel names without an event loop).
-        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        # (flows/live.py publishes to the same channel names without an event loop). Reconnecting: a socket
+        # handshake right after Redis restarted gets a new connection instead of failing (config/channel_layer.py).
+        "BACKEND": "config.channel_layer.ReconnectingPubSubChannelLayer",
         "CONFIG": {"hosts": [REDIS_URL], "prefix": "fb"},
     }
 }
@@ -226,9 +227,14 @@ NODE_TYPES = [
 FLOW_STEP_LIMIT = env.int("FLOW_STEP_LIMIT", default=200)
 CHAT_REPLY_WAIT_S = env.float("CHAT_REPLY_WAIT_S", default=10.0)
 CHAT_MAX_TEXT = env.int("CHAT_MAX_TEXT", default=4000)
+# A worker inside a conversation's turns holds its lease, renewed from a timer every third of this; when the worker
+# is gone, the lease lapses after at most this long and another worker may take the turn over (flows/locks.py).
 TURN_LOCK_TTL_S = env.float("TURN_LOCK_TTL_S", default=30.0)
+# A turn running longer than this is presumed stuck: its lease is no longer renewed, so it can be taken over.
+TURN_MAX_S = env.float("TURN_MAX_S", default=900.0)
 WORKER_HEARTBEAT_S = env.float("WORKER_HEARTBEAT_S", default=5.0)
-# A run still queued after this long lost its task (say, the broker restarted empty): a worker sends it again.
+# A run still queued after this long, with no live lease on its conversation for a whole TURN_LOCK_TTL_S, lost its
+# task or its worker (say, the broker restarted empty, or the worker was killed): a worker sends it again.
 STALE_RUN_S = env.float("STALE_RUN_S", default=60.0)
 
 # Credential vault: Fernet keys, newest first (the first encrypts, all decrypt). Unset in the embedded default:

@@ -25,6 +25,7 @@ from .locks import ConversationLock
 from .models import Conversation, Message, Run, Step
 
 log = logging.getLogger(__name__)
+BUSY_RETRY_MAX_S = 1.0
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
@@ -32,15 +33,23 @@ def process_conversation(self: Any, conversation_id: str) -> None:
     """Run every queued turn of the conversation, oldest first; if another worker holds it, come back later."""
     lock = ConversationLock(conversation_id)
     if not lock.acquire():
-        # Re-queued, never dropped: whoever holds the lock may already take this turn, then this finds none.
-        raise self.retry(countdown=0.02 + random.random() * 0.08)
+        # Re-queued, never dropped: whoever holds the lease may already take this turn, then this finds none. The
+        # wait doubles while the lease stays held (a long turn, or a copy the broker redelivered meanwhile), so a copy
+        # waits out a slow turn without spinning; it can run only once the lease is released or has lapsed.
+        raise self.retry(countdown=busy_countdown(self.request.retries))
     close_old_connections()  # as Django does per request: drop a broken or expired connection before using it
     try:
-        while (run := _next_queued(conversation_id)) is not None:
-            execute_run(run, lock)
+        with lock.held():
+            while (run := _next_queued(conversation_id)) is not None:
+                execute_run(run)
     finally:
         lock.release()
         close_old_connections()
+
+
+def busy_countdown(retries: int) -> float:
+    """Seconds until a task that found the conversation busy tries again: 20-100 ms at first, about a second at most."""
+    return min(BUSY_RETRY_MAX_S, 0.02 * 2 ** min(retries, 10)) + random.random() * 0.08
 
 
 def _next_queued(conversation_id: str) -> Run | None:
@@ -54,13 +63,11 @@ def _next_queued(conversation_id: str) -> Run | None:
 
 
 class _TracePublisher:
-    """Publishes step events to the flow's trace group as the engine runs, and keeps the lock alive."""
+    """Publishes step events to the flow's trace group as the engine runs."""
 
-    def __init__(self, run: Run, lock: ConversationLock | None):
+    def __init__(self, run: Run):
         self.group = live.trace_group(run.flow_id)
         self.base = {"run_id": str(run.pk), "conversation_id": str(run.conversation_id)}
-        self.lock = lock
-        self.extended = time.monotonic()
 
     def __call__(self, event: str, step: StepRecord) -> None:
         body: dict[str, Any] = {
@@ -80,21 +87,18 @@ class _TracePublisher:
                 error=step.error,
                 handle=step.handle,
             )
-            if self.lock is not None and time.monotonic() - self.extended > self.lock.ttl_ms / 3000:
-                self.lock.extend()  # a long turn keeps its lock; a quick one never needs the round trip
-                self.extended = time.monotonic()
         try:
             live.publish(self.group, {"type": "trace.event", "event": body})
         except Exception:  # noqa: BLE001 - a watcher's feed must never fail the turn
             log.warning("could not publish %s for run %s", event, self.base["run_id"], exc_info=True)
 
 
-def execute_run(run: Run, lock: ConversationLock | None = None) -> None:
-    """Run one queued turn through the engine and store its outcome in one transaction."""
+def execute_run(run: Run) -> None:
+    """Run one queued turn through the engine and store its outcome in one transaction (the caller holds the lease)."""
     conversation = run.conversation
     started = timezone.now()
     t0 = time.perf_counter()
-    publisher = _TracePublisher(run, lock)
+    publisher = _TracePublisher(run)
     if conversation.status != Conversation.Status.ACTIVE:
         _finish_skipped(run, conversation, f"the conversation has {conversation.status}")
         return

@@ -131,10 +131,11 @@ class AllowList:
         return host.lower().rstrip(".") in self.names
 
     def allows_address(self, ip: IPAddress) -> bool:
+        """An IPv4 entry opens that address and its IPv4-mapped form (the same host), never the 6to4, NAT64 or
+        compatible addresses that carry it: those reach a relay (or nothing), not the host the admin named."""
         candidates = [ip]
-        inner = embedded_ipv4(ip)
-        if inner is not None:
-            candidates.append(inner)
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            candidates.append(ip.ipv4_mapped)
         return any(c.version == net.version and c in net for c in candidates for net in self.networks)
 
 

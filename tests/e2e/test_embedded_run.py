@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 import signal
@@ -14,6 +16,7 @@ from pathlib import Path
 import pytest
 import redis
 import requests
+import websocket
 
 from tests.support.processes import free_port
 
@@ -103,47 +106,85 @@ def _redis_answers(sock: Path) -> bool:
         return False
 
 
-def test_make_run_from_a_clean_clone_serves_the_demo_and_stops_on_ctrl_c():
+class RunningClone:
+    """`make run` in a fresh clone of the working tree, as a user's first run: its URL, process and output."""
+
+    def __init__(self, clone: Path, port: int):
+        self.clone, self.port = clone, port
+        self.base = f"http://127.0.0.1:{port}"
+        self.log_path = clone.parent / "make-run.log"
+        self.proc: subprocess.Popen | None = None
+        self.children: set[int] = set()
+
+    def log_tail(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else "(no output)"
+
+    def wait_healthy(self, timeout: float = START_TIMEOUT_S) -> dict:
+        """/healthz's report once it answers 200."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.proc is not None and self.proc.poll() is None, (
+                f"make run exited with {self.proc and self.proc.returncode}:\n{self.log_tail()}"
+            )
+            try:
+                response = requests.get(f"{self.base}/healthz", timeout=2)
+                if response.status_code == 200:
+                    return response.json()
+            except requests.RequestException:
+                pass
+            time.sleep(0.25)
+        raise AssertionError(f"/healthz did not answer 200 within {timeout} s:\n{self.log_tail()}")
+
+    def programs(self) -> dict[int, str]:
+        """pid -> command line of every process the run command started."""
+        assert self.proc is not None
+        self.children |= _descendants(self.proc.pid)
+        return {pid: _cmdline(pid) for pid in _descendants(self.proc.pid)}
+
+
+@contextlib.contextmanager
+def make_run():
     if sys.prefix == sys.base_prefix:
         pytest.fail("run the tests from the project's virtualenv (make test): the clone reuses it via VENV=")
     # Under /tmp, not pytest's deeper tmp_path: var/redis.sock must fit a unix socket path (108 bytes).
-    clone = Path(tempfile.mkdtemp(prefix="fb-run-")) / "clone"
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    app = RunningClone(Path(tempfile.mkdtemp(prefix="fb-run-")) / "clone", free_port())
     env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED and not k.startswith("PYTEST_")}
-    env.update(PORT=str(port), HOST="127.0.0.1")
-    log_path = clone.parent / "make-run.log"
-    proc: subprocess.Popen | None = None
-    children: set[int] = set()
-
-    def log_tail() -> str:
-        return log_path.read_text(errors="replace")[-4000:] if log_path.exists() else "(no output)"
-
+    env.update(PORT=str(app.port), HOST="127.0.0.1")
     try:
-        _clone(clone)
-        with open(log_path, "wb") as log:
-            proc = subprocess.Popen(
+        _clone(app.clone)
+        with open(app.log_path, "wb") as log:
+            app.proc = subprocess.Popen(
                 ["make", "run", f"VENV={sys.prefix}"],
-                cwd=clone,
+                cwd=app.clone,
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: the test's Ctrl-C goes to make and its children
             )
-
-        health = None
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, f"make run exited with {proc.returncode}:\n{log_tail()}"
+        yield app
+    finally:
+        # On a failure, the run command may still be up: its children live in sessions of their own, so killing
+        # make's group would orphan them. Ask it to stop, then kill whatever of its tree is left.
+        proc = app.proc
+        if proc is not None and proc.poll() is None:
+            app.children |= _descendants(proc.pid)
+            os.killpg(proc.pid, signal.SIGINT)
             try:
-                response = requests.get(f"{base}/healthz", timeout=2)
-                if response.status_code == 200:
-                    health = response.json()
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.25)
-        assert health is not None, f"/healthz did not answer 200 within {START_TIMEOUT_S} s:\n{log_tail()}"
+                proc.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                app.children |= _descendants(proc.pid)
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+        for pid in app.children:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(app.clone.parent, ignore_errors=True)
+
+
+def test_make_run_from_a_clean_clone_serves_the_demo_and_stops_on_ctrl_c():
+    with make_run() as app:
+        base, proc, log_tail = app.base, app.proc, app.log_tail
+        health = app.wait_healthy()
         assert health["ok"] and all(health[part]["ok"] for part in ("database", "redis", "worker")), health
         assert health["database"]["vendor"] == "sqlite", health
 
@@ -163,9 +204,9 @@ def test_make_run_from_a_clean_clone_serves_the_demo_and_stops_on_ctrl_c():
         assert reply.status_code == 200, reply.text
         assert [m["text"] for m in reply.json()["messages"]] == ["Nice to meet you, Ada! What can we help with?"]
 
-        output = log_path.read_text(errors="replace")
+        output = app.log_path.read_text(errors="replace")
         assert "Demo admin created" in output and "Demo flow 'demo' published" in output, log_tail()
-        children = _descendants(proc.pid)
+        children = set(app.programs())
         commands = " | ".join(_cmdline(pid) for pid in children)
         for program in ("config.run", "daphne", "celery", "redis-server"):
             assert program in commands, f"no {program} among the run command's processes: {commands}"
@@ -179,22 +220,83 @@ def test_make_run_from_a_clean_clone_serves_the_demo_and_stops_on_ctrl_c():
         left = {pid: _cmdline(pid) for pid in children if _alive(pid)}
         assert not left, f"still running {STOP_TIMEOUT_S} s after Ctrl-C: {left}\n{log_tail()}"
         assert proc.poll() is not None, f"make did not exit after Ctrl-C:\n{log_tail()}"
-        sock = clone / "var" / "redis.sock"
+        sock = app.clone / "var" / "redis.sock"
         assert not sock.exists() or not _redis_answers(sock), "the bundled Redis still answers after Ctrl-C"
         assert "[run] stopped" in log_tail()
-    finally:
-        # On a failure above, the run command may still be up: its children live in sessions of their own, so
-        # killing make's group would orphan them. Ask it to stop, then kill whatever of its tree is left.
-        if proc is not None and proc.poll() is None:
-            children |= _descendants(proc.pid)
-            os.killpg(proc.pid, signal.SIGINT)
-            try:
-                proc.wait(STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                children |= _descendants(proc.pid)
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(10)
-        for pid in children:
-            if _alive(pid):
-                os.kill(pid, signal.SIGKILL)
-        shutil.rmtree(clone.parent, ignore_errors=True)
+
+
+def _redis_server(app: RunningClone) -> int:
+    found = [pid for pid, command in app.programs().items() if "redis-server" in command and _alive(pid)]
+    assert len(found) == 1, f"not one bundled redis-server among the run command's processes: {app.programs()}"
+    return found[0]
+
+
+def test_the_bundled_redis_is_restarted_when_it_dies_and_chat_and_sockets_work_at_once():
+    with make_run() as app:
+        app.wait_healthy()
+        sock = app.clone / "var" / "redis.sock"
+        redis_client = redis.Redis(unix_socket_path=str(sock), socket_timeout=2, socket_connect_timeout=2)
+        chat = f"{app.base}/api/v1/chat"
+        ws_base = app.base.replace("http://", "ws://")
+
+        def start_chat() -> dict:
+            started = requests.post(f"{chat}/demo/conversations/", json={}, timeout=30)
+            assert started.status_code == 201, started.text
+            return started.json()
+
+        def say(conversation: dict, text: str, message_id: str) -> list[str]:
+            reply = requests.post(
+                f"{chat}/conversations/{conversation['id']}/messages/",
+                json={"text": text, "client_message_id": message_id},
+                headers={"Authorization": f"Bearer {conversation['token']}"},
+                timeout=40,
+            )
+            assert reply.status_code == 200, f"{reply.status_code} {reply.text[:300]}\n{app.log_tail()}"
+            return [m["text"] for m in reply.json()["messages"]]
+
+        def socket_url(conversation: dict) -> str:
+            return f"{ws_base}/ws/chat/conversations/{conversation['id']}/?token={conversation['token']}"
+
+        # The web process has a channel-layer connection to Redis (a widget came and went) when Redis dies.
+        before = start_chat()
+        websocket.create_connection(socket_url(before), timeout=10).close()
+        group = f"fb__group__conversation-{before['id']}"
+        deadline = time.monotonic() + 20
+        while redis_client.pubsub_numsub(group)[0][1]:
+            assert time.monotonic() < deadline, "the closed socket never left its group"
+            time.sleep(0.05)
+
+        old = _redis_server(app)
+        os.kill(old, signal.SIGKILL)
+        killed_at = time.monotonic()
+        deadline = killed_at + 30
+        while not (_redis_answers(sock) and any("redis-server" in c for p, c in app.programs().items() if p != old)):
+            assert time.monotonic() < deadline, f"the bundled Redis did not come back within 30 s:\n{app.log_tail()}"
+            time.sleep(0.05)
+        back_at = time.monotonic()
+        health = app.wait_healthy(timeout=60)
+        healthy_at = time.monotonic()
+        assert health["redis"]["ok"] and health["worker"]["ok"], health
+        assert _redis_server(app) != old
+        assert "redis (bundled redis-server) exited with -9; restarting" in app.log_tail()
+
+        # The first socket handshake after the restart succeeds, and the socket gets the bot's messages.
+        after = start_chat()
+        ws = websocket.create_connection(socket_url(after), timeout=10)
+        try:
+            assert say(after, "Lin", "a-1") == ["Nice to meet you, Lin! What can we help with?"]
+            frames = []
+            while not any(f.get("type") == "status" for f in frames):
+                frames.append(json.loads(ws.recv()))
+            assert [f["message"]["text"] for f in frames if f["type"] == "message"] == [
+                "Nice to meet you, Lin! What can we help with?"
+            ]
+        finally:
+            ws.close()
+        # A conversation begun before Redis died goes on where it was.
+        assert say(before, "Ada", "b-1") == ["Nice to meet you, Ada! What can we help with?"]
+        answered_at = time.monotonic()
+        print(
+            f"redis back {back_at - killed_at:.2f} s after the kill; /healthz 200 after {healthy_at - killed_at:.2f} s;"
+            f" socket and two chat turns done after {answered_at - killed_at:.2f} s"
+        )

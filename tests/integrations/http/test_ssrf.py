@@ -224,6 +224,31 @@ def test_an_allowed_ip_opens_that_address_only(server, server2, server6):
     assert len(server.log) == 1 and server2.log == [] and server6.log == []
 
 
+@pytest.mark.parametrize("allowed", ["127.0.0.2", "127.0.0.0/8"])
+@pytest.mark.parametrize(
+    ("relay", "carried"),
+    [
+        ("2002:7f00:2::", "6to4"),
+        ("64:ff9b::7f00:2", "NAT64"),
+        ("64:ff9b:1::7f00:2", "local-use NAT64"),
+        ("::127.0.0.2", "IPv4-compatible"),
+    ],
+)
+def test_an_ipv4_entry_does_not_open_the_ipv6_relays_that_carry_its_address(allowed, relay, carried):
+    """6to4 and NAT64 addresses reach a relay that forwards to the IPv4 address, not the host the admin allowed."""
+    with pytest.raises(Blocked) as caught:
+        Guard(allow=[allowed]).check(f"http://[{relay}]/")
+    assert str(caught.value).startswith(f"Refused to connect to {relay} (127.0.0.2, loopback address)"), carried
+
+
+def test_an_ipv4_entry_opens_its_ipv4_mapped_form(server2):
+    """::ffff:127.0.0.2 is the same host reached over an IPv6 socket: the request arrives."""
+    server2.expect_request("/").respond_with_data("hello")
+    client = GuardedClient(allow=["127.0.0.2"])
+    assert client.request("GET", f"http://[::ffff:127.0.0.2]:{server2.port}/").text == "hello"
+    assert len(server2.log) == 1
+
+
 def test_a_network_opens_every_address_in_it(server, server2, server6):
     for peer in (server, server2, server6):
         peer.expect_request("/").respond_with_data("hello")
