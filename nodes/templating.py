@@ -1,7 +1,6 @@
 """Config strings are Jinja2 templates rendered in a sandbox: `{{ name }}`, never eval."""
 
 import re
-import unicodedata
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, unquote
@@ -10,6 +9,8 @@ from jinja2 import ChainableUndefined, TemplateError, Undefined, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
 from markupsafe import Markup
+
+from integrations.urls import steps_away
 
 from . import render_budget
 
@@ -288,10 +289,10 @@ def render_url(source: str, variables: dict[str, Any]) -> str:
     for segment in path[origin.end() if origin else 0 :].split("/"):
         if _OPEN not in segment:
             continue
-        plain = unicodedata.normalize("NFKC", unquote(segment.replace(_OPEN, "").replace(_CLOSE, "")))
+        plain = unquote(segment.replace(_OPEN, "").replace(_CLOSE, ""))
         if plain == "":
             raise TemplateProblem("template error: a variable in the URL path is empty, so the path would lose a part")
-        if plain.strip(".") == "" and len(plain) <= 2:
+        if steps_away(plain):
             raise TemplateProblem(
                 f"template error: a variable in the URL path makes the segment {plain!r}, which would step to another "
                 "resource"
