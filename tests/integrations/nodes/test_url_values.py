@@ -170,3 +170,27 @@ def test_webhook_urls_are_fixed_text_never_filled_from_variables(svc, lines, pla
 
     assert turn.handle == "success", turn.error
     assert lines.targets() == ["POST /hooks/%7B%7B%20id%20%7D%7D"]
+
+
+@pytest.mark.parametrize("answer", ENCODED)
+def test_integration_template_url_takes_a_parameter_as_one_segment(svc, lines, answer):
+    cred = credential("Airtable", "api_connection", {"base_url": lines.base, "auth_type": "bearer"}, {"token": "pat-1"})
+    params = {"base_id": "appBase1", "table": "{{ table }}", "fields": {"Name": "Ada"}}
+
+    turn = run("template", once(template="airtable_create_record", credential=cred.pk, params=params), svc,
+               {"table": answer})  # fmt: skip
+
+    assert turn.handle == "success", turn.error
+    assert lines.targets() == [f"POST /v0/appBase1/{quote(answer, safe='')}"]
+
+
+@pytest.mark.parametrize("answer", REFUSED[:-1])
+def test_integration_template_refuses_a_parameter_that_would_step_away(svc, lines, answer):
+    cred = credential("Airtable", "api_connection", {"base_url": lines.base, "auth_type": "bearer"}, {"token": "pat-1"})
+    params = {"base_id": "appBase1", "table": "{{ table }}", "fields": {"Name": "Ada"}}
+
+    turn = run("template", once(template="airtable_create_record", credential=cred.pk, params=params), svc,
+               {"table": answer})  # fmt: skip
+
+    assert turn.handle == "error" and "variable in the URL path" in turn.error
+    assert lines.lines == []
