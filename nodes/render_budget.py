@@ -119,7 +119,7 @@ def deep_size(value: Any, limit: int = MAX_BUILT) -> int:
 
 
 def check_deep(value: Any, what: str = "the value as text") -> None:
-    if not isinstance(value, str):  # text is bounded where it is built
+    if not isinstance(value, str | int | float | bool | None):  # text is bounded where it is built; numbers are short
         check_size(deep_size(value), what)
 
 
@@ -443,8 +443,13 @@ def _is_budgeted(node: nodes.Node) -> bool:
 
 def budget_iter(iterable: Any) -> Iterator[Any]:
     """A loop's items, the deadline checked before each."""
+    active = _current.get()
+    if active is None:
+        yield from iterable
+        return
     for item in iterable:
-        tick()
+        if time.monotonic() > active.deadline:
+            active.tick()
         yield item
 
 
@@ -455,7 +460,8 @@ def budget_out(text: str) -> str:
         active.written += len(text)
         if active.written > MAX_BUILT:
             raise BudgetExceeded(f"the template wrote more than {MAX_BUILT} characters while rendering")
-        active.tick()
+        if time.monotonic() > active.deadline:
+            active.tick()
     return text
 
 
