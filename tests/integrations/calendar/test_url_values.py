@@ -57,3 +57,27 @@ def test_a_calendar_id_that_would_step_away_is_refused(svc, graph_cred, graph, a
 
     assert turn.handle == "error" and turn.error == f"{answer!r} is not a calendar id."
     assert graph.requests == []
+
+
+# -- CalDAV (a real Radicale): the step's recorded exchanges are the URLs the guarded client called ------------------
+
+DAV_IDS = [answer for answer in IDS if "/" not in answer]  # an id with "/" is refused as "not an event id"
+
+
+@pytest.mark.parametrize("answer", DAV_IDS)
+def test_a_caldav_event_id_from_a_variable_stays_the_events_file_name(svc, dav_cred, dav, answer):
+    turn = run({"credential": dav_cred.pk, "operation": "cancel_event", "event_id": "{{ id }}"}, svc, {"id": answer})
+
+    calendar = str(dav.calendar.url)
+    event_urls = [x["request"]["url"] for x in turn.exchanges if x["request"]["method"] == "GET"]
+    assert event_urls == [f"{calendar}{quote(answer.strip(), safe='@')}.ics"]  # then a search by UID, in the calendar
+    assert all("?" not in x["request"]["url"] and "#" not in x["request"]["url"] for x in turn.exchanges)
+
+
+@pytest.mark.parametrize("path", ["/alice/../bob/calendar/", "/alice/cal/?x=1", "/alice/cal/#top"])
+def test_a_caldav_calendar_url_from_a_variable_cannot_step_or_add_a_query(svc, dav_cred, dav, path):
+    turn = run({"credential": dav_cred.pk, "operation": "list_events", "calendar_id": "{{ cal }}"}, svc, {"cal": path})
+
+    assert turn.handle == "error"
+    assert turn.error == f"The calendar URL {path!r} has a '..', '?' or '#'; give the calendar's own path."
+    assert turn.exchanges == []
