@@ -263,6 +263,7 @@ def _count_chunks(chunks: Iterable[str]) -> str:
     out: list[str] = []
     total = 0
     for chunk in chunks:
+        tick()
         total += len(chunk)
         check_size(total, "the JSON")
         out.append(chunk)
@@ -276,6 +277,7 @@ def bounded_dumps(obj: Any, **kwargs: Any) -> str:
         raise BudgetExceeded(f"a JSON indent larger than {MAX_JSON_INDENT}")
     if isinstance(indent, str) and len(indent) > MAX_JSON_INDENT:
         raise BudgetExceeded(f"a JSON indent longer than {MAX_JSON_INDENT}")
+    check_size(deep_size(obj), "the JSON")  # measured first: encoding deeply nested data chunk by chunk is slow
     return _count_chunks(json.JSONEncoder(**kwargs).iterencode(obj))
 
 
@@ -311,6 +313,7 @@ def _indent(s: Any, width: int | str = 4, first: bool = False, blank: bool = Fal
 def _format(value: Any, *args: Any, **kwargs: Any) -> str:
     if args and kwargs:
         raise jinja_filters.FilterArgumentError("can't handle positional and keyword arguments at the same time")
+    check_deep(value)
     check_percent(str(value), kwargs or args)
     return jinja_filters.do_format(value, *args, **kwargs)
 

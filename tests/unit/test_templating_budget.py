@@ -60,6 +60,16 @@ HOSTILE = [
         LONG,
     ),
     ("{% set a = [s, s, s, s, s, s, s, s, s, s] %}{% set b = [a, a, a, a, a, a, a, a, a, a] %}{{ b }}", LONG),
+    (
+        "{% set ns = namespace(d={}) %}{% for i in range(60) %}{% set ns.d = {'a': ns.d, 'b': ns.d} %}{% endfor %}"
+        "{{ ns.d | format }}{{ ns.d }}",
+        LONG,
+    ),
+    (
+        "{% set ns = namespace(d={}) %}{% for i in range(60) %}{% set ns.d = {'a': ns.d, 'b': ns.d} %}{% endfor %}"
+        "{{ ns.d | tojson | length }}",
+        "the JSON " + LONG,
+    ),
     # writes into a captured block or a macro are counted too, not only the final output
     ("{% set x %}{% for i in range(99999) %}{{ s }}{% endfor %}{% endset %}{{ x | length }}", "wrote more than"),
     ("{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(40) | length }}", SLOW),
