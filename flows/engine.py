@@ -145,9 +145,12 @@ def run_turn(
         step.status = "succeeded"
         new_messages = [m.as_dict() for m in outcome.messages]
         messages.extend(new_messages)
-        if outcome.variables:
-            variables.update(outcome.variables)
-        step.output = {"messages": new_messages, "variables": outcome.variables}
+        # A secret an answer reflected (an API echoing its token, say) never becomes a variable: redaction matches
+        # exact text only, so once in a variable, a template could reshape it (`| reverse`) past the redactor.
+        saved = redact(outcome.variables) if outcome.variables else {}
+        if saved:
+            variables.update(saved)
+        step.output = {"messages": new_messages, "variables": saved}
         if outcome.output:
             step.output.update(outcome.output)
         step.input, step.output = redact(step.input), redact(step.output)

@@ -12,22 +12,32 @@ from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import JsonDict
 
-from . import templating
+from . import render_budget, templating
 
 VARIABLE_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
 def template_field(
-    default: Any = ..., *, title: str | None = None, multiline: bool = False, by_node: bool = False, **kw: Any
+    default: Any = ...,
+    *,
+    title: str | None = None,
+    multiline: bool = False,
+    by_node: bool = False,
+    url: bool = False,
+    **kw: Any,
 ) -> Any:
     """A config string rendered as a template before run(); the canvas offers variables on `{{`.
 
     by_node: the node renders it itself, with variables of its own (a bulk email's `recipient`), so the engine leaves
     it as written; it is still checked when the flow is saved.
+    url: the field is (part of) a URL: every value is percent-encoded as one path segment or query value, so chat
+    input cannot change which resource is called (templating.render_url).
     """
     extra: JsonDict = {"x-template": True, "x-widget": "textarea" if multiline else "template"}
     if by_node:
         extra["x-rendered-by"] = "node"
+    if url:
+        extra["x-template-kind"] = "url"
     return Field(default, title=title, json_schema_extra=extra, **kw)
 
 
@@ -142,6 +152,13 @@ class Context:
         except templating.TemplateProblem as exc:
             raise NodeError(str(exc)) from None
 
+    def render_url(self, source: str) -> str:
+        """A URL template rendered with each value percent-encoded as one path segment or query value."""
+        try:
+            return templating.render_url(source, self.variables)
+        except templating.TemplateProblem as exc:
+            raise NodeError(str(exc)) from None
+
 
 C = TypeVar("C", bound=NodeConfig)
 
@@ -210,31 +227,44 @@ def template_paths(model: type[BaseModel]) -> tuple[tuple[str, type[BaseModel] |
 
 
 @cache
-def _engine_rendered(model: type[BaseModel]) -> tuple[tuple[str, type[BaseModel] | None], ...]:
-    """The template paths the engine renders: all but those the node renders itself (template_field by_node)."""
+def _engine_rendered(model: type[BaseModel]) -> tuple[tuple[str, type[BaseModel] | None, bool], ...]:
+    """The template paths the engine renders, each with whether it is a URL: all but those the node renders itself
+    (template_field by_node)."""
 
-    def by_node(name: str) -> bool:
-        extra = model.model_fields[name].json_schema_extra
-        return isinstance(extra, dict) and extra.get("x-rendered-by") == "node"
+    def extra(name: str) -> dict[str, Any]:
+        found = model.model_fields[name].json_schema_extra
+        return found if isinstance(found, dict) else {}
 
-    return tuple((name, nested) for name, nested in template_paths(model) if not by_node(name))
+    return tuple(
+        (name, nested, extra(name).get("x-template-kind") == "url")
+        for name, nested in template_paths(model)
+        if extra(name).get("x-rendered-by") != "node"
+    )
 
 
 def render_config(config: NodeConfig, ctx: Context) -> tuple[NodeConfig, dict[str, Any]]:
     """The config with its template fields rendered, and what they rendered to (the step's input).
 
-    Plain text renders to itself, so a config whose fields hold no template is passed on as it is, uncopied.
+    Plain text renders to itself, so a config whose fields hold no template is passed on as it is, uncopied. All the
+    fields share one render budget (a deadline), so a node with many fields cannot hold the worker longer.
     """
     paths = _engine_rendered(type(config))
     if not paths:
         return config, {}
+    with render_budget.budget():
+        return _render_paths(config, ctx, paths)
+
+
+def _render_paths(
+    config: NodeConfig, ctx: Context, paths: tuple[tuple[str, type[BaseModel] | None, bool], ...]
+) -> tuple[NodeConfig, dict[str, Any]]:
     changed: dict[str, Any] = {}
     shown: dict[str, Any] = {}
-    for name, nested in paths:
+    for name, nested, url in paths:
         value = getattr(config, name)
         if nested is None:
             if isinstance(value, str):
-                shown[name] = rendered = ctx.render(value)
+                shown[name] = rendered = ctx.render_url(value) if url else ctx.render(value)
                 if rendered is not value:
                     changed[name] = rendered
         elif value:

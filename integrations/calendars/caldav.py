@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import icalendar
 from caldav.lib import error as dav_error
@@ -144,6 +144,17 @@ class CalDavProvider(Provider):
             return self._calendar
         wanted = (self.calendar_id or str(self.cred.settings.get("calendar") or "")).strip()
         if "/" in wanted:
+            parts = urlsplit(wanted)
+            if (
+                parts.query
+                or parts.fragment
+                or "?" in wanted
+                or "#" in wanted
+                or any(segment in (".", "..") for segment in parts.path.split("/"))
+            ):
+                raise CalendarError(
+                    f"The calendar URL {wanted!r} has a '..', '?' or '#'; give the calendar's own path."
+                )
             url = urljoin(self.url, wanted)
             # The password goes with every request: never to a calendar on another server than the credential's.
             if _origin(url) != _origin(self.url):
@@ -169,7 +180,8 @@ class CalDavProvider(Provider):
         raise CalendarError(f"The CalDAV account on {self.host} has no calendar named {wanted!r} (it has {shown}).")
 
     def _href(self, uid: str) -> str:
-        return str(self.calendar().url.join(f"{uid}.ics"))
+        # Encoded whole, so an id with "?" or "#" stays the event's file name (ours are hex, unchanged by this).
+        return str(self.calendar().url.join(f"{quote(uid, safe='@')}.ics"))
 
     def _get(self, href: str) -> tuple[Any, str] | None:
         """The event component at href and its ETag; None when there is none."""

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from integrations import calendars
 from integrations.calendars import CalendarError, Event, EventSpec, Provider, bookings, slots
+from integrations.urls import steps_away
 from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome, Output, lookup, template_field, variable_field
 from nodes.core.answers import parse_email
 from nodes.templating import is_template
@@ -130,6 +131,20 @@ class CalendarConfig(NodeConfig):
     retry: RetryConfig = retry_field()
 
 
+def _check_ids(config: CalendarConfig) -> None:
+    """Ids go into the provider's URLs as one encoded segment each; ".." or "." (a variable's value, say) would step to
+    another resource instead, so they are refused before any request."""
+    calendar_id = config.calendar_id.strip()
+    if calendar_id and steps_away(calendar_id):
+        raise NodeError(f"{calendar_id!r} is not a calendar id.")
+    if (
+        config.operation in ("reschedule_event", "cancel_event")
+        and config.event_id.strip()
+        and steps_away(config.event_id.strip())
+    ):
+        raise NodeError(f"{config.event_id.strip()!r} is not an event id.")
+
+
 def _zone(config: CalendarConfig) -> tzinfo:
     try:
         return slots.zone(config.time_zone)
@@ -232,6 +247,7 @@ class Calendar(NodeType[CalendarConfig]):
             raise NodeError("No calendar connection is chosen; pick one in the node's settings.")
         cred = credential(svc, ctx, config.credential, calendars.kinds())
         tz = _zone(config)
+        _check_ids(config)
         exchanges = Exchanges(svc)
         try:
             provider = calendars.provider(cred, svc, config.calendar_id.strip())

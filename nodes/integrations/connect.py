@@ -59,7 +59,11 @@ class ConnectConfig(NodeConfig):
     mode: Literal["rest", "graphql"] = Field("rest", title="Mode")
     method: Method = Field("GET", title="Method", description="GraphQL requests are always POST.")
     path: str = template_field(
-        "", title="Path", max_length=2000, description="Joined to the connection's base URL, e.g. /contacts/{{ id }}."
+        "",
+        title="Path",
+        max_length=2000,
+        description="Joined to the connection's base URL, e.g. /contacts/{{ id }}; a value is encoded as one segment.",
+        url=True,
     )
     request_format: Literal["json", "xml", "form"] = show_when(Field("json", title="Request format"), mode=["rest"])
     request_mapping: list[RequestField] = Field(

@@ -56,7 +56,9 @@ class RestApiConfig(NodeConfig):
         title="URL",
         min_length=1,
         max_length=2000,
-        description="A full URL, or a path relative to the API connection's base URL.",
+        description="A full URL, or a path relative to the API connection's base URL. Each {{ value }} is "
+        "encoded as one path segment or query value.",
+        url=True,
     )
     query: list[KeyValue] = key_values_field("Query parameters")
     headers: list[KeyValue] = key_values_field("Headers")

@@ -14,7 +14,7 @@ from pydantic import Field
 from integrations import catalog, kinds
 from integrations.catalog.spec import CREDENTIAL_KINDS, TemplateSpec
 from integrations.kinds.telegram_bot import method_url
-from nodes import templating
+from nodes import render_budget, templating
 from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome
 from nodes.templating import is_template
 
@@ -269,26 +269,28 @@ class Template(NodeType[TemplateConfig]):
         if kind and config.credential is None:
             raise NodeError(f"Pick {_kind_label(kind)} credential for {spec.name}.")
         cred = credential(svc, ctx, config.credential, [kind]) if kind and config.credential else None
-        params = rendered_params(spec, config.params, ctx)
-        recipe = spec.request
-        settings_shown = dict(cred.settings) if cred else {}  # never its secrets
-        context = {"params": params, "credential": settings_shown, "conversation_id": ctx.conversation_id}
-        try:
-            path = templating.render_url(recipe.url.strip(), context)
-        except templating.TemplateProblem as exc:
-            raise NodeError(f"The template's URL: {exc}") from None
-        query = {name: _render(text, context, f"query {name}") for name, text in recipe.query.items()}
-        headers = {name: _render(text, context, f"header {name}") for name, text in recipe.headers.items()}
-        for name, value in headers.items():
-            if "\r" in value or "\n" in value:
-                raise NodeError(f"The header {name} contains a line break after filling in the parameters.")
-        body: dict[str, Any] = {}
-        if recipe.body_type == "json" and recipe.body is not None:
-            built = build_json(recipe.body, context)
-            body["json"] = None if built is _OMIT else built
-        elif recipe.body_type == "form" and isinstance(recipe.body, dict):
-            form = {name: _render(text, context, f"form field {name}") for name, text in recipe.body.items()}
-            body["data"] = {name: value for name, value in form.items() if value != ""}
+        # All of the node's rendering (no request yet) shares one render budget, as the engine's fields do.
+        with render_budget.budget():
+            params = rendered_params(spec, config.params, ctx)
+            recipe = spec.request
+            settings_shown = dict(cred.settings) if cred else {}  # never its secrets
+            context = {"params": params, "credential": settings_shown, "conversation_id": ctx.conversation_id}
+            try:
+                path = templating.render_url(recipe.url.strip(), context)
+            except templating.TemplateProblem as exc:
+                raise NodeError(f"The template's URL: {exc}") from None
+            query = {name: _render(text, context, f"query {name}") for name, text in recipe.query.items()}
+            headers = {name: _render(text, context, f"header {name}") for name, text in recipe.headers.items()}
+            for name, value in headers.items():
+                if "\r" in value or "\n" in value:
+                    raise NodeError(f"The header {name} contains a line break after filling in the parameters.")
+            body: dict[str, Any] = {}
+            if recipe.body_type == "json" and recipe.body is not None:
+                built = build_json(recipe.body, context)
+                body["json"] = None if built is _OMIT else built
+            elif recipe.body_type == "form" and isinstance(recipe.body, dict):
+                form = {name: _render(text, context, f"form field {name}") for name, text in recipe.body.items()}
+                body["data"] = {name: value for name, value in form.items() if value != ""}
         url, shown = self._target(spec, cred, path, svc)
         response, output = call(
             svc,

@@ -102,7 +102,8 @@ class FakeGraph:
 
     def _handle(self, request: Request) -> Response:
         body = request.get_data(as_text=True)
-        seen = {"method": request.method, "path": request.path, "args": dict(request.args), "body": body}
+        seen = {"method": request.method, "path": request.path, "args": dict(request.args), "body": body,
+                "raw": request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")}  # fmt: skip
         self.requests.append({**seen, "headers": dict(request.headers)})
         if request.path == f"/login/{self.tenant}/oauth2/v2.0/token" and request.method == "POST":
             return self._token(request)

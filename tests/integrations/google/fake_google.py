@@ -152,7 +152,8 @@ class FakeGoogle:
             query = parse_qsl(parts.query, keep_blank_values=True)
             problem = self._check_params(desc, common, query, match.groupdict())
             path_params = {k: unquote(v) for k, v in match.groupdict().items()}
-            record = {"method": desc["id"], "path": path_params, "query": dict(query), "headers": headers}
+            record = {"method": desc["id"], "path": path_params, "query": dict(query), "headers": headers,
+                      "raw": f"{verb} {raw_path}"}  # fmt: skip
             record["body"] = json.loads(body) if body else None
             with self.lock:
                 self.requests.append(record)
