@@ -130,7 +130,8 @@ export class Chat {
   private listeners: ((e: ChatEvent) => void)[] = [];
   private seen = new Set<number>();
   private queue: (BotMessage & { retry?: boolean })[] = [];
-  private askedNode: string | undefined; // the question the bot waits on: asked again means the answer was invalid
+  private askedNode: string | undefined; // the question the bot waits on
+  private answering: string | undefined; // the question the user's last message answered: asked again, it was invalid
   private revealing = false;
   private pending = 0; // sends and follow-ups waiting for the bot
   private generation = 0; // bumps on restart: work of an older conversation stops touching the state
@@ -204,7 +205,7 @@ export class Chat {
     this.seen.clear();
     this.queue = [];
     this.pending = 0;
-    this.askedNode = undefined;
+    this.askedNode = this.answering = undefined;
     this.conversation = null;
     this.store.save(null);
     this.emit({ type: "conversation", conversation: null });
@@ -258,6 +259,7 @@ export class Chat {
     if (!this.conversation && this.state.phase !== "starting") await this.start();
     else if (this.state.phase === "starting") await this.until(() => this.state.phase !== "starting");
     if (!this.conversation || this.state.phase !== "ready") return;
+    this.answering = this.askedNode;
     const msg: Msg = { key: this.key(), from: "user", text: trimmed, state: "sending", clientMessageId: this.newId() };
     this.set({ messages: [...this.state.messages, msg], input: null });
     this.emit({ type: "message", message: msg });
@@ -386,6 +388,7 @@ export class Chat {
 
   socketStatus(status: string, input: Awaited | null): void {
     if (!this.conversation) return;
+    this.markRetry(status === "active" ? input : null);
     this.set({ input: status === "active" ? input : null, ...this.phaseOf(status) });
   }
 
@@ -405,14 +408,25 @@ export class Chat {
   }
 
   private applyReply(reply: Reply): void {
-    this.enqueue(reply.messages, reply.input);
+    this.enqueue(reply.messages);
+    this.markRetry(reply.input);
     this.set({ input: reply.input, ...this.phaseOf(reply.status) });
   }
 
+  /** The bot waits on the same question again after one message: that message is its retry text (shown so). */
+  private markRetry(input: Awaited | null): void {
+    this.askedNode = input?.node_id;
+    if (!input?.node_id || input.node_id !== this.answering) return;
+    const lastUser = this.state.messages.map((m) => m.from).lastIndexOf("user");
+    if (lastUser < 0) return;
+    const shown = this.state.messages.slice(lastUser + 1).filter((m) => m.from === "bot");
+    if (shown.length + this.queue.length !== 1) return;
+    if (this.queue.length) this.queue[0] = { ...this.queue[0], retry: true };
+    else this.patch(shown[0].key, { retry: true });
+  }
+
   /** New bot messages (each id once) shown one after another, with the typing indicator between them. */
-  private enqueue(messages: BotMessage[], input?: Awaited | null): void {
-    const previousNode = this.askedNode;
-    if (input !== undefined) this.askedNode = input?.node_id;
+  private enqueue(messages: BotMessage[]): void {
     for (const m of messages) {
       if (this.seen.has(m.id)) continue;
       this.seen.add(m.id);
@@ -422,8 +436,7 @@ export class Chat {
         this.emit({ type: "message", message: this.state.messages.find((x) => x.key === live.key)! });
         continue;
       }
-      const retry = !!input && !!previousNode && input.node_id === previousNode && m === messages[messages.length - 1];
-      this.queue.push(retry ? { ...m, retry: true } : m);
+      this.queue.push(m);
     }
     void this.reveal();
   }

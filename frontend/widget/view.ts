@@ -312,6 +312,10 @@ export class Widget {
     });
     this.win.append(header, this.log, this.choices, this.notice, this.form);
     this.win.addEventListener("keydown", (e) => this.onKey(e));
+    document.addEventListener("keydown", (e) => {
+      // Escape with focus nowhere in particular (say, after a click on the page's background) closes it too.
+      if (e.key === "Escape" && this.isOpen && (document.activeElement === document.body || !document.activeElement)) this.close();
+    });
     this.frame.append(this.win);
     this.root.append(style, this.frame);
   }
@@ -453,9 +457,10 @@ export class Widget {
       else this.field.removeAttribute("inputmode");
     }
     const closed = s.phase === "ended" || s.phase === "failed" || s.phase === "refused" || s.phase === "unavailable";
+    const hadFocus = this.root.activeElement === this.field;
     this.field.disabled = closed;
     this.sendBtn.disabled = closed;
-    this.form.hidden = s.phase === "refused" || s.phase === "unavailable";
+    this.form.hidden = closed; // the notice says why, with the way to start again
     // What happened to the conversation, with the way on.
     this.notice.hidden = !s.notice;
     if (this.notice.dataset.text !== s.notice + s.phase) {
@@ -468,6 +473,7 @@ export class Widget {
         this.notice.append(again);
       }
     }
+    if (hadFocus && closed) (this.notice.querySelector("button") ?? this.log).focus(); // focus stays in the window
     if (this.isOpen || this.mode === "inline") this.log.scrollTop = this.log.scrollHeight;
   }
 }

@@ -1,4 +1,4 @@
-"""The widget's settings (appearance, avatar, allowed websites), its public reads, CORS per flow, /widget.js, /c/SLUG/."""
+"""The widget's settings (look, avatar, allowed websites), its public reads, CORS per flow, /widget.js, /c/SLUG/."""
 
 import base64
 import contextlib
