@@ -66,6 +66,7 @@ function handle(flow: string | null) {
 const pendingVariables: [string | null, Record<string, unknown>][] = [];
 
 function mount(script: HTMLScriptElement): void {
+  if (script.hasAttribute("data-flowchat-preview")) return; // the builder's Share panel: previews only
   const flow = script.dataset.flow?.trim();
   if (!flow) {
     console.warn("FlowChat: the <script> tag has no data-flow (the flow's slug).");
@@ -91,10 +92,7 @@ function mount(script: HTMLScriptElement): void {
     openAfterS: openAfter !== undefined && openAfter !== "" && !isNaN(Number(openAfter)) ? Number(openAfter) : undefined,
     onEvent: emit,
   });
-  for (const [f, vars] of pendingVariables.filter(([f]) => f === null || f === flow)) {
-    widget.setVariables(vars);
-    void f;
-  }
+  for (const [, vars] of pendingVariables.filter(([f]) => f === null || f === flow)) widget.setVariables(vars);
   widgets.push(widget);
 }
 
