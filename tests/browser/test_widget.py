@@ -16,6 +16,7 @@ from tests.browser.conftest import VIEWPORT, Console, save_artifact
 from tests.factories import published_flow
 from tests.integrations.nodes.support import credential
 from tests.integrations.openai.peer import ChatPeer
+from tests.support.processes import ROOT
 
 from .widget_support import HOSTILE_CSS, Site, host_page, serve_site, shop_graph, simple_graph, tag
 
@@ -342,3 +343,64 @@ def test_the_hosted_chat_page(visitor, live):
     field.press("Enter")
     expect(w.locator(".msg.bot").last).to_have_text("Thanks Lin, goodbye.")
     expect(w.locator(".notice")).to_contain_text("This conversation has ended.")
+
+
+AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def test_the_open_widget_has_no_serious_accessibility_violations(visitor, live, site):
+    page, _ = visitor
+    flow = published_flow(
+        {
+            "nodes": [
+                {"id": "s", "type": "start", "position": {"x": 0, "y": 0}, "data": {}},
+                {
+                    "id": "q",
+                    "type": "question",
+                    "position": {"x": 0, "y": 0},
+                    "data": {
+                        "text": "How can we help?",
+                        "input_type": "choice",
+                        "choices": [{"id": "a", "label": "Billing"}, {"id": "b", "label": "Shipping"}],
+                        "variable": "topic",
+                    },
+                },
+                {"id": "e", "type": "end", "position": {"x": 0, "y": 0}, "data": {"text": "Bye."}},
+            ],
+            "edges": [
+                {"id": "1", "source": "s", "sourceHandle": "next", "target": "q"},
+                {"id": "2", "source": "q", "sourceHandle": "choice:a", "target": "e"},
+                {"id": "3", "source": "q", "sourceHandle": "choice:b", "target": "e"},
+            ],
+        },
+        slug="a11y",
+        name="Help desk",
+    )
+    FlowWidget.objects.create(flow=flow, appearance={"greeting": "Questions? Ask us."})
+    page.goto(site.page("/a11y.html", host_page(live.url, [tag(live.url, "a11y")])))
+    w = widget(page, "a11y")
+    expect(w.locator(".teaser")).to_be_visible()
+    page.add_script_tag(path=str(AXE))
+    closed = page.evaluate(SCAN)
+    w.locator(".launcher").click()
+    expect(w.locator(".choice")).to_have_text(["Billing", "Shipping"])
+    opened = page.evaluate(SCAN)
+    # The messages are announced: a polite live log; every control has a name.
+    expect(w.locator("[role=log]")).to_have_attribute("aria-live", "polite")
+    for name in ("Restart the conversation", "Close the chat", "Send", "Billing", "Shipping"):
+        expect(w.get_by_role("button", name=name)).to_be_visible()
+    expect(w.get_by_role("textbox", name="Type your message…")).to_be_visible()
+    assert closed == [] and opened == [], {"closed": closed, "open": opened}
+
+
+# axe-core on the widget's host element (it walks into the open shadow root); serious and critical findings only.
+SCAN = """async () => {
+  const result = await axe.run(document.querySelector('flow-chat'), {
+    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']},
+  });
+  // Targets inside a shadow root are paths (host, then the node): proof the scan looked inside.
+  const inside = result.passes.flatMap(p => p.nodes).filter(n => Array.isArray(n.target[0])).length;
+  if (inside < 5) return [{id: 'scan', help: `only ${inside} checks inside the shadow root`}];
+  return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target)}));
+}"""
