@@ -360,6 +360,7 @@ export class Chat {
   socketMessage(message: BotMessage, streamId?: string): void {
     if (streamId) {
       const live = this.state.messages.find((m) => m.key === "s:" + streamId);
+      if (live && live.id === message.id) return; // the reply brought it first and took the live text's place
       if (live && this.seen.has(message.id)) {
         this.set({ messages: this.state.messages.filter((m) => m !== live) });
         return;
