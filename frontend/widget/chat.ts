@@ -166,6 +166,10 @@ export class Chat {
     this.emit({ type: "change" });
   }
 
+  hasStored(): boolean {
+    return this.store.load() !== null;
+  }
+
   /** Open the conversation stored for this flow, if any and still known: true when resumed. */
   async resume(): Promise<boolean> {
     const stored = this.store.load();

@@ -137,13 +137,18 @@ export class Widget {
       else if (e.type === "end") this.opts.onEvent("end", { flow: this.flow });
       else if (e.type === "conversation") this.watch();
     });
-    this.ready = this.boot();
+    // Shown once its look is known, so a visitor never sees the default colours and title flash first.
+    this.frame.style.visibility = "hidden";
+    this.ready = this.boot().finally(() => this.frame.style.removeProperty("visibility"));
   }
 
   private async boot(): Promise<void> {
+    // Inline with nothing to resume: the conversation starts while the look is fetched (one round trip less).
+    const early = this.mode === "inline" && !this.chat.hasStored();
+    if (early) this.ensureStarted();
     const [config] = await Promise.all([
       this.api.config().catch(() => null),
-      this.chat.resume().then((resumed) => (this.started = resumed)),
+      early ? null : this.chat.resume().then((resumed) => (this.started = resumed)),
     ]);
     if (config && config.status === 200 && !("error" in config.body)) {
       this.apply(config.body);
