@@ -166,6 +166,14 @@ export class Chat {
     this.emit({ type: "change" });
   }
 
+  /** Stop for good with this notice (the website is refused, the flow is not published): pending work ends. */
+  halt(phase: Phase, notice: string): void {
+    this.generation++;
+    this.pending = 0;
+    this.queue = [];
+    this.set({ phase, notice, typing: false, input: null });
+  }
+
   hasStored(): boolean {
     return this.store.load() !== null;
   }

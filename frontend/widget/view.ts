@@ -153,11 +153,8 @@ export class Widget {
     if (config && config.status === 200 && !("error" in config.body)) {
       this.apply(config.body);
     } else if (config && "error" in config.body) {
-      this.chat.state = {
-        ...this.chat.state,
-        phase: config.status === 403 ? "refused" : "unavailable",
-        notice: config.status === 403 ? "This chat is not available on this website." : "This chat is not available.",
-      };
+      const refused = config.status === 403;
+      this.chat.halt(refused ? "refused" : "unavailable", `This chat is not available${refused ? " on this website" : ""}.`);
       console.warn(`FlowChat (${this.flow}): ${config.body.error.message}`);
     }
     this.render();
