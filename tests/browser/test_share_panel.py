@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from flows.models import FlowWidget
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, save_artifact
 from tests.factories import FlowFactory, published_flow
 
 from .widget_support import simple_graph
@@ -49,6 +49,9 @@ def test_publish_then_share_with_snippets_link_origins_and_a_live_preview(browse
     panel.get_by_label("Greeting teaser").fill("Hi! Questions?")
     preview.locator(".launcher").click()  # closing the preview's window shows the teaser
     expect(preview.locator(".teaser")).to_contain_text("Hi! Questions?")
+    preview.locator(".launcher").click()
+    expect(preview.locator(".win")).to_be_visible()
+    save_artifact(page, "share-panel.png")
 
     # A bad origin is refused with its reason and nothing is stored.
     origins = panel.get_by_role("textbox", name="Allowed websites")

@@ -99,6 +99,7 @@ def test_a_whole_conversation_in_the_bubble_on_a_hostile_page(visitor, live, sit
     expect(w.locator(".msg.bot").nth(1)).to_have_text("What brings you here?")
     choices = w.locator(".choice")
     expect(choices).to_have_text(["Order status", "Talk to sales"])
+    save_artifact(page, "widget-bubble-hostile-page.png")
     font = w.locator(".msg.bot").first.evaluate("e => getComputedStyle(e).fontFamily")
     assert "Comic" not in font
 
