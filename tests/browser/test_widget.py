@@ -345,6 +345,12 @@ def test_the_hosted_chat_page(visitor, live):
     field.press("Enter")
     expect(w.locator(".msg.bot").last).to_have_text("Thanks Lin, goodbye.")
     expect(w.locator(".notice")).to_contain_text("This conversation has ended.")
+    # The header's Restart starts a new conversation, and the field takes the focus again.
+    w.get_by_role("button", name="Restart the conversation").click()
+    expect(w.locator(".msg.user")).to_have_count(0)
+    expect(w.locator(".msg.bot").last).to_have_text("Your name?")
+    expect(field).to_be_focused()
+    assert Conversation.objects.count() == 2
 
 
 AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
