@@ -197,4 +197,18 @@ describe("the widget's chat", () => {
     expect(chat.state.notice).toBe("This chat is not available on this website.");
     expect(store.value).toBeNull();
   });
+
+  it("shows the typing indicator between two bot messages", async () => {
+    const { api } = scripted({ start: [started([{ id: 1, text: "Hello" }, { id: 2, text: "Your name?" }])] });
+    let release: () => void = () => undefined;
+    const clock = { sleep: () => new Promise<void>((resolve) => (release = resolve)) };
+    const chat = new Chat({ api, store: memoryStore(), clock, typingMs: 500 });
+    await chat.start();
+    expect(texts(chat)).toEqual(["bot:Hello"]);
+    expect(chat.state.typing).toBe(true); // the second message is on its way
+    release();
+    await settle();
+    expect(texts(chat)).toEqual(["bot:Hello", "bot:Your name?"]);
+    expect(chat.state.typing).toBe(false);
+  });
 });

@@ -270,7 +270,8 @@ export class Chat {
     if (!trimmed) return;
     if (!this.conversation && this.state.phase !== "starting") await this.start();
     else if (this.state.phase === "starting") await this.until(() => this.state.phase !== "starting");
-    if (!this.conversation || this.state.phase !== "ready") return;
+    // Offline with a conversation (its transcript could not be read): sending may bring it back.
+    if (!this.conversation || (this.state.phase !== "ready" && this.state.phase !== "offline")) return;
     this.answering = this.askedNode;
     const msg: Msg = { key: this.key(), from: "user", text: trimmed, state: "sending", clientMessageId: this.newId() };
     this.set({ messages: [...this.state.messages, msg], input: null });

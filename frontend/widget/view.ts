@@ -471,7 +471,8 @@ export class Widget {
       this.notice.firstChild!.textContent = s.notice;
       if (s.phase === "ended" || s.phase === "failed" || s.phase === "offline") {
         const again = el("button", { type: "button", class: "start-again" }, s.phase === "offline" ? "Try again" : "Start again");
-        again.addEventListener("click", () => void this.restart().then(() => this.field.focus()));
+        const retryResume = s.phase === "offline" && this.chat.hasStored();
+        again.addEventListener("click", () => void (retryResume ? this.chat.resume() : this.restart()).then(() => this.field.focus()));
         this.notice.append(again);
       }
     }
