@@ -733,8 +733,8 @@ def widget_section(w: dict[str, Any] | None) -> str:
                     "- **First message, bubble**: from the click on the launcher (a conversation starts on open) to "
                     f"the first message drawn: median {fmt(w['click_first_ms']['p50'], 0)} ms, p90 "
                     f"{fmt(w['click_first_ms']['p90'], 0)} ms (first, cold: {fmt(w['click_first_first_ms'], 0)} ms: "
-                    "the bench's first conversation, the worker's first task since it started). The spread of all three "
-                    "is the shared machine's: see its load average above (2 cores, other work running).",
+                    "the bench's first conversation, the worker's first task since it started). The spread of all "
+                    "three is the shared machine's: see its load average above (2 cores, other work running).",
                 ]
             )
         )
