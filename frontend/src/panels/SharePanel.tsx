@@ -298,7 +298,8 @@ export function SharePanel({ flowId, slug, publishedVersion, onClose }: Props) {
             <h3 id="share-origins">Allowed websites</h3>
             <div className="share-field">
               <span id="share-origins-help" className="muted">
-                One per line, such as https://shop.example.com. Empty: any website may embed the chat.
+                One per line, such as https://shop.example.com (add http://localhost:3000 to try it on your own
+                machine). Empty: any website may embed the chat.
               </span>
               <textarea
                 className="fb-input"
