@@ -244,6 +244,10 @@ def test_the_javascript_api_its_events_and_a_popup(visitor, live, site):
     expect(w.locator(".backdrop")).to_be_visible()
     expect(w.locator(".msg.bot").first).to_have_text("Hello Ada, welcome back.")
     expect(w.locator(".msg.bot").last).to_have_text("Your name?")
+    # A modal: Tab keeps the focus inside it.
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.tagName") == "FLOW-CHAT"
     page.evaluate("FlowChat.send('Ada Lovelace')")
     expect(w.locator(".msg.bot").last).to_have_text("Thanks Ada Lovelace, goodbye.")
     page.wait_for_function("window.events.some(e => e[0] === 'end')")
@@ -270,6 +274,8 @@ def test_the_javascript_api_its_events_and_a_popup(visitor, live, site):
     expect(w.locator(".msg.user")).to_have_count(0)
     expect(w.locator(".msg.bot").last).to_have_text("Your name?")
     assert Conversation.objects.count() == 2
+    page.keyboard.press("Escape")
+    expect(w.locator(".win")).to_be_hidden()
     page.goto(site.page("/later.html", host_page(live.url, [tag(live.url, "popup", "popup", open_after="1")])))
     expect(widget(page, "popup").locator(".win")).to_be_visible()
 
