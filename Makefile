@@ -26,6 +26,9 @@ NODE_STAMP := frontend/node_modules/.installed
 BUNDLE := static/builder/.vite/manifest.json
 FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) $(wildcard frontend/index.html) \
 	frontend/vite.config.ts frontend/tsconfig.json frontend/package.json frontend/package-lock.json
+# The chat widget (frontend/widget/) is a second bundle, static/widget/, with its own Vite config (`npm run build` makes both).
+WIDGET_BUNDLE := static/widget/.vite/manifest.json
+WIDGET_SOURCES := $(shell find frontend/widget -type f -not -name '*.test.ts' 2>/dev/null) frontend/vite.widget.config.ts
 
 $(NODE_STAMP): frontend/package-lock.json
 	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20.19+ (with npm) to build the builder's frontend"; exit 1; }
@@ -37,14 +40,18 @@ $(NODE_STAMP): frontend/package-lock.json
 
 $(BUNDLE): $(NODE_STAMP) $(FRONTEND_SOURCES)
 	@echo "building the frontend (vite)"
-	cd frontend && npm run --silent build -- --logLevel warn
+	cd frontend && npx vite build --logLevel warn
 
-frontend: $(BUNDLE)
+$(WIDGET_BUNDLE): $(NODE_STAMP) $(WIDGET_SOURCES) frontend/package-lock.json
+	@echo "building the chat widget (vite)"
+	cd frontend && npx vite build -c vite.widget.config.ts --logLevel warn
 
-run: $(STAMP) $(BUNDLE)
+frontend: $(BUNDLE) $(WIDGET_BUNDLE)
+
+run: $(STAMP) $(BUNDLE) $(WIDGET_BUNDLE)
 	$(PY) -m config.run
 
-test: $(STAMP) $(BUNDLE)
+test: $(STAMP) $(BUNDLE) $(WIDGET_BUNDLE)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -53,8 +60,8 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
-bench: $(STAMP) $(BUNDLE)
+bench: $(STAMP) $(BUNDLE) $(WIDGET_BUNDLE)
 	$(PY) -m bench.run
 
 clean:
-	rm -rf .venv var frontend/node_modules static/builder
+	rm -rf .venv var frontend/node_modules static/builder static/widget

@@ -109,6 +109,8 @@ def targets(results: dict[str, Any]) -> list[list[str]]:
                     ]
                 )
     rows += canvas_targets(results.get("canvas") or {})
+    if results.get("widget"):
+        rows += widget_targets(results["widget"])
     return rows
 
 
@@ -655,6 +657,106 @@ def splice_canvas(doc: str, c: dict[str, Any]) -> str:
     return doc[:anchor] + section + doc[anchor:]
 
 
+# -- the chat widget (bench/widget.py) -------------------------------------------------------------------------------
+
+WIDGET_HEADING = "## 6. Chat widget: size, launcher and first message in headless Chromium"
+
+
+def widget_targets(w: dict[str, Any]) -> list[list[str]]:
+    if not w.get("sizes") or not w.get("launcher_ms"):
+        return [["6. chat widget", "<= 30 KB gz; launcher <= 300 ms; first message <= 500 ms", "not measured", "-"]]
+    t, sizes = w["targets"], w["sizes"]
+    gz_kb = sizes["total_gz_bytes"] / 1024
+    launcher, first = w["launcher_ms"]["p50"], w["inline_first_ms"]["p50"]
+    return [
+        [
+            "6. widget: bytes for a bubble (loader + bundle, gzip)",
+            f"<= {t['bundle_gz_kb']:g} KB",
+            f"{fmt(gz_kb, 1)} KB (brotli {fmt(sizes['total_br_bytes'] / 1024, 1)} KB)",
+            _verdict(gz_kb <= t["bundle_gz_kb"]),
+        ],
+        [
+            f"6. widget: script load -> launcher visible (median of {w['launcher_ms']['n']}, cached)",
+            f"<= {t['launcher_ms']:g} ms",
+            f"{fmt(launcher, 0)} ms (first, cold cache: {fmt(w['launcher_first_ms'], 0)} ms)",
+            _verdict(launcher <= t["launcher_ms"]),
+        ],
+        [
+            f"6. widget: script load -> first bot message, inline (median of {w['inline_first_ms']['n']}, cached)",
+            f"<= {t['first_message_ms']:g} ms",
+            f"{fmt(first, 0)} ms (first, cold cache: {fmt(w['inline_first_first_ms'], 0)} ms)",
+            _verdict(first <= t["first_message_ms"]),
+        ],
+    ]
+
+
+def widget_section(w: dict[str, Any] | None) -> str:
+    """The widget benchmark's section; also spliced alone into the page by `BENCH_ONLY=widget`."""
+    if not w:
+        return "Not measured (see errors)."
+    m = w.get("machine") or {}
+    out = [
+        f"Measured {w.get('date', '-')} on {m.get('nproc', '?')} cores ({m.get('cpu_model', '?')}), load "
+        f"{m.get('loadavg', '?')}, commit {m.get('git', '?')} (uncommitted changes: {m.get('git_dirty', '?')}); "
+        f"Chromium {w.get('chromium', '?')} (Debian's, headless, through Playwright). The app runs as the embedded "
+        "default (daphne and a Celery worker on SQLite and the bundled redis-server); the page that embeds the widget "
+        "comes from a second server on another loopback port (another origin), as a customer's website would. "
+        "`BENCH_ONLY=widget` reruns this part alone and rewrites only this section.",
+    ]
+    if w.get("launcher_ms"):
+        s = w["sizes"]
+        out.append(_table(["target", "goal", "measured", ""], widget_targets(w)))
+        each = w.get("each") or {}
+        out.append(
+            "\n".join(
+                [
+                    "- **Size**, as the server sends it: the loader `/widget.js` "
+                    f"{s['loader']['identity']['bytes']:,} B "
+                    f"({s['loader']['gzip']['bytes']:,} B gzip; `{s['loader']['cache_control']}`), the hashed bundle "
+                    f"`{s['bundle_path']}` {s['bundle']['identity']['bytes']:,} B, "
+                    f"{s['bundle']['gzip']['bytes']:,} B gzip, {s['bundle']['br']['bytes']:,} B brotli "
+                    f"(`{s['bundle']['cache_control']}`; whitenoise serves the .gz/.br copies Vite wrote beside it). "
+                    "Everything a bubble needs; nothing else loads. For scale: Typebot's `@typebot.io/js` 0.10.7 "
+                    "embed is 689 KB, 196 KB gzip.",
+                    f"- **Launcher**: from the start of the fetch of `/widget.js` (Resource Timing) to the first "
+                    "animation frame with the launcher visible; the widget shows it once it has its look from "
+                    f"`/api/v1/chat/{{slug}}/widget/`. Median {fmt(w['launcher_ms']['p50'], 0)} ms, p90 "
+                    f"{fmt(w['launcher_ms']['p90'], 0)} ms with the bundle cached; first load, cold cache: "
+                    f"{fmt(w['launcher_first_ms'], 0)} ms (each load in order: "
+                    f"{', '.join(str(x) for x in each.get('launcher', []))} ms).",
+                    "- **First message, inline** (the chat starts a conversation as the page loads): from the same "
+                    "start to the first frame with the bot's first message drawn: median "
+                    f"{fmt(w['inline_first_ms']['p50'], 0)} ms, p90 {fmt(w['inline_first_ms']['p90'], 0)} ms; "
+                    f"first load, cold cache: {fmt(w['inline_first_first_ms'], 0)} ms (each: "
+                    f"{', '.join(str(x) for x in each.get('inline_first', []))} ms). The start request waits for the "
+                    "worker's first turn, so this includes a whole turn through Celery.",
+                    "- **First message, bubble**: from the click on the launcher (a conversation starts on open) to "
+                    f"the first message drawn: median {fmt(w['click_first_ms']['p50'], 0)} ms, p90 "
+                    f"{fmt(w['click_first_ms']['p90'], 0)} ms (first, cold: {fmt(w['click_first_first_ms'], 0)} ms: "
+                    "the bench's first conversation, the worker's first task since it started). The spread of all "
+                    "three is the shared machine's: see its load average above (2 cores, other work running).",
+                ]
+            )
+        )
+    for err in w.get("errors") or []:
+        out.append(f"- widget: {err}")
+    return "\n\n".join(out)
+
+
+def splice_widget(doc: str, w: dict[str, Any]) -> str:
+    """docs/benchmarks.md with only its widget section replaced (or added before the time breakdown)."""
+    section = f"{WIDGET_HEADING}\n\n{widget_section(w)}\n\n"
+    start = doc.find(WIDGET_HEADING)
+    if start >= 0:
+        end = doc.find("\n## ", start + len(WIDGET_HEADING))
+        return doc[:start] + section + (doc[end + 1 :] if end >= 0 else "")
+    for heading in ("## Regression check", "## Where the time of a chat turn goes", "## Analysis and suggestions"):
+        anchor = doc.find(heading)
+        if anchor >= 0:
+            return doc[:anchor] + section + doc[anchor:]
+    return doc.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
+
+
 def machine_section(m: dict[str, str], results: dict[str, Any]) -> str:
     free = "\n".join("    " + line for line in m.get("free_h", "").splitlines())
     return "\n".join(
@@ -679,6 +781,7 @@ def render(results: dict[str, Any]) -> str:
         errors += [f"{kind}: {e}" for e in _get(results, kind, "errors", default=[])]
     errors += [f"peers: {e}" for e in _get(results, "peers", "errors", default=[])]
     errors += [f"canvas: {e}" for e in _get(results, "canvas", "errors", default=[])]
+    errors += [f"widget: {e}" for e in _get(results, "widget", "errors", default=[])]
     sections = [
         "# Benchmarks",
         "Generated by `make bench` (`bench/run.py`); the figures below are from the run of "
@@ -717,6 +820,8 @@ def render(results: dict[str, Any]) -> str:
         ws_section(results),
         CANVAS_HEADING,
         canvas_section(results.get("canvas")),
+        WIDGET_HEADING,
+        widget_section(results.get("widget")),
         "## Where the time of a chat turn goes",
         "Measured after the load runs on each stack, with nothing else running against it. Parts are timed by "
         "wrapping the functions the code calls (`bench/breakdown.py`): queries through Django's "
@@ -734,7 +839,8 @@ def render(results: dict[str, Any]) -> str:
         "PostgreSQL on 127.0.0.1:5432 (user postgres; the bench drops and recreates the database `bench`) and Redis "
         "on 127.0.0.1:6379 (the bench flushes db 5). `BENCH_ONLY=engine` (or postgres, embedded, peers) runs a "
         "part and leaves this file alone; `BENCH_ONLY=canvas` (Chromium at /usr/bin/chromium, the frontend bundle "
-        "built) rewrites only the canvas section; `.venv/bin/python -m bench.report` rewrites this file from the "
+        "built) rewrites only the canvas section, `BENCH_ONLY=widget` only the widget's; "
+        "`.venv/bin/python -m bench.report` rewrites this file from the "
         "last full run's results (after editing `bench/notes.md`). Benchmarks are not part of `make test`.",
     ]
     return "\n\n".join(sections) + "\n"
@@ -760,6 +866,8 @@ def main() -> int:
     results = json.loads((OUT / "results.json").read_text())
     if "canvas" not in results and (OUT / "canvas.json").exists():
         results["canvas"] = json.loads((OUT / "canvas.json").read_text())  # from a later `BENCH_ONLY=canvas`
+    if "widget" not in results and (OUT / "widget.json").exists():
+        results["widget"] = json.loads((OUT / "widget.json").read_text())  # from a later `BENCH_ONLY=widget`
     missing = [part for part in ("engine", "postgres", "embedded", "peers") if part not in results]
     if missing:
         print(f"the last run was partial (no {', '.join(missing)}); run `make bench`", file=sys.stderr)

@@ -1,10 +1,10 @@
 """`make bench`: every benchmark in one run, a summary on stdout, figures into docs/benchmarks.md.
 
 Environment knobs: BENCH_SECONDS (wrk duration, default 15), BENCH_ONLY / BENCH_SKIP (comma lists of
-engine, postgres, embedded, peers, canvas), BENCH_PEERS_SETUP_TIMEOUT (seconds for setup.sh, default 300),
+engine, postgres, embedded, peers, canvas, widget), BENCH_PEERS_SETUP_TIMEOUT (seconds for setup.sh, default 300),
 BENCH_ENGINE_REPS (turns per shape, default 20000), BENCH_NO_DOC=1 (do not rewrite docs/benchmarks.md).
 `BENCH_ONLY=canvas` rewrites only the canvas section of docs/benchmarks.md (it is measured in the browser and
-stands on its own); other partial runs leave the file alone.
+stands on its own), `BENCH_ONLY=widget` only the chat widget's; other partial runs leave the file alone.
 Processes the bench starts are stopped when it ends, also on an error, Ctrl-C or SIGTERM.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 
 from .common import OUT, ROOT, Procs, machine, say
 
-PARTS = ("engine", "postgres", "embedded", "peers", "canvas")
+PARTS = ("engine", "postgres", "embedded", "peers", "canvas", "widget")
 
 
 def _wanted() -> list[str]:
@@ -62,11 +62,18 @@ def main() -> int:
     results["total_s"] = time.monotonic() - started
     from . import report
 
-    if "canvas" in results:
-        results["canvas"]["machine"] = results["machine"]
-        (OUT / "canvas.json").write_text(json.dumps(results["canvas"], indent=1, default=str))
+    for alone in ("canvas", "widget"):
+        if alone in results:
+            results[alone]["machine"] = results["machine"]
+            (OUT / f"{alone}.json").write_text(json.dumps(results[alone], indent=1, default=str))
     print(report.summary(results))
     path = ROOT / "docs" / "benchmarks.md"
+    if wanted == ["widget"]:
+        # Like the canvas: its section is replaced, the rest of the page stays.
+        if os.environ.get("BENCH_NO_DOC") != "1" and "widget" in results and path.exists():
+            path.write_text(report.splice_widget(path.read_text(), results["widget"]))
+            say(f"wrote the widget section of {path.relative_to(ROOT)}; figures in {OUT / 'widget.json'}")
+        return 0 if "widget" in results else 1
     if wanted == ["canvas"]:
         # The canvas stands on its own: its section is replaced, the server figures and results.json stay.
         if os.environ.get("BENCH_NO_DOC") != "1" and "canvas" in results and path.exists():
@@ -98,6 +105,10 @@ def _run_part(part: str, procs: Procs, seconds: int) -> dict[str, Any]:
         from . import canvas
 
         return canvas.run(procs)
+    if part == "widget":
+        from . import widget
+
+        return widget.run(procs)
     if part == "peers":
         from . import peers
 

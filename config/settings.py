@@ -54,7 +54,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
+    "flows.cors.ChatCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -161,7 +161,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 # The builder's bundle (static/builder/, built by Vite) names its files by content hash: browsers may keep them.
-WHITENOISE_IMMUTABLE_FILE_TEST = r"^/static/builder/assets/.+-[0-9A-Za-z_-]{8}\.(js|css)$"
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^/static/(builder|widget)/assets/.+-[0-9A-Za-z_-]{8}\.(js|css)$"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -198,11 +198,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
 }
 
-# The chat API is called from widgets on other sites; the builder API is same-origin only.
+# The chat API is called from widgets on other sites; the builder API is same-origin only. Which origins may call a
+# flow's chat is decided per flow (its widget's allowed origins; flows/cors.py): CHAT_CORS_ORIGINS is the list for
+# flows without one of their own (empty: any origin).
 CORS_URLS_REGEX = r"^/api/v1/chat/.*$"
-CORS_ALLOWED_ORIGINS = env.list("CHAT_CORS_ORIGINS", default=[])
-CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
+CHAT_CORS_ORIGINS = env.list("CHAT_CORS_ORIGINS", default=[])
+CORS_ALLOWED_ORIGINS: list[str] = []
+CORS_ALLOW_ALL_ORIGINS = False
 CORS_ALLOW_CREDENTIALS = False
+CORS_PREFLIGHT_MAX_AGE = 600
 
 # Flow execution.
 NODE_TYPES = [

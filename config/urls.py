@@ -4,7 +4,7 @@ from django.views.defaults import page_not_found, server_error
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from flows import builder_views
+from flows import builder_views, widget_views
 from integrations.api import CredentialListView
 from integrations.email_api import EmailBatchView
 from integrations.template_api import IntegrationTemplateListView
@@ -23,6 +23,8 @@ urlpatterns = [
     path("builder/", builder_views.flow_list, name="builder"),
     path("builder/flows/<int:flow_id>/", builder_views.flow_editor, name="builder-flow"),
     path("favicon.ico", builder_views.favicon),
+    path("widget.js", widget_views.loader, name="widget-loader"),
+    path("c/<slug:slug>/", widget_views.hosted, name="widget-hosted"),
     path("", RedirectView.as_view(pattern_name="builder", permanent=False)),
 ]
 

@@ -11,12 +11,19 @@ from . import live
 
 # Close codes a client can act on (4000-4999 are the application's own). A refused socket is accepted and then
 # closed with one of these, because a browser's WebSocket never sees why a handshake was refused.
-UNAUTHORIZED, NOT_FOUND = 4401, 4404
+UNAUTHORIZED, FORBIDDEN, NOT_FOUND = 4401, 4403, 4404
 
 
 async def refuse(consumer: AsyncJsonWebsocketConsumer, code: int) -> None:
     await consumer.accept()
     await consumer.close(code=code)
+
+
+def _header(scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
 
 
 def _query_token(scope) -> str:
@@ -32,6 +39,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if not await self._token_ok(conversation_id, _query_token(self.scope)):
             await refuse(self, UNAUTHORIZED)
             return
+        if not await self._origin_ok(conversation_id):
+            await refuse(self, FORBIDDEN)  # a page on a website the flow's widget may not be used from
+            return
         self.group = live.conversation_group(conversation_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -43,6 +53,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
         conversation = Conversation.objects.filter(pk=conversation_id).only("token_hash").first()
         return bool(token) and conversation is not None and token_matches(conversation, token)
+
+    @database_sync_to_async
+    def _origin_ok(self, conversation_id) -> bool:
+        from .widget import origin_allowed, origins_of_conversation
+
+        origin = _header(self.scope, b"origin")
+        return origin_allowed(origins_of_conversation(conversation_id) or [], origin, _header(self.scope, b"host"))
 
     async def disconnect(self, code):
         if hasattr(self, "group"):

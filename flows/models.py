@@ -256,3 +256,17 @@ class FlowAsset(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FlowWidget(models.Model):
+    """How a flow's chat widget looks and which websites may embed it; edited without publishing."""
+
+    flow = models.OneToOneField(Flow, on_delete=models.CASCADE, primary_key=True, related_name="widget")
+    appearance = models.JSONField(default=dict, blank=True, help_text="Title, colours, texts (flows/widget.py).")
+    allowed_origins = models.JSONField(
+        default=list, blank=True, help_text="Websites (https://shop.example.com) that may embed it; empty: any."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"widget of {self.flow}"

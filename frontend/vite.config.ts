@@ -15,7 +15,7 @@ export default defineConfig({
     rollupOptions: { input: "src/main.tsx" },
   },
   test: {
-    include: ["src/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "widget/**/*.test.ts"],
     environment: "node",
   },
 });

@@ -7,12 +7,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from flows import actions, live
+from flows.cors import chat_origin_ok
 from flows.models import Conversation, Flow, Run
 
 from .errors import error_response
@@ -64,11 +65,31 @@ def _await_reply(run: Run, wait_s: float) -> tuple[dict, int]:
     return reply, status.HTTP_200_OK
 
 
+class OriginNotAllowed(exceptions.PermissionDenied):
+    default_code = "origin_not_allowed"
+
+
 class ChatView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [ChatThrottle]
     ip_scope = "chat_ip"
+
+    def initial(self, request, *args, **kwargs):
+        # Before anything is read or stored: a page on a website the flow does not allow gets nothing done.
+        if not chat_origin_ok(request):
+            raise OriginNotAllowed(
+                f"This chat may not be used from {request.headers.get('Origin')}: the flow's allowed websites "
+                "do not include it (the builder's Share panel lists them)."
+            )
+        super().initial(request, *args, **kwargs)
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if isinstance(exc, OriginNotAllowed):
+            # Readable by the refused page itself, so its widget can say why instead of a bare network error.
+            response["Access-Control-Allow-Origin"] = self.request.headers.get("Origin", "*")
+        return response
 
     def conversation(self, request, conversation_id) -> Conversation | Response:
         header = request.headers.get("Authorization", "")

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import builder, chat, hooks
+from . import builder, chat, hooks, widget
 
 router = SimpleRouter()
 router.register("flows", builder.FlowViewSet, basename="flow")
@@ -12,6 +12,10 @@ urlpatterns = [
     path("chat/<slug:flow_slug>/conversations/", chat.StartConversationView.as_view(), name="chat-start"),
     path("chat/conversations/<uuid:conversation_id>/messages/", chat.MessagesView.as_view(), name="chat-messages"),
     path("chat/conversations/<uuid:conversation_id>/runs/<uuid:run_id>/", chat.RunReplyView.as_view(), name="chat-run"),
+    path("chat/<slug:flow_slug>/widget/", widget.PublicWidgetView.as_view(), name="chat-widget"),
+    path("chat/<slug:flow_slug>/widget/avatar/", widget.AvatarImageView.as_view(), name="chat-widget-avatar"),
+    path("flows/<int:flow_id>/appearance/", widget.AppearanceView.as_view(), name="flow-appearance"),
+    path("flows/<int:flow_id>/appearance/avatar/", widget.AvatarView.as_view(), name="flow-appearance-avatar"),
     path("hooks/<slug:flow_slug>/<slug:key>/", hooks.CatchView.as_view(), name="hook-catch"),
     path(
         "flows/<int:flow_id>/hooks/",

@@ -203,6 +203,14 @@ def test_make_run_from_a_clean_clone_serves_the_demo_and_stops_on_ctrl_c():
         )
         assert reply.status_code == 200, reply.text
         assert [m["text"] for m in reply.json()["messages"]] == ["Nice to meet you, Ada! What can we help with?"]
+        # `make run` built the chat widget too: its loader, its hashed bundle (compressed, cached for good), the page.
+        loader = requests.get(f"{base}/widget.js", timeout=10)
+        assert loader.status_code == 200, loader.text
+        bundle = loader.text.split('new URL("', 1)[1].split('"', 1)[0]
+        served = requests.get(f"{base}{bundle}", headers={"Accept-Encoding": "gzip"}, timeout=10)
+        assert served.status_code == 200 and served.headers.get("Content-Encoding") == "gzip", served.headers
+        assert "immutable" in served.headers["Cache-Control"], served.headers
+        assert requests.get(f"{base}/c/demo/", timeout=10).status_code == 200
 
         output = app.log_path.read_text(errors="replace")
         assert "Demo admin created" in output and "Demo flow 'demo' published" in output, log_tail()

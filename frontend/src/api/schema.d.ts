@@ -19,6 +19,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/chat/{flow_slug}/widget/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `/api/v1/chat/{slug}/widget/`: what a widget shows before the first message (published flows only). */
+        get: operations["v1_chat_widget_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chat/{flow_slug}/widget/avatar/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `/api/v1/chat/{slug}/widget/avatar/`: the avatar image (its URL carries its digest, so it is cached long). */
+        get: operations["v1_chat_widget_avatar_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/chat/conversations/{conversation_id}/messages/": {
         parameters: {
             query?: never;
@@ -135,6 +169,42 @@ export interface paths {
         /** @description Flows: a draft graph that may have problems, stored as it is, with the problems found in it. */
         post: operations["v1_flows_create"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flow_id}/appearance/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `/api/v1/flows/{id}/appearance/` (editors): the widget's look and allowed websites; no publishing needed. */
+        get: operations["v1_flows_appearance_retrieve"];
+        /** @description `/api/v1/flows/{id}/appearance/` (editors): the widget's look and allowed websites; no publishing needed. */
+        put: operations["v1_flows_appearance_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flow_id}/appearance/avatar/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description `/api/v1/flows/{id}/appearance/avatar/` (editors): upload the widget's avatar (a flow asset), or remove it. */
+        post: operations["v1_flows_appearance_avatar_create"];
+        /** @description `/api/v1/flows/{id}/appearance/avatar/` (editors): upload the widget's avatar (a flow asset), or remove it. */
+        delete: operations["v1_flows_appearance_avatar_destroy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -443,6 +513,10 @@ export interface components {
          * @enum {string}
          */
         AuthEnum: "signature" | "token";
+        AvatarUploadRequest: {
+            /** Format: binary */
+            file: string;
+        };
         ChatMessage: {
             choices: {
                 [key: string]: unknown;
@@ -668,6 +742,14 @@ export interface components {
             reference: string;
             request: components["schemas"]["TemplateRequest"];
         };
+        /**
+         * @description * `chat` - chat
+         *     * `help` - help
+         *     * `sparkle` - sparkle
+         *     * `wave` - wave
+         * @enum {string}
+         */
+        LauncherIconEnum: "chat" | "help" | "sparkle" | "wave";
         NodeType: {
             accepts_input: boolean;
             category: string;
@@ -717,6 +799,12 @@ export interface components {
             key?: string;
             variable?: string;
         };
+        /**
+         * @description * `left` - left
+         *     * `right` - right
+         * @enum {string}
+         */
+        PositionEnum: "left" | "right";
         PostMessageRequest: {
             client_message_id?: string | null;
             text: string;
@@ -749,6 +837,22 @@ export interface components {
             message: string;
             node_id: string | null;
             severity: components["schemas"]["SeverityEnum"];
+        };
+        PublicWidget: {
+            /** @description #rrggbb */
+            accent?: string;
+            avatar_url: string | null;
+            /** @description The flow's slug */
+            flow: string;
+            /** @description Teaser bubble beside the launcher; blank: none */
+            greeting?: string;
+            launcher_icon?: components["schemas"]["LauncherIconEnum"];
+            placeholder?: string;
+            position?: components["schemas"]["PositionEnum"];
+            subtitle?: string;
+            theme?: components["schemas"]["ThemeEnum"];
+            /** @description Blank: the flow's name */
+            title?: string;
         };
         Reply: {
             input: components["schemas"]["Input"] | null;
@@ -845,6 +949,13 @@ export interface components {
             /** @description A template; relative to the credential's base URL when it has one. */
             url: string;
         };
+        /**
+         * @description * `light` - light
+         *     * `dark` - dark
+         *     * `auto` - auto
+         * @enum {string}
+         */
+        ThemeEnum: "light" | "dark" | "auto";
         Transcript: {
             /** Format: uuid */
             id: string;
@@ -889,6 +1000,37 @@ export interface components {
             readonly published_at: string;
             readonly published_by: string;
         };
+        WidgetSettings: {
+            /** @description #rrggbb */
+            accent?: string;
+            /** @description Websites that may embed the chat (https://shop.example.com); empty: any */
+            allowed_origins?: string[];
+            readonly avatar_url: string | null;
+            /** @description Teaser bubble beside the launcher; blank: none */
+            greeting?: string;
+            launcher_icon?: components["schemas"]["LauncherIconEnum"];
+            placeholder?: string;
+            position?: components["schemas"]["PositionEnum"];
+            subtitle?: string;
+            theme?: components["schemas"]["ThemeEnum"];
+            /** @description Blank: the flow's name */
+            title?: string;
+        };
+        WidgetSettingsRequest: {
+            /** @description #rrggbb */
+            accent?: string;
+            /** @description Websites that may embed the chat (https://shop.example.com); empty: any */
+            allowed_origins?: string[];
+            /** @description Teaser bubble beside the launcher; blank: none */
+            greeting?: string;
+            launcher_icon?: components["schemas"]["LauncherIconEnum"];
+            placeholder?: string;
+            position?: components["schemas"]["PositionEnum"];
+            subtitle?: string;
+            theme?: components["schemas"]["ThemeEnum"];
+            /** @description Blank: the flow's name */
+            title?: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -932,6 +1074,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StartReply"];
+                };
+            };
+        };
+    };
+    v1_chat_widget_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicWidget"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_chat_widget_avatar_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/*": string;
                 };
             };
         };
@@ -1167,6 +1367,116 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Flow"];
+                };
+            };
+        };
+    };
+    v1_flows_appearance_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetSettings"];
+                };
+            };
+        };
+    };
+    v1_flows_appearance_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WidgetSettingsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WidgetSettingsRequest"];
+                "multipart/form-data": components["schemas"]["WidgetSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetSettings"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_flows_appearance_avatar_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["AvatarUploadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetSettings"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_flows_appearance_avatar_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetSettings"];
                 };
             };
         };

@@ -35,6 +35,7 @@ import { ConversationsPanel } from "../panels/ConversationsPanel";
 import { NODE_MIME, Palette } from "../panels/Palette";
 import { PreviewPanel } from "../panels/PreviewPanel";
 import { TraceList } from "../panels/TraceList";
+import { SharePanel } from "../panels/SharePanel";
 import { VersionsPanel } from "../panels/VersionsPanel";
 import { downloadBlob } from "../ui/download";
 import { Icon, typeColour } from "../ui/icons";
@@ -51,7 +52,7 @@ import { History, type RecordOptions } from "./undo";
 import { useTraceSocket } from "./useTraceSocket";
 import { savedVariables, type VariableChoices, variablesFor } from "./variables";
 
-type Panel = "preview" | "versions" | "conversations" | null;
+type Panel = "preview" | "versions" | "conversations" | "share" | null;
 
 // The form library is most of the bundle: it loads while the canvas draws, not before.
 const loadSettings = () => import("../panels/SettingsPanel");
@@ -632,7 +633,10 @@ export function Editor({ flow, types, initial }: Props) {
       const version = await api.publish(flowId);
       setPublishedVersion(version.number);
       setVersionsKey((k) => k + 1);
-      showToast(`Published version ${version.number}. New conversations use it from now on.`, "success");
+      showToast(`Published version ${version.number}. New conversations use it from now on.`, "success", {
+        label: "Share",
+        run: () => setPanel("share"),
+      });
     } catch (exc) {
       if (exc instanceof ApiError && exc.problems.length) {
         applyProblems(exc.problems);
@@ -868,6 +872,10 @@ export function Editor({ flow, types, initial }: Props) {
               <Icon name="rocket" size={16} />
               {busy === "publish" ? "Publishing…" : "Publish"}
             </button>
+            <button type="button" className="btn btn-secondary" onClick={() => togglePanel("share")} aria-pressed={panel === "share"}>
+              <Icon name="globe" size={16} />
+              Share
+            </button>
           </div>
         </header>
         <div className="workspace">
@@ -967,6 +975,8 @@ export function Editor({ flow, types, initial }: Props) {
                   socketOk={socket === "open"}
                   streams={trace.streams}
                 />
+              ) : panel === "share" ? (
+                <SharePanel flowId={flowId} slug={flow.slug ?? ""} publishedVersion={publishedVersion} onClose={() => togglePanel("share")} />
               ) : panel === "versions" ? (
                 <VersionsPanel flowId={flowId} refreshKey={versionsKey} onRestore={restoreVersion} onClose={() => togglePanel("versions")} />
               ) : (
