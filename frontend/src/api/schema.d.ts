@@ -280,7 +280,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Freeze the draft as the next version; refused (400, problems listed) while the draft has errors. */
+        /**
+         * @description Freeze the draft as the next version, with an optional note; refused (400, problems listed) while the
+         *     draft has errors.
+         */
         post: operations["v1_flows_publish_create"];
         delete?: never;
         options?: never;
@@ -402,6 +405,23 @@ export interface paths {
          * @description Shipped and custom templates, by name, with the JSON Schema of their parameters; never a secret.
          */
         get: operations["v1_integration_templates_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Who is logged in, their roles, and which of the builder's permissions they hold (to show what they can do). */
+        get: operations["v1_me_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -554,6 +574,8 @@ export interface components {
             readonly owner: string;
             readonly problems: components["schemas"]["Problem"][];
             readonly published_version: number | null;
+            /** @description Counts the draft's saves. Send the revision you edited (or the header If-Match: "<revision>"): if the draft was saved since, the save is refused with 409 conflict and nothing changes. */
+            revision?: number;
             slug?: string;
             /** Format: date-time */
             readonly updated_at: string;
@@ -586,6 +608,8 @@ export interface components {
             readonly owner: string;
             readonly problems: components["schemas"]["Problem"][];
             readonly published_version: number | null;
+            /** @description Counts the draft's saves. Send the revision you edited (or the header If-Match: "<revision>"): if the draft was saved since, the save is refused with 409 conflict and nothing changes. */
+            revision?: number;
             slug?: string;
             /** Format: date-time */
             readonly updated_at: string;
@@ -594,6 +618,8 @@ export interface components {
             /** @description React Flow's shape: {nodes, edges, settings?} */
             graph?: unknown;
             name: string;
+            /** @description Counts the draft's saves. Send the revision you edited (or the header If-Match: "<revision>"): if the draft was saved since, the save is refused with 409 conflict and nothing changes. */
+            revision?: number;
             slug?: string;
         };
         /**
@@ -668,6 +694,15 @@ export interface components {
             reference: string;
             request: components["schemas"]["TemplateRequest"];
         };
+        Me: {
+            is_superuser: boolean;
+            name: string;
+            /** @description The builder's permissions the user holds, e.g. flows.publish_flow */
+            permissions: string[];
+            /** @description Viewer, Editor, Publisher, Admin */
+            roles: string[];
+            username: string;
+        };
         NodeType: {
             accepts_input: boolean;
             category: string;
@@ -703,6 +738,8 @@ export interface components {
             /** @description React Flow's shape: {nodes, edges, settings?} */
             graph?: unknown;
             name?: string;
+            /** @description Counts the draft's saves. Send the revision you edited (or the header If-Match: "<revision>"): if the draft was saved since, the save is refused with 409 conflict and nothing changes. */
+            revision?: number;
             slug?: string;
         };
         PatchedHookRequest: {
@@ -749,6 +786,13 @@ export interface components {
             message: string;
             node_id: string | null;
             severity: components["schemas"]["SeverityEnum"];
+        };
+        PublishRequest: {
+            /**
+             * @description What changed, shown with the version
+             * @default
+             */
+            note: string;
         };
         Reply: {
             input: components["schemas"]["Input"] | null;
@@ -875,6 +919,8 @@ export interface components {
             problems: components["schemas"]["Problem"][];
         };
         Version: {
+            /** @description What changed in this version, in the publisher's words. */
+            note?: string;
             /** Format: int64 */
             number: number;
             /** Format: date-time */
@@ -883,6 +929,8 @@ export interface components {
         };
         VersionDetail: {
             graph: unknown;
+            /** @description What changed in this version, in the publisher's words. */
+            note?: string;
             /** Format: int64 */
             number: number;
             /** Format: date-time */
@@ -1342,7 +1390,10 @@ export interface operations {
     v1_flows_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The revision the save starts from, as the ETag gave it ("7"); or the body's `revision` */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1362,6 +1413,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description Saved elsewhere since that revision (code conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1389,7 +1449,10 @@ export interface operations {
     v1_flows_partial_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The revision the save starts from, as the ETag gave it ("7"); or the body's `revision` */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1409,6 +1472,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description Saved elsewhere since that revision (code conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1527,7 +1599,13 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PublishRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublishRequest"];
+                "multipart/form-data": components["schemas"]["PublishRequest"];
+            };
+        };
         responses: {
             201: {
                 headers: {
@@ -1738,6 +1816,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IntegrationTemplate"];
+                };
+            };
+        };
+    };
+    v1_me_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
                 };
             };
         };
