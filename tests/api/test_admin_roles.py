@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from flows import roles
+from flows import actions, roles
 from integrations.models import Credential
 from tests.factories import FlowFactory, UserFactory, role_user
 
@@ -55,3 +55,50 @@ def test_only_the_admin_role_manages_credentials_and_users():
     assert client.get("/admin/auth/user/").status_code == 200
     assert client.get("/admin/auth/group/").status_code == 200
     assert Credential.objects.count() == 0
+
+
+def test_a_change_in_admin_is_a_new_revision_so_an_open_builder_tab_cannot_save_over_it():
+    flow = FlowFactory(name="Greeter", slug="greeter")
+    actions.save_flow(flow, graph={"nodes": [], "edges": []})
+    opened = flow.revision
+    client = admin_client(roles.PUBLISHER)
+    page = client.get(f"/admin/flows/flow/{flow.pk}/change/")
+    assert b"Revision" in page.content
+    response = client.post(
+        f"/admin/flows/flow/{flow.pk}/change/",
+        {
+            "name": "Greeter (admin)",
+            "slug": "greeter",
+            "graph": '{"nodes": [], "edges": []}',
+            "owner": "",
+            "versions-TOTAL_FORMS": "0",
+            "versions-INITIAL_FORMS": "0",
+            "versions-MIN_NUM_FORMS": "0",
+            "versions-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    flow.refresh_from_db()
+    assert (flow.name, flow.revision) == ("Greeter (admin)", opened + 1)
+    editor = Client()
+    editor.force_login(role_user(roles.EDITOR))
+    stale = editor.patch(
+        f"/api/v1/flows/{flow.pk}/", {"name": "From the tab", "revision": opened}, content_type="application/json"
+    )
+    assert stale.status_code == 409
+    bad = client.post(
+        f"/admin/flows/flow/{flow.pk}/change/",
+        {
+            "name": "X",
+            "slug": "greeter",
+            "graph": "[1, 2]",
+            "owner": "",
+            "versions-TOTAL_FORMS": "0",
+            "versions-INITIAL_FORMS": "0",
+            "versions-MIN_NUM_FORMS": "0",
+            "versions-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert bad.status_code == 200 and b"errorlist" in bad.content
+    flow.refresh_from_db()
+    assert flow.name == "Greeter (admin)"
