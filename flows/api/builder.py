@@ -132,7 +132,7 @@ class FlowViewSet(viewsets.ModelViewSet):
     def publish(self, request, pk=None):
         """Freeze the draft as the next version, with an optional note; refused (400, problems listed) while the
         draft has errors."""
-        body = PublishSerializer(data=request.data if isinstance(request.data, dict) else {})
+        body = PublishSerializer(data=request.data)  # no body: no note; not an object: 400
         body.is_valid(raise_exception=True)
         version = actions.publish(self.get_object(), request.user, note=body.validated_data["note"])
         return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)

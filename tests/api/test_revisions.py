@@ -95,4 +95,6 @@ def test_a_version_keeps_its_publishers_note(editor_client):
     assert editor_client.get(f"{url(flow)}versions/1/").json()["note"] == "Friendlier greeting"
     too_long = editor_client.post(f"{url(flow)}publish/", {"note": "x" * 501}, format="json")
     assert too_long.status_code == 400 and too_long.json()["error"]["fields"]["note"]
+    not_an_object = editor_client.post(f"{url(flow)}publish/", ["note"], format="json")
+    assert not_an_object.status_code == 400 and not_an_object.json()["error"]["code"] == "invalid"
     assert len(editor_client.get(f"{url(flow)}versions/").json()) == 2

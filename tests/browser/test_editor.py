@@ -82,6 +82,7 @@ def test_build_check_publish_and_preview_a_bot_then_export_and_import_it(browser
     confirm = page.get_by_role("dialog")
     expect(confirm).to_contain_text("Publish version 1?")
     confirm.get_by_label("What changed?").fill("First version: asks for the name")
+    save_artifact(page, "publish-dialog.png")
     confirm.get_by_role("button", name="Publish").click()
     expect(page.get_by_test_id("toast")).to_contain_text("Published version 1")
     expect(confirm).to_be_hidden()
