@@ -159,3 +159,27 @@ def test_an_editor_edits_and_previews_but_may_not_publish(browser_page):
     canvas.saved(page)
     assert message_text(flow) == "Edited by an editor"
     assert not flow.versions.exists()
+
+
+def test_publish_asks_first_and_a_refused_publish_keeps_the_note(browser_page):
+    b = browser_page
+    page = b.page
+    flow = FlowFactory(name="Empty")
+    log_in(b, f"/builder/flows/{flow.pk}/")
+    expect(page.locator(".editor")).to_have_attribute("data-ready", "true")
+
+    page.get_by_role("button", name="Publish").click()
+    confirm = page.get_by_role("dialog")
+    confirm.get_by_role("button", name="Cancel").click()
+    expect(confirm).to_be_hidden()
+    assert not flow.versions.exists()  # cancelled: nothing published
+
+    page.get_by_role("button", name="Publish").click()
+    confirm.get_by_label("What changed?").fill("Launch")
+    confirm.get_by_role("button", name="Publish").click()
+    expect(page.get_by_test_id("toast")).to_contain_text("Not published: fix 1 problem first")
+    expect(confirm).to_be_hidden()  # the refusal is not hidden behind the dialog
+    assert not flow.versions.exists()
+    page.get_by_role("button", name="Publish").click()
+    expect(confirm.get_by_label("What changed?")).to_have_value("Launch")
+    b.console.errors[:] = [e for e in b.console.errors if "400 (Bad Request)" not in e]

@@ -643,8 +643,12 @@ export function Editor({ flow, types, initial }: Props) {
 
   const [busy, setBusy] = useState<"publish" | "export" | null>(null);
   const [publishing, setPublishing] = useState<{ note: string } | null>(null);
+  const unpublishedNote = useRef(""); // kept when publishing fails, for the next try
   const publish = useCallback(async (note: string) => {
     setBusy("publish");
+    // The dialog closes either way: a refusal's toast and the problems on the canvas must not sit behind it.
+    setPublishing(null);
+    unpublishedNote.current = note;
     try {
       if (!(await saver.flush())) {
         showToast(
@@ -656,7 +660,7 @@ export function Editor({ flow, types, initial }: Props) {
         return;
       }
       const version = await api.publish(flowId, note.trim());
-      setPublishing(null);
+      unpublishedNote.current = "";
       setPublishedVersion(version.number);
       setVersionsKey((k) => k + 1);
       showToast(`Published version ${version.number}. New conversations use it from now on.`, "success");
@@ -950,7 +954,7 @@ export function Editor({ flow, types, initial }: Props) {
               <button
                 type="button"
                 className="btn btn-primary"
-                onClick={() => setPublishing({ note: "" })}
+                onClick={() => setPublishing({ note: unpublishedNote.current })}
                 disabled={busy === "publish" || !canPublish}
                 aria-description={canPublish ? undefined : NEEDS["flows.publish_flow"]}
               >
