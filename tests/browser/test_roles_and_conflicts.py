@@ -15,6 +15,7 @@ from tests.factories import EditorFactory, FlowFactory, load_graph
 pytestmark = [pytest.mark.e2e]
 
 MESSAGE = "hello"  # the greeting fixture's message step
+SERVER_MS = 20_000  # what waits on the server (a save, a refusal, the draft fetched) may take on a loaded machine
 
 
 def greeting_flow() -> Flow:
@@ -28,9 +29,14 @@ def message_text(flow: Flow) -> str:
     return next(n for n in flow.graph["nodes"] if n["id"] == MESSAGE)["data"]["text"]
 
 
+def stored(flow: Flow, text: str) -> None:
+    """Wait until the saved draft has the text (the save indicator may still show the previous save's "Saved")."""
+    canvas.wait_for_count(f"drafts saved with {text!r}", lambda: int(message_text(flow) == text), 1, SERVER_MS / 1000)
+
+
 def open_editor(page: Page, flow: Flow) -> None:
     page.goto(f"/builder/flows/{flow.pk}/")
-    expect(page.locator(".editor")).to_have_attribute("data-ready", "true")
+    expect(page.locator(".editor")).to_have_attribute("data-ready", "true", timeout=SERVER_MS)
 
 
 def set_message(page: Page, text: str) -> None:
@@ -49,14 +55,14 @@ def test_two_tabs_on_one_flow_a_stale_save_is_refused_shown_and_settled_by_the_u
 
     # Tab A saves first.
     set_message(tab_a, "Hello from tab A")
-    canvas.saved(tab_a)
-    assert message_text(flow) == "Hello from tab A"
+    stored(flow, "Hello from tab A")
+    canvas.saved(tab_a, SERVER_MS)
 
     # Tab B's save, made from the revision it opened, is refused: it says so and shows which step differs.
     set_message(tab_b, "Hello from tab B")
-    expect(tab_b.get_by_test_id("save-state")).to_have_text("Not saved: changed elsewhere")
+    expect(tab_b.get_by_test_id("save-state")).to_have_text("Not saved: changed elsewhere", timeout=SERVER_MS)
     conflict = tab_b.get_by_test_id("conflict")
-    expect(conflict).to_be_visible()
+    expect(conflict).to_be_visible(timeout=SERVER_MS)
     expect(tab_b.get_by_role("dialog")).to_contain_text("This flow was changed elsewhere")
     expect(conflict).to_contain_text("Someone saved this flow in another tab or browser")
     expect(conflict.get_by_test_id("conflict-node")).to_have_count(1)
@@ -67,25 +73,25 @@ def test_two_tabs_on_one_flow_a_stale_save_is_refused_shown_and_settled_by_the_u
     # B reloads the saved draft: A's text is on B's canvas, and B's next edit saves.
     conflict.get_by_role("button", name="Reload the saved draft").click()
     expect(conflict).to_be_hidden()
-    canvas.saved(tab_b)
+    canvas.saved(tab_b, SERVER_MS)
     expect(select(tab_b, MESSAGE).get_by_label("Message")).to_have_value("Hello from tab A")
     set_message(tab_b, "Hello from tab B, after reloading")
-    canvas.saved(tab_b)
-    assert message_text(flow) == "Hello from tab B, after reloading"
+    stored(flow, "Hello from tab B, after reloading")
+    canvas.saved(tab_b, SERVER_MS)
 
     # Now A is behind: its edit is refused in turn, and A overwrites deliberately.
     set_message(tab_a, "Hello from tab A, on purpose")
     conflict_a = tab_a.get_by_test_id("conflict")
-    expect(conflict_a).to_be_visible()
+    expect(conflict_a).to_be_visible(timeout=SERVER_MS)
     assert message_text(flow) == "Hello from tab B, after reloading"
     conflict_a.get_by_role("button", name="Overwrite it with mine").click()
-    canvas.saved(tab_a)
-    assert message_text(flow) == "Hello from tab A, on purpose"
+    stored(flow, "Hello from tab A, on purpose")
+    canvas.saved(tab_a, SERVER_MS)
     revision = Flow.objects.get(pk=flow.pk).revision
 
     # And B, behind again, learns of it when it next saves; nothing is lost in either direction.
     set_message(tab_b, "Third word from B")
-    expect(tab_b.get_by_test_id("conflict")).to_be_visible()
+    expect(tab_b.get_by_test_id("conflict")).to_be_visible(timeout=SERVER_MS)
     assert Flow.objects.get(pk=flow.pk).revision == revision
     assert message_text(flow) == "Hello from tab A, on purpose"
 
@@ -104,7 +110,7 @@ def test_a_viewer_sees_the_flow_but_every_change_is_disabled_and_says_which_role
     flow = greeting_flow()
     actions.publish(flow, None, note="First")
     log_in_as(b, "Viewer", f"/builder/flows/{flow.pk}/")
-    expect(page.locator(".editor")).to_have_attribute("data-ready", "true")
+    expect(page.locator(".editor")).to_have_attribute("data-ready", "true", timeout=SERVER_MS)
 
     publish = page.get_by_role("button", name="Publish")
     expect(publish).to_be_disabled()
@@ -150,14 +156,14 @@ def test_an_editor_edits_and_previews_but_may_not_publish(browser_page):
     page = b.page
     flow = greeting_flow()
     log_in_as(b, "Editor", f"/builder/flows/{flow.pk}/")
-    expect(page.locator(".editor")).to_have_attribute("data-ready", "true")
+    expect(page.locator(".editor")).to_have_attribute("data-ready", "true", timeout=SERVER_MS)
     expect(page.get_by_role("button", name="Preview")).to_be_enabled()
     publish = page.get_by_role("button", name="Publish")
     expect(publish).to_be_disabled()
     expect(page.locator(".role-gate", has=publish)).to_have_attribute("title", "Publishing needs the Publisher role")
     set_message(page, "Edited by an editor")
-    canvas.saved(page)
-    assert message_text(flow) == "Edited by an editor"
+    stored(flow, "Edited by an editor")
+    canvas.saved(page, SERVER_MS)
     assert not flow.versions.exists()
 
 
@@ -166,7 +172,7 @@ def test_publish_asks_first_and_a_refused_publish_keeps_the_note(browser_page):
     page = b.page
     flow = FlowFactory(name="Empty")
     log_in(b, f"/builder/flows/{flow.pk}/")
-    expect(page.locator(".editor")).to_have_attribute("data-ready", "true")
+    expect(page.locator(".editor")).to_have_attribute("data-ready", "true", timeout=SERVER_MS)
 
     page.get_by_role("button", name="Publish").click()
     confirm = page.get_by_role("dialog")
@@ -177,7 +183,7 @@ def test_publish_asks_first_and_a_refused_publish_keeps_the_note(browser_page):
     page.get_by_role("button", name="Publish").click()
     confirm.get_by_label("What changed?").fill("Launch")
     confirm.get_by_role("button", name="Publish").click()
-    expect(page.get_by_test_id("toast")).to_contain_text("Not published: fix 1 problem first")
+    expect(page.get_by_test_id("toast")).to_contain_text("Not published: fix 1 problem first", timeout=SERVER_MS)
     expect(confirm).to_be_hidden()  # the refusal is not hidden behind the dialog
     assert not flow.versions.exists()
     page.get_by_role("button", name="Publish").click()
