@@ -98,3 +98,41 @@ def test_a_version_keeps_its_publishers_note(editor_client):
     not_an_object = editor_client.post(f"{url(flow)}publish/", ["note"], format="json")
     assert not_an_object.status_code == 400 and not_an_object.json()["error"]["code"] == "invalid"
     assert len(editor_client.get(f"{url(flow)}versions/").json()) == 2
+
+
+@pytest.mark.e2e
+def test_saves_racing_from_one_revision_let_exactly_one_through(live):
+    """Six tabs save at once from the same revision, over real HTTP: one is stored, five get 409; none is lost
+    silently."""
+    import threading
+
+    import requests
+    from rest_framework.authtoken.models import Token
+
+    from tests.factories import EditorFactory
+
+    flow = FlowFactory()
+    flow_url = f"{live.url}/api/v1/flows/{flow.pk}/"
+    headers = {"Authorization": f"Token {Token.objects.create(user=EditorFactory()).key}"}
+    first = requests.patch(flow_url, json={"name": "Start"}, headers=headers, timeout=30)
+    revision = first.json()["revision"]
+    go = threading.Barrier(6)
+    answers: dict[int, int] = {}
+
+    def save(n: int) -> None:
+        go.wait()
+        response = requests.patch(
+            flow_url, json={"name": f"Tab {n}", "graph": graph_with(f"Tab {n}"), "revision": revision},
+            headers=headers, timeout=60,
+        )  # fmt: skip
+        answers[n] = response.status_code
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers.values()) == [200, 409, 409, 409, 409, 409], answers
+    winner = next(n for n, code in answers.items() if code == 200)
+    stored = Flow.objects.get(pk=flow.pk)
+    assert (stored.name, stored.revision) == (f"Tab {winner}", revision + 1)
