@@ -189,3 +189,21 @@ def test_publish_asks_first_and_a_refused_publish_keeps_the_note(browser_page):
     page.get_by_role("button", name="Publish").click()
     expect(confirm.get_by_label("What changed?")).to_have_value("Launch")
     b.console.errors[:] = [e for e in b.console.errors if "400 (Bad Request)" not in e]
+
+
+def test_the_login_page_says_when_the_password_is_wrong_and_then_lets_a_non_staff_user_in(browser_page):
+    b = browser_page
+    page = b.page
+    user = EditorFactory(role="Viewer")  # not staff: admin's login would refuse this user
+    page.goto("/builder/")
+    expect(page).to_have_url(f"{b.url}/login/?next=/builder/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please enter a correct username and password")
+    expect(page.get_by_label("Username")).to_have_value(user.username)
+    save_artifact(page, "login-error.png")
+    page.get_by_label("Password").fill("pw-for-tests-123")
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{b.url}/builder/", timeout=SERVER_MS)
+    expect(page.get_by_test_id("user-roles")).to_contain_text("Viewer")
