@@ -234,10 +234,10 @@ def _main_thread(cdp) -> dict[str, float]:
 
 def _log_in(context, info: dict[str, Any]) -> None:
     page = context.new_page()
-    page.goto("/admin/login/?next=/builder/")
+    page.goto("/login/?next=/builder/")
     page.fill("#id_username", info["username"])
     page.fill("#id_password", info["password"])
-    page.click("input[type=submit]")
+    page.click("button[type=submit]")
     page.wait_for_url("**/builder/")
     page.close()
 

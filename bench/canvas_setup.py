@@ -23,6 +23,12 @@ def main() -> None:
     user = users.objects.filter(username="bench-canvas").first() or users(username="bench-canvas", is_staff=True)
     user.set_password(password)
     user.save()
+    from django.contrib.auth.models import Group
+
+    from flows import roles
+
+    roles.ensure_groups()
+    user.groups.add(Group.objects.get(name=roles.EDITOR))  # staff status alone grants nothing (flows/roles.py)
     flow = Flow.objects.filter(slug="bench-canvas").first() or Flow(
         name="Bench canvas (1,000 nodes)", slug="bench-canvas"
     )

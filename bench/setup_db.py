@@ -39,6 +39,12 @@ def main() -> None:
     user = users.objects.filter(username="bench").first()
     if user is None:
         user = users.objects.create_user("bench", "bench@example.com", None, is_staff=True)
+    from django.contrib.auth.models import Group
+
+    from flows import roles
+
+    roles.ensure_groups()
+    user.groups.add(Group.objects.get(name=roles.PUBLISHER))  # staff status alone grants nothing (flows/roles.py)
     token, _ = Token.objects.get_or_create(user=user)
     out: dict[str, object] = {"staff_token": token.key}
     for role, slug in (("load", "bench-echo"), ("probe", "bench-probe")):

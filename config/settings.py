@@ -30,6 +30,9 @@ if not SECRET_KEY:
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The product's own login page (any active user; roles decide what they may do); admin keeps /admin/login/.
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/builder/"
 
 INSTALLED_APPS = [
     "daphne",
@@ -169,7 +172,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["flows.api.permissions.IsEditor"],
+    # Each view names the permission each action needs (the roles: flows/roles.py); a view naming none is closed.
+    "DEFAULT_PERMISSION_CLASSES": ["flows.api.permissions.HasRolePermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "flows.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {

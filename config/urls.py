@@ -20,6 +20,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("healthz", healthz, name="healthz"),
+    path("login/", builder_views.BuilderLoginView.as_view(), name="login"),
+    path("logout/", builder_views.logout_view, name="logout"),
     path("builder/", builder_views.flow_list, name="builder"),
     path("builder/flows/<int:flow_id>/", builder_views.flow_editor, name="builder-flow"),
     path("favicon.ico", builder_views.favicon),

@@ -43,6 +43,11 @@ class ConversationClosed(ActionError):
     status = 409
 
 
+class StaleRevision(ActionError):
+    code = "conflict"
+    status = 409
+
+
 class ImportRefused(ActionError):
     code = "invalid_import"
 
@@ -65,8 +70,13 @@ def validate_graph(graph: dict[str, Any]) -> list[Problem]:
     return analyse(graph, registry())[1]
 
 
-def save_flow(flow: Flow, *, graph: dict[str, Any] | None = None, **fields: Any) -> list[dict[str, Any]]:
-    """Store a draft (valid or not) and the problems found in it."""
+def save_flow(
+    flow: Flow, *, graph: dict[str, Any] | None = None, revision: int | None = None, **fields: Any
+) -> list[dict[str, Any]]:
+    """Store a draft (valid or not) and the problems found in it, as the next revision.
+
+    With `revision` (the one the editor started from), a draft saved meanwhile by someone else is not overwritten:
+    StaleRevision (409), and nothing changes."""
     if graph is not None:
         check_shape(graph)  # a list or a string is refused (400), not merged into a dict (500)
         graph = {"spec_version": SPEC_VERSION, **graph}
@@ -75,6 +85,18 @@ def save_flow(flow: Flow, *, graph: dict[str, Any] | None = None, **fields: Any)
     for name, value in fields.items():
         setattr(flow, name, value)
     with transaction.atomic():
+        if flow.pk is not None:
+            # The row locked, so two saves from the same revision cannot both pass the check.
+            current = Flow.objects.select_for_update().filter(pk=flow.pk).values_list("revision", flat=True).first()
+            if revision is not None and current is not None and revision != current:
+                raise StaleRevision(
+                    f"This flow was saved elsewhere (revision {current}; you edited revision {revision}). "
+                    "Reload it, or save yours over it.",
+                    revision=current,
+                )
+            flow.revision = (current or 0) + 1
+        else:
+            flow.revision = 1
         flow.save()
     return flow.problems
 
@@ -94,8 +116,8 @@ def _user_or_none(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def publish(flow: Flow, user: Any) -> FlowVersion:
-    """Freeze the draft as the next immutable version, unless it has problems."""
+def publish(flow: Flow, user: Any, note: str = "") -> FlowVersion:
+    """Freeze the draft as the next immutable version (with the publisher's note), unless it has problems."""
     with transaction.atomic():
         flow = _checked_draft(flow, "publishing")
         number = (flow.versions.filter(is_preview=False).aggregate(n=Max("number"))["n"] or 0) + 1
@@ -104,6 +126,7 @@ def publish(flow: Flow, user: Any) -> FlowVersion:
             number=number,
             graph=flow.graph,
             published_by=_user_or_none(user),
+            note=note,
         )
 
 
@@ -180,7 +203,7 @@ def unique_slug(text: str, *, exclude_pk: int | None = None) -> str:
 
 def _create_flow(name: str, graph: dict[str, Any], owner: Any) -> Flow:
     """A new flow with a unique slug from its name; a slug taken meanwhile by another request is tried again."""
-    flow = Flow(name=name[:NAME_MAX], owner=owner if getattr(owner, "is_authenticated", False) else None)
+    flow = Flow(name=name[:NAME_MAX], owner=owner if getattr(owner, "is_authenticated", False) else None, revision=1)
     check_shape(graph)
     flow.graph = {"spec_version": SPEC_VERSION, **graph}
     flow.problems = [p.as_dict() for p in validate_graph(flow.graph)]

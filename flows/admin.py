@@ -7,7 +7,8 @@ from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
-from . import assets
+from . import actions, assets
+from .graph import GraphShapeError, check_shape
 from .models import Conversation, Flow, FlowAsset, FlowVersion, Hook, HookDelivery, Message, Run, Step
 
 
@@ -21,24 +22,44 @@ class ReadOnlyMixin:
 
 class VersionInline(ReadOnlyMixin, admin.TabularInline):
     model = FlowVersion
-    fields = ["number", "published_by", "published_at"]
+    fields = ["number", "published_by", "published_at", "note"]
     readonly_fields = fields
     extra = 0
     show_change_link = True
 
 
+class FlowForm(forms.ModelForm):
+    class Meta:
+        model = Flow
+        fields = ["name", "slug", "graph", "owner"]
+
+    def clean_graph(self):
+        graph = self.cleaned_data["graph"]
+        try:
+            check_shape(graph)
+        except GraphShapeError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return graph
+
+
 @admin.register(Flow)
 class FlowAdmin(admin.ModelAdmin):
+    form = FlowForm
     list_display = ["name", "slug", "owner", "updated_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["problems", "created_at", "updated_at"]
+    readonly_fields = ["problems", "revision", "created_at", "updated_at"]
     inlines = [VersionInline]
+
+    def save_model(self, request, obj, form, change):
+        # Through the action: the draft's problems are found again and it becomes the next revision, so a builder
+        # tab that opened the previous one gets a conflict instead of silently saving over this change.
+        actions.save_flow(obj, graph=obj.graph if "graph" in form.changed_data else None)
 
 
 @admin.register(FlowVersion)
 class FlowVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["flow", "number", "published_by", "published_at"]
+    list_display = ["flow", "number", "published_by", "published_at", "note"]
     list_filter = ["flow"]
 
 

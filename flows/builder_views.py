@@ -8,16 +8,20 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods
 
-from .api.permissions import is_editor
+from . import roles
+from .api.permissions import can_use_builder
 from .models import Flow
 
-LOGIN_URL = "/admin/login/"
 MANIFEST = Path(settings.BASE_DIR) / "static" / "builder" / ".vite" / "manifest.json"
 ENTRY = "src/main.tsx"
 
@@ -77,19 +81,19 @@ def _editor_data(flow: Flow) -> dict[str, Any]:
 
 
 def _page(request: HttpRequest, page: str, flow: Flow | None = None) -> HttpResponse:
-    if not is_editor(request.user):
-        return render(request, "builder/forbidden.html", status=403)
+    if not can_use_builder(request.user):
+        return render(request, "builder/forbidden.html", {"roles": list(roles.ROLES)}, status=403)
     user = request.user
     assets = bundle()
     boot = {
         "page": page,
         "flowId": flow.pk if flow else None,
         "csrfToken": get_token(request),
-        "user": {"username": user.get_username(), "name": user.get_full_name() or user.get_username()},  # type: ignore[union-attr]
+        "user": roles.summary(user),  # what the builder shows, hides or disables for this user's roles
         "urls": {
             "builder": reverse("builder"),
             "admin": reverse("admin:index"),
-            "logout": reverse("admin:logout"),
+            "logout": reverse("logout"),
             "credentialAdd": _credential_add_url(),
         },
     }
@@ -108,15 +112,31 @@ def _credential_add_url() -> str:
         return reverse("admin:index")
 
 
-@login_required(login_url=LOGIN_URL)
+@login_required  # anonymous: to settings.LOGIN_URL (/login/) with ?next=
 def flow_list(request: HttpRequest) -> HttpResponse:
     return _page(request, "flows")
 
 
-@login_required(login_url=LOGIN_URL)
+@login_required
 def flow_editor(request: HttpRequest, flow_id: int) -> HttpResponse:
-    flow = get_object_or_404(Flow, pk=flow_id) if is_editor(request.user) else None
+    flow = get_object_or_404(Flow, pk=flow_id) if can_use_builder(request.user) else None
     return _page(request, "editor", flow)
+
+
+class BuilderLoginView(LoginView):
+    """The product's own login (admin's refuses non-staff users): any active user; the roles decide the rest."""
+
+    template_name = "builder/login.html"  # then to ?next= (same site only) or settings.LOGIN_REDIRECT_URL
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def logout_view(request: HttpRequest) -> HttpResponse:
+    """POST logs out (a link or an image on another site cannot); GET asks first."""
+    if request.method == "POST":
+        auth_logout(request)
+        return HttpResponseRedirect(reverse("login") + "?logged_out=1")
+    return render(request, "builder/logout.html")
 
 
 FAVICON = (

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.http.request import split_domain_port, validate_host
 
 from . import live
 
@@ -29,6 +31,30 @@ def _header(scope, name: bytes) -> str | None:
 def _query_token(scope) -> str:
     values = parse_qs(scope.get("query_string", b"").decode()).get("token", [""])
     return values[0]
+
+
+def _header(scope, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin1")
+    return ""
+
+
+def same_origin(scope) -> bool:
+    """Whether the socket was opened by a page of this site, as Django's CSRF check decides for a form post.
+
+    A browser sends the session cookie with a socket any site opens (cross-site WebSocket hijacking), but it
+    always sends that site's Origin: it must name the host the socket was opened on (itself one of
+    ALLOWED_HOSTS), or one of CSRF_TRUSTED_ORIGINS."""
+    origin = _header(scope, b"origin")
+    if not origin or origin == "null":
+        return False
+    if origin in settings.CSRF_TRUSTED_ORIGINS:
+        return True
+    host = _header(scope, b"host")
+    domain, _port = split_domain_port(host)
+    allowed = settings.ALLOWED_HOSTS or ([".localhost", "127.0.0.1", "[::1]"] if settings.DEBUG else [])
+    return bool(domain) and validate_host(domain, allowed) and urlsplit(origin).netloc.lower() == host.lower()
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
@@ -87,8 +113,9 @@ class TraceConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self):
         flow_id = self.scope["url_route"]["kwargs"]["flow_id"]
-        if not await self._allowed(self.scope.get("user"), _query_token(self.scope)):
-            await refuse(self, UNAUTHORIZED)
+        refused = await self._refusal(self.scope.get("user"), _query_token(self.scope))
+        if refused:
+            await refuse(self, refused)
             return
         if not await self._flow_exists(flow_id):
             await refuse(self, NOT_FOUND)
@@ -98,17 +125,22 @@ class TraceConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
 
     @database_sync_to_async
-    def _allowed(self, user, token: str) -> bool:
-        from .api.permissions import is_editor
+    def _refusal(self, user, token: str) -> int | None:
+        """None when the user may watch runs; else the close code saying why not."""
+        from .api.permissions import can_use_builder
 
-        if user is not None and is_editor(user):
-            return True
-        if token:  # a DRF API token, for clients without a session cookie
+        if token:  # a DRF API token (clients without a session cookie): it is no ambient credential, any origin
             from rest_framework.authtoken.models import Token
 
             found = Token.objects.select_related("user").filter(key=token).first()
-            return found is not None and is_editor(found.user)
-        return False
+            if found is None or not found.user.is_active:
+                return UNAUTHORIZED
+            user = found.user
+        elif user is None or not user.is_authenticated:
+            return UNAUTHORIZED
+        elif not same_origin(self.scope):
+            return FORBIDDEN  # the session cookie, sent by a page of another site
+        return None if can_use_builder(user) and user.has_perm("flows.view_run") else FORBIDDEN
 
     @database_sync_to_async
     def _flow_exists(self, flow_id) -> bool:

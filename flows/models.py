@@ -15,11 +15,19 @@ class Flow(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="flows"
     )
+    revision = models.PositiveIntegerField(
+        default=0, help_text="Counts the draft's saves: a save made from an older revision is refused (409)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
+        # Beyond add/change/delete/view: what the Editor and Publisher roles add (flows/roles.py).
+        permissions = [
+            ("preview_flow", "Can preview drafts in the builder"),
+            ("publish_flow", "Can publish flows and restore published versions"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -37,6 +45,9 @@ class FlowVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(
+        max_length=500, blank=True, help_text="What changed in this version, in the publisher's words."
+    )
     is_preview = models.BooleanField(
         default=False, help_text="A snapshot of the draft for an editor's preview chat; never served to clients."
     )

@@ -31,8 +31,9 @@ class CredentialSerializer(serializers.ModelSerializer):
 class CredentialListView(generics.ListAPIView):
     """The credentials a flow may use, by name and kind; settings and secrets stay in admin."""
 
-    # Permission: the project's default (editors: staff, or users allowed to change flows), set in settings, so
-    # the one editor rule applies here without integrations importing flows.
+    # Names and kinds only, for the node forms: whoever may see flows (the permission named as a string, so
+    # integrations imports nothing of flows; the roles are in flows/roles.py).
+    required_permissions = {"get": "flows.view_flow"}
     serializer_class = CredentialSerializer
     pagination_class = None
 

@@ -73,7 +73,11 @@ class OutboundDeliveryAdmin(admin.ModelAdmin):
     def payload_json(self, obj: OutboundDelivery) -> str:
         return format_html("<pre>{}</pre>", json.dumps(obj.payload, indent=2, ensure_ascii=False))
 
-    @admin.action(description="Redeliver (same webhook id)")
+    def has_redeliver_permission(self, request: HttpRequest) -> bool:
+        # It sends to outside services again: the Admin role's (viewing the log is not enough).
+        return request.user.has_perm("integrations.change_outbounddelivery")
+
+    @admin.action(description="Redeliver (same webhook id)", permissions=["redeliver"])
     def redeliver(self, request: HttpRequest, queryset: QuerySet[OutboundDelivery]) -> None:
         chosen = list(queryset.order_by("created_at", "id")[: MAX_REDELIVER + 1])
         if len(chosen) > MAX_REDELIVER:

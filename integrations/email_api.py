@@ -31,6 +31,7 @@ class EmailBatchSerializer(serializers.ModelSerializer):
 class EmailBatchView(RetrieveAPIView):
     """A bulk email batch (the email node's step output names its id)."""
 
-    # Permission: the project's default (editors), as for credentials.
+    # A run's progress: whoever may read runs (named as a string, as in integrations/api.py).
+    required_permissions = {"get": "flows.view_run"}
     serializer_class = EmailBatchSerializer
     queryset = EmailBatch.objects.all()

@@ -71,7 +71,7 @@ def describe(spec: TemplateSpec) -> dict[str, Any]:
 class IntegrationTemplateListView(generics.GenericAPIView):
     """Shipped and custom templates, by name, with the JSON Schema of their parameters; never a secret."""
 
-    # Permission: the project's default (editors), as for credentials.
+    required_permissions = {"get": "flows.view_flow"}  # as for credentials (integrations/api.py)
     serializer_class = IntegrationTemplateSerializer
     pagination_class = None
 

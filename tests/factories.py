@@ -27,8 +27,31 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class EditorFactory(UserFactory):
-    is_staff = True
+    """A builder user in one role (flows/roles.py); by default a Publisher, who may do everything with flows.
+
+    Not staff: roles grant what a user may do, staff status (admin's door) grants nothing."""
+
     username = factory.Sequence(lambda n: f"editor{n}")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if not create:
+            return
+        from django.contrib.auth.models import Group
+
+        from flows import roles
+
+        name = extracted or roles.PUBLISHER
+        if not Group.objects.filter(name=name).exists():
+            roles.ensure_groups()  # a transactional test's flush removed the migration's groups
+        self.groups.add(Group.objects.get(name=name))
+
+
+def role_user(role: str | None, **kwargs):
+    """A user in the role (Viewer, Editor, Publisher, Admin), or with none (None)."""
+    if role is None:
+        return UserFactory(**kwargs)
+    return EditorFactory(role=role, **kwargs)
 
 
 class FlowFactory(factory.django.DjangoModelFactory):

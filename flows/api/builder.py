@@ -4,17 +4,18 @@ conversations and runs."""
 import json
 
 from django.db.models import Max, Prefetch, Q
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from flows import actions
+from flows import actions, roles
 from flows.models import Conversation, Flow, Step
 from nodes.registry import registry
 
@@ -27,11 +28,39 @@ from .serializers import (
     FlowSerializer,
     PreviewReplySerializer,
     ProblemSerializer,
+    PublishSerializer,
     RunSerializer,
     ValidateSerializer,
     VersionDetailSerializer,
     VersionSerializer,
 )
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description='The revision the save starts from, as the ETag gave it ("7"); or the body\'s `revision`',
+)
+CONFLICT = OpenApiResponse(ErrorSerializer, description="Saved elsewhere since that revision (code conflict)")
+
+
+def if_match_revision(request) -> int | None:
+    """The revision in an If-Match header ("7", W/"7" or 7), None without one; a malformed one is a 400."""
+    raw = request.headers.get("If-Match", "").strip()
+    if not raw or raw == "*":
+        return None
+    value = raw.removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise ValidationError({"If-Match": ['Expected the flow\'s revision, as its ETag gives it: "7".']})
+    return int(value)
+
+
+def with_etag(response: Response) -> Response:
+    """The draft's revision as its ETag, for clients that send it back in If-Match."""
+    if response.status_code == 200 and isinstance(response.data, dict) and "revision" in response.data:
+        response["ETag"] = f'"{response.data["revision"]}"'
+    return response
+
 
 IMPORT_UPLOAD = inline_serializer("FlowImportUpload", {"file": serializers.FileField()})
 
@@ -46,6 +75,24 @@ class FlowViewSet(viewsets.ModelViewSet):
         .order_by("name", "pk")
     )
     lookup_value_regex = r"\d+"
+    required_permissions = {
+        "list": "flows.view_flow",
+        "retrieve": "flows.view_flow",
+        "versions": "flows.view_flow",
+        "version": "flows.view_flow",
+        "export": "flows.view_flow",
+        "validate": "flows.view_flow",  # stores nothing
+        "conversations": "flows.view_conversation",
+        "create": "flows.add_flow",
+        "duplicate": "flows.add_flow",
+        "import_": "flows.add_flow",
+        "update": "flows.change_flow",
+        "partial_update": "flows.change_flow",
+        "preview": "flows.preview_flow",
+        "publish": "flows.publish_flow",
+        "restore": "flows.publish_flow",
+        "destroy": "flows.delete_flow",
+    }
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -56,6 +103,7 @@ class FlowViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
+        data.pop("revision", None)  # a new flow starts at revision 1
         graph = data.pop("graph", {"nodes": [], "edges": []})
         flow = Flow(owner=self.request.user)
         actions.save_flow(flow, graph=graph, **data)
@@ -63,13 +111,30 @@ class FlowViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        actions.save_flow(serializer.instance, graph=data.pop("graph", None), **data)
+        revision = data.pop("revision", None)
+        if revision is None:
+            revision = if_match_revision(self.request)
+        actions.save_flow(serializer.instance, graph=data.pop("graph", None), revision=revision, **data)
 
-    @extend_schema(request=None, responses={201: VersionSerializer, 400: ErrorSerializer})
+    @extend_schema(parameters=[IF_MATCH], responses={200: FlowSerializer, 409: CONFLICT})
+    def update(self, request, *args, **kwargs):
+        return with_etag(super().update(request, *args, **kwargs))
+
+    @extend_schema(parameters=[IF_MATCH], responses={200: FlowSerializer, 409: CONFLICT})
+    def partial_update(self, request, *args, **kwargs):
+        return with_etag(super().partial_update(request, *args, **kwargs))
+
+    def retrieve(self, request, *args, **kwargs):
+        return with_etag(super().retrieve(request, *args, **kwargs))
+
+    @extend_schema(request=PublishSerializer, responses={201: VersionSerializer, 400: ErrorSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        """Freeze the draft as the next version; refused (400, problems listed) while the draft has errors."""
-        version = actions.publish(self.get_object(), request.user)
+        """Freeze the draft as the next version, with an optional note; refused (400, problems listed) while the
+        draft has errors."""
+        body = PublishSerializer(data=request.data)  # no body: no note; not an object: 400
+        body.is_valid(raise_exception=True)
+        version = actions.publish(self.get_object(), request.user, note=body.validated_data["note"])
         return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=VersionSerializer(many=True))
@@ -183,6 +248,7 @@ class ConversationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     queryset = Conversation.objects.select_related("version")
     serializer_class = ConversationSerializer
+    required_permissions = {"retrieve": "flows.view_conversation", "runs": "flows.view_run"}
 
     @extend_schema(responses=RunSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -195,8 +261,34 @@ class ConversationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return Response(RunSerializer(runs, many=True).data)
 
 
+MeSerializer = inline_serializer(
+    "Me",
+    {
+        "username": serializers.CharField(),
+        "name": serializers.CharField(),
+        "roles": serializers.ListField(child=serializers.CharField(), help_text="Viewer, Editor, Publisher, Admin"),
+        "is_superuser": serializers.BooleanField(),
+        "permissions": serializers.ListField(
+            child=serializers.CharField(), help_text="The builder's permissions the user holds, e.g. flows.publish_flow"
+        ),
+    },
+)
+
+
+class MeView(APIView):
+    """Who is logged in, their roles, and which of the builder's permissions they hold (to show what they can do)."""
+
+    permission_classes = [IsAuthenticated]  # any user, even one without a role: the builder then says so
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        return Response(roles.summary(request.user))
+
+
 class NodeTypesView(APIView):
     """Every registered node type: label, category, description, config JSON Schema and output handles."""
+
+    required_permissions = {"get": "flows.view_flow"}
 
     @extend_schema(
         responses=inline_serializer(

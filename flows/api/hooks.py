@@ -163,6 +163,14 @@ class FlowHooksViewSet(viewsets.ModelViewSet):
 
     serializer_class = HookSerializer
     lookup_value_regex = r"\d+"
+    required_permissions = {
+        "list": "flows.view_hook",
+        "retrieve": "flows.view_hook",
+        "create": "flows.add_hook",
+        "update": "flows.change_hook",
+        "partial_update": "flows.change_hook",
+        "destroy": "flows.delete_hook",
+    }
 
     def flow(self) -> Flow:
         if not hasattr(self, "_flow"):

@@ -47,10 +47,19 @@ class FlowSerializer(serializers.ModelSerializer):
     problems = ProblemSerializer(many=True, read_only=True)
     owner = serializers.CharField(source="owner.username", read_only=True, default=None)
     published_version = serializers.SerializerMethodField()
+    revision = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text='Counts the draft\'s saves. Send the revision you edited (or the header If-Match: "<revision>"): '
+        "if the draft was saved since, the save is refused with 409 conflict and nothing changes.",
+    )
 
     class Meta:
         model = Flow
-        fields = ["id", "name", "slug", "graph", "problems", "owner", "published_version", "created_at", "updated_at"]
+        fields = [
+            "id", "name", "slug", "graph", "problems", "owner", "published_version", "revision", "created_at",
+            "updated_at",
+        ]  # fmt: skip
         read_only_fields = ["id", "problems", "owner", "created_at", "updated_at"]
 
     def get_published_version(self, flow: Flow) -> int | None:
@@ -64,7 +73,17 @@ class FlowSerializer(serializers.ModelSerializer):
 
 class FlowListSerializer(FlowSerializer):
     class Meta(FlowSerializer.Meta):
-        fields = ["id", "name", "slug", "problems", "owner", "published_version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "problems",
+            "owner",
+            "published_version",
+            "revision",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class ValidateSerializer(serializers.Serializer):
@@ -76,7 +95,13 @@ class VersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FlowVersion
-        fields = ["number", "published_by", "published_at"]
+        fields = ["number", "published_by", "published_at", "note"]
+
+
+class PublishSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", help_text="What changed, shown with the version"
+    )
 
 
 class VersionDetailSerializer(VersionSerializer):

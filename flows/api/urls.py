@@ -8,6 +8,7 @@ router.register("flows", builder.FlowViewSet, basename="flow")
 router.register("conversations", builder.ConversationViewSet, basename="conversation")
 
 urlpatterns = [
+    path("me/", builder.MeView.as_view(), name="me"),
     path("node-types/", builder.NodeTypesView.as_view(), name="node-types"),
     path("chat/<slug:flow_slug>/conversations/", chat.StartConversationView.as_view(), name="chat-start"),
     path("chat/conversations/<uuid:conversation_id>/messages/", chat.MessagesView.as_view(), name="chat-messages"),

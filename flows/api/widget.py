@@ -76,7 +76,10 @@ def _settings_body(flow: Flow) -> dict:
 
 
 class AppearanceView(APIView):
-    """`/api/v1/flows/{id}/appearance/` (editors): the widget's look and allowed websites; no publishing needed."""
+    """`/api/v1/flows/{id}/appearance/`: the widget's look and allowed websites; no publishing needed."""
+
+    # A change is live at once on every site the bot is on (and the origins are a security setting): a publisher's.
+    required_permissions = {"get": "flows.view_flow", "put": "flows.publish_flow"}
 
     @extend_schema(responses=WidgetSettingsSerializer)
     def get(self, request, flow_id: int):
@@ -98,7 +101,9 @@ AVATAR_UPLOAD = inline_serializer("AvatarUpload", {"file": serializers.FileField
 
 
 class AvatarView(APIView):
-    """`/api/v1/flows/{id}/appearance/avatar/` (editors): upload the widget's avatar (a flow asset), or remove it."""
+    """`/api/v1/flows/{id}/appearance/avatar/`: upload the widget's avatar (a flow asset), or remove it."""
+
+    required_permissions = {"post": "flows.publish_flow", "delete": "flows.publish_flow"}
 
     parser_classes = [MultiPartParser]
 

@@ -5,7 +5,8 @@ export interface Boot {
   page: "flows" | "editor";
   flowId: number | null;
   csrfToken: string;
-  user: { username: string; name: string };
+  /** Who is logged in, their roles and the builder's permissions they hold (flows/roles.py summary). */
+  user: { username: string; name: string; roles?: string[]; permissions?: string[]; is_superuser?: boolean };
   urls: { builder: string; admin: string; logout: string; credentialAdd: string };
   /** The editor's first data, in the page (flows/builder_views.py): no round trip before drawing. */
   data?: { flow: Flow; nodeTypes: NodeTypeInfo[] };

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from flows import actions
 from flows.models import Conversation, Flow, FlowVersion
 from tests.api.conftest import row_counts
-from tests.factories import FlowFactory, UserFactory, load_graph, published_flow
+from tests.factories import EditorFactory, FlowFactory, UserFactory, load_graph, published_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -76,22 +76,24 @@ def test_anonymous_users_are_refused_everywhere(anon, flow):
     assert_refused(anon, flow, {401, 403})
 
 
-def test_logged_in_users_who_are_not_editors_are_refused(flow):
+@pytest.mark.parametrize("staff", [False, True], ids=["user", "staff"])
+def test_logged_in_users_without_a_role_are_refused_even_staff(flow, staff):
     client = APIClient()
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(is_staff=staff))
     assert_refused(client, flow, {403})
     response = client.get(FLOWS)
-    assert response.json()["error"]["message"].startswith("Editors only")
+    assert response.json()["error"] == {"code": "permission_denied", "message": "Seeing flows needs the Viewer role."}
 
 
-def test_a_user_allowed_to_change_flows_is_an_editor_without_being_staff(flow):
+def test_a_user_given_the_permission_directly_may_use_what_it_allows(flow):
     user = UserFactory()
-    user.user_permissions.add(Permission.objects.get(codename="change_flow", content_type__app_label="flows"))
+    user.user_permissions.add(Permission.objects.get(codename="view_flow", content_type__app_label="flows"))
     client = APIClient()
     client.force_login(user)
     response = client.get(FLOWS)
     assert response.status_code == 200
     assert [f["slug"] for f in response.json()] == ["greet"]
+    assert client.patch(f"{FLOWS}{flow.pk}/", {"name": "Renamed"}, format="json").status_code == 403
 
 
 def test_an_inactive_staff_user_is_refused(flow):
@@ -390,7 +392,7 @@ def test_a_conversation_and_its_queued_run(editor_client):
 
 @pytest.mark.e2e
 def test_a_conversation_stays_on_the_version_it_started_on(live):
-    editor = UserFactory(is_staff=True)
+    editor = EditorFactory()
     api = requests.Session()
     api.headers["Authorization"] = f"Token {Token.objects.create(user=editor).key}"
 

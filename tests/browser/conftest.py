@@ -1,5 +1,5 @@
 """Browser tests: Python Playwright driving Debian's Chromium (never a downloaded browser) against the app as it
-runs in production (daphne + a Celery worker + Redis, the `live` fixture), logged in through the admin's login page.
+runs in production (daphne + a Celery worker + Redis, the `live` fixture), logged in through the product's login page.
 
 Every page collects the browser's console errors and uncaught exceptions; a test with any of them fails."""
 
@@ -138,11 +138,11 @@ def browser_page(request, live, chromium, editor_user) -> Iterator[Browser]:
 
 
 def log_in(b: Browser, next_path: str = "/builder/") -> None:
-    """Through Django's login page, as a person would: the builder sends an anonymous visitor there."""
+    """Through the product's login page, as a person would: the builder sends an anonymous visitor there."""
     page = b.page
     page.goto(next_path)
-    assert "/admin/login/" in page.url, f"an anonymous visitor of {next_path} should be sent to the login page"
+    assert "/login/" in page.url and "/admin/" not in page.url, f"{next_path} should send a visitor to /login/"
     page.fill("#id_username", b.username)
     page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    page.click("button[type=submit]")
     page.wait_for_url(f"**{next_path}")

@@ -76,12 +76,20 @@ def test_build_check_publish_and_preview_a_bot_then_export_and_import_it(browser
     assert [e["source"] for e in flow.graph["edges"]] == [start, hello, ask]
     assert [p for p in flow.problems if p["severity"] == "error"] == []
 
-    # Publish says which version it made; the versions list shows who published it.
+    # Publish asks first, with an optional note; it says which version it made; the versions list shows who
+    # published it, and the note.
     page.get_by_role("button", name="Publish").click()
+    confirm = page.get_by_role("dialog")
+    expect(confirm).to_contain_text("Publish version 1?")
+    confirm.get_by_label("What changed?").fill("First version: asks for the name")
+    save_artifact(page, "publish-dialog.png")
+    confirm.get_by_role("button", name="Publish").click()
     expect(page.get_by_test_id("toast")).to_contain_text("Published version 1")
+    expect(confirm).to_be_hidden()
     page.get_by_role("button", name="Versions").click()
     expect(page.get_by_role("button", name="Restore").first).to_be_visible()
     expect(page.get_by_text(b.username).first).to_be_visible()
+    expect(page.get_by_test_id("version-note")).to_have_text("First version: asks for the name")
 
     # The preview chat runs the draft on the worker; each node lights up and the trace fills as it runs.
     page.get_by_role("button", name="Preview").click()

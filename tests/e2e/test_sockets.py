@@ -61,28 +61,62 @@ def test_trace_socket_streams_every_step_with_rendered_input_and_output(live):
         sock.close()
 
 
-def test_trace_socket_accepts_an_editor_session_and_refuses_others(live):
-    flow = published_flow("greeting", slug="greet-auth")
+def session_cookie(user) -> str:
     client = Client()
-    client.force_login(EditorFactory())
-    cookie = f"sessionid={client.cookies['sessionid'].value}"
-    sock = websocket.create_connection(ws_url(live, f"/ws/flows/{flow.pk}/traces/"), cookie=cookie, timeout=10)
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def test_trace_socket_accepts_a_role_holders_session_and_refuses_others(live):
+    flow = published_flow("greeting", slug="greet-auth")
+    path = f"/ws/flows/{flow.pk}/traces/"
+    sock = websocket.create_connection(
+        ws_url(live, path), cookie=session_cookie(EditorFactory(role="Viewer")), timeout=10
+    )
     sock.close()
 
-    outsider = Token.objects.create(user=UserFactory())
-    for path in (
-        f"/ws/flows/{flow.pk}/traces/",
-        f"/ws/flows/{flow.pk}/traces/?token={outsider.key}",
-        f"/ws/flows/{flow.pk}/traces/?token=wrong",
-    ):
-        assert close_code(live, path) == 4401
+    assert close_code(live, path, cookie=session_cookie(UserFactory(is_staff=True))) == 4403  # no role
+    outsider = Token.objects.create(user=UserFactory(is_staff=True))
+    assert close_code(live, f"{path}?token={outsider.key}") == 4403
+    assert close_code(live, path) == 4401
+    assert close_code(live, f"{path}?token=wrong") == 4401
     editor = Token.objects.create(user=EditorFactory())
     assert close_code(live, f"/ws/flows/999999/traces/?token={editor.key}") == 4404
 
 
-def close_code(live, path: str) -> int:
+def test_a_page_of_another_site_cannot_use_an_editors_session_on_the_trace_socket(live):
+    """Cross-site WebSocket hijacking: the browser sends the cookie to any site's socket, with that site's Origin."""
+    flow = published_flow("greeting", slug="greet-origin")
+    path = f"/ws/flows/{flow.pk}/traces/"
+    cookie = session_cookie(EditorFactory())
+    for origin in ("http://evil.example", "null", "http://127.0.0.1.evil.example", "http://localhost:1"):
+        assert close_code(live, path, cookie=cookie, origin=origin) == 4403, origin
+    assert close_code(live, path, cookie=cookie, suppress_origin=True) == 4403  # a browser always sends one
+
+    # The builder's own page (its Origin is the host the socket is opened on) watches the runs.
+    sock = websocket.create_connection(ws_url(live, path), cookie=cookie, origin=live.url, timeout=10)
+    try:
+        start(live.url, "greet-origin")
+        events = receive_until(sock, lambda e: e["event"] == "run.finished")
+        assert events[-1]["status"] == "completed"
+    finally:
+        sock.close()
+
+    # An API token is no ambient credential (a page must know it): a token client may come from anywhere.
+    token = Token.objects.create(user=EditorFactory(role="Viewer")).key
+    sock = websocket.create_connection(
+        ws_url(live, f"{path}?token={token}"), origin="http://elsewhere.example", timeout=10
+    )
+    try:
+        start(live.url, "greet-origin")
+        assert receive_until(sock, lambda e: e["event"] == "run.finished")[-1]["status"] == "completed"
+    finally:
+        sock.close()
+
+
+def close_code(live, path: str, **options) -> int:
     """The close code a refused socket gets (it is accepted, then closed, so a browser can read why)."""
-    sock = websocket.create_connection(ws_url(live, path), timeout=10)
+    sock = websocket.create_connection(ws_url(live, path), timeout=10, **options)
     opcode, frame = sock.recv_data_frame(True)
     assert opcode == websocket.ABNF.OPCODE_CLOSE
     return int.from_bytes(frame.data[:2], "big")

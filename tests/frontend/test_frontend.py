@@ -93,7 +93,7 @@ def boot(response) -> dict:
 def test_anonymous_visitors_are_sent_to_the_login_page(client, path):
     response = client.get(path)
     assert response.status_code == 302
-    assert response["Location"] == f"/admin/login/?next={path}"
+    assert response["Location"] == f"/login/?next={path}"
 
 
 @pytest.mark.django_db
@@ -110,7 +110,9 @@ def test_the_flow_list_page_loads_the_bundle_with_what_it_needs(client, manifest
     assert "EditorPage-33333333.js" not in html  # the list page does not load the editor
     data = boot(response)
     assert data["page"] == "flows" and data["flowId"] is None
-    assert data["user"] == {"username": editor.username, "name": "Ada Shop"}
+    assert data["user"]["username"] == editor.username and data["user"]["name"] == "Ada Shop"
+    assert data["user"]["roles"] == ["Publisher"] and "flows.publish_flow" in data["user"]["permissions"]
+    assert data["urls"]["logout"] == "/logout/"
     assert data["csrfToken"] and response.cookies["csrftoken"].value
     assert data["urls"]["credentialAdd"].startswith("/admin/")
 
@@ -129,12 +131,15 @@ def test_the_editor_page_carries_its_flow_and_the_node_types(client, manifest):
 
 
 @pytest.mark.django_db
-def test_someone_who_may_not_edit_flows_is_told_so(client, manifest):
-    client.force_login(UserFactory(is_staff=False))
-    response = client.get("/builder/")
-    assert response.status_code == 403
-    assert b"You may not edit flows" in response.content
-    assert b"builder-boot" not in response.content
+@pytest.mark.parametrize("staff", [False, True], ids=["user", "staff"])
+def test_someone_without_a_role_is_told_so(client, manifest, staff):
+    client.force_login(UserFactory(is_staff=staff))
+    for path in ("/builder/", f"/builder/flows/{FlowFactory().pk}/"):
+        response = client.get(path)
+        assert response.status_code == 403
+        assert b"You have no role in the flow builder yet" in response.content
+        assert b"Viewer, Editor, Publisher, Admin" in response.content
+        assert b"builder-boot" not in response.content
 
 
 @pytest.mark.django_db

@@ -128,7 +128,7 @@ def test_admin_lists_hooks_and_deliveries_without_secrets(setup, client):
     flow, credential, canary = setup
     hook = make_hook(flow, credential)
     HookDelivery.objects.create(hook=hook, delivery_id="msg_1", outcome="ignored", detail="nobody waits")
-    client.force_login(EditorFactory(is_superuser=True))
+    client.force_login(EditorFactory(is_staff=True, is_superuser=True))
     for url in (
         "/admin/flows/hook/",
         f"/admin/flows/hook/{hook.pk}/change/",

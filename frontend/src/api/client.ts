@@ -62,6 +62,10 @@ async function errorFrom(response: Response): Promise<ApiError> {
     body = null;
   }
   const detail = body?.error;
+  if (response.status === 401) {
+    // The session ended (or the login was in another browser): edits stay here and saving retries meanwhile.
+    return new ApiError(401, detail?.code ?? "not_authenticated", "You are logged out. Log in again at /login/ in another tab; your changes here are kept and saved once you are back.");
+  }
   if (detail?.message) {
     return new ApiError(response.status, detail.code, detail.message, detail.problems ?? [], detail.fields);
   }

@@ -25,8 +25,9 @@ export const api = {
   createFlow: (name: string, graph: GraphDocument = { nodes: [], edges: [] }) =>
     sendJson<Flow>("POST", `${API}/flows/`, { name, graph }),
   renameFlow: (id: number, name: string) => sendJson<Flow>("PATCH", `${API}/flows/${id}/`, { name }),
-  saveGraph: (id: number, graph: GraphDocument, keepalive = false) =>
-    sendJson<Flow>("PATCH", `${API}/flows/${id}/`, { graph }, { keepalive }),
+  /** Saves the draft made from `revision`; a draft saved elsewhere since is not overwritten (409 conflict). */
+  saveGraph: (id: number, graph: GraphDocument, revision: number, keepalive = false) =>
+    sendJson<Flow>("PATCH", `${API}/flows/${id}/`, { graph, revision }, { keepalive }),
   deleteFlow: (id: number) => sendJson<void>("DELETE", `${API}/flows/${id}/`),
   duplicateFlow: (id: number) => sendJson<Flow>("POST", `${API}/flows/${id}/duplicate/`, {}),
   importFlow: (document: unknown) => sendJson<Flow>("POST", `${API}/flows/import/`, document),
@@ -37,7 +38,7 @@ export const api = {
     return { filename: match?.[1] ?? `flow-${id}.flow.json`, blob: await response.blob() };
   },
 
-  publish: (id: number) => sendJson<Version>("POST", `${API}/flows/${id}/publish/`, {}),
+  publish: (id: number, note = "") => sendJson<Version>("POST", `${API}/flows/${id}/publish/`, { note }),
   versions: (id: number) => getJson<Version[]>(`${API}/flows/${id}/versions/`),
   restoreVersion: (id: number, number: number) =>
     sendJson<Flow>("POST", `${API}/flows/${id}/versions/${number}/restore/`, {}),

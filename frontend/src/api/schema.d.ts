@@ -181,9 +181,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description `/api/v1/flows/{id}/appearance/` (editors): the widget's look and allowed websites; no publishing needed. */
+        /** @description `/api/v1/flows/{id}/appearance/`: the widget's look and allowed websites; no publishing needed. */
         get: operations["v1_flows_appearance_retrieve"];
-        /** @description `/api/v1/flows/{id}/appearance/` (editors): the widget's look and allowed websites; no publishing needed. */
+        /** @description `/api/v1/flows/{id}/appearance/`: the widget's look and allowed websites; no publishing needed. */
         put: operations["v1_flows_appearance_update"];
         post?: never;
         delete?: never;
@@ -201,9 +201,9 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description `/api/v1/flows/{id}/appearance/avatar/` (editors): upload the widget's avatar (a flow asset), or remove it. */
+        /** @description `/api/v1/flows/{id}/appearance/avatar/`: upload the widget's avatar (a flow asset), or remove it. */
         post: operations["v1_flows_appearance_avatar_create"];
-        /** @description `/api/v1/flows/{id}/appearance/avatar/` (editors): upload the widget's avatar (a flow asset), or remove it. */
+        /** @description `/api/v1/flows/{id}/appearance/avatar/`: upload the widget's avatar (a flow asset), or remove it. */
         delete: operations["v1_flows_appearance_avatar_destroy"];
         options?: never;
         head?: never;
@@ -350,7 +350,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Freeze the draft as the next version; refused (400, problems listed) while the draft has errors. */
+        /**
+         * @description Freeze the draft as the next version, with an optional note; refused (400, problems listed) while the
+         *     draft has errors.
+         */
         post: operations["v1_flows_publish_create"];
         delete?: never;
         options?: never;
@@ -472,6 +475,23 @@ export interface paths {
          * @description Shipped and custom templates, by name, with the JSON Schema of their parameters; never a secret.
          */
         get: operations["v1_integration_templates_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Who is logged in, their roles, and which of the builder's permissions they hold (to show what they can do). */
+        get: operations["v1_me_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -628,6 +648,8 @@ export interface components {
             readonly owner: string;
             readonly problems: components["schemas"]["Problem"][];
             readonly published_version: number | null;
+            /** @description Counts the draft's saves. Send the revision you edited (or the header If-Match: "<revision>"): if the draft was saved since, the save is refused with 409 conflict and nothing changes. */
+            revision?: number;
             slug?: string;
             /** Format: date-time */
             readonly updated_at: string;
@@ -660,6 +682,8 @@ export interface components {
             readonly owner: string;
             readonly problems: components["schemas"]["Problem"][];
             readonly published_version: number | null;
+            /** @description Counts the draft's saves. Send the revision you edited (or the header If-Match: "<revision>"): if the draft was saved since, the save is refused with 409 conflict and nothing changes. */
+            revision?: number;
             slug?: string;
             /** Format: date-time */
             readonly updated_at: string;
@@ -668,6 +692,8 @@ export interface components {
             /** @description React Flow's shape: {nodes, edges, settings?} */
             graph?: unknown;
             name: string;
+            /** @description Counts the draft's saves. Send the revision you edited (or the header If-Match: "<revision>"): if the draft was saved since, the save is refused with 409 conflict and nothing changes. */
+            revision?: number;
             slug?: string;
         };
         /**
@@ -750,6 +776,15 @@ export interface components {
          * @enum {string}
          */
         LauncherIconEnum: "chat" | "help" | "sparkle" | "wave";
+        Me: {
+            is_superuser: boolean;
+            name: string;
+            /** @description The builder's permissions the user holds, e.g. flows.publish_flow */
+            permissions: string[];
+            /** @description Viewer, Editor, Publisher, Admin */
+            roles: string[];
+            username: string;
+        };
         NodeType: {
             accepts_input: boolean;
             category: string;
@@ -785,6 +820,8 @@ export interface components {
             /** @description React Flow's shape: {nodes, edges, settings?} */
             graph?: unknown;
             name?: string;
+            /** @description Counts the draft's saves. Send the revision you edited (or the header If-Match: "<revision>"): if the draft was saved since, the save is refused with 409 conflict and nothing changes. */
+            revision?: number;
             slug?: string;
         };
         PatchedHookRequest: {
@@ -853,6 +890,13 @@ export interface components {
             theme?: components["schemas"]["ThemeEnum"];
             /** @description Blank: the flow's name */
             title?: string;
+        };
+        PublishRequest: {
+            /**
+             * @description What changed, shown with the version
+             * @default
+             */
+            note: string;
         };
         Reply: {
             input: components["schemas"]["Input"] | null;
@@ -986,6 +1030,8 @@ export interface components {
             problems: components["schemas"]["Problem"][];
         };
         Version: {
+            /** @description What changed in this version, in the publisher's words. */
+            note?: string;
             /** Format: int64 */
             number: number;
             /** Format: date-time */
@@ -994,6 +1040,8 @@ export interface components {
         };
         VersionDetail: {
             graph: unknown;
+            /** @description What changed in this version, in the publisher's words. */
+            note?: string;
             /** Format: int64 */
             number: number;
             /** Format: date-time */
@@ -1652,7 +1700,10 @@ export interface operations {
     v1_flows_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The revision the save starts from, as the ETag gave it ("7"); or the body's `revision` */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1672,6 +1723,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description Saved elsewhere since that revision (code conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1699,7 +1759,10 @@ export interface operations {
     v1_flows_partial_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The revision the save starts from, as the ETag gave it ("7"); or the body's `revision` */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1719,6 +1782,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description Saved elsewhere since that revision (code conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1837,7 +1909,13 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PublishRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublishRequest"];
+                "multipart/form-data": components["schemas"]["PublishRequest"];
+            };
+        };
         responses: {
             201: {
                 headers: {
@@ -2048,6 +2126,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IntegrationTemplate"];
+                };
+            };
+        };
+    };
+    v1_me_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
                 };
             };
         };

@@ -22,6 +22,7 @@ import type {
   Conversation,
   Flow,
   FlowEdge,
+  GraphDocument,
   FlowNode,
   NodeConfig,
   NodeTypeInfo,
@@ -37,9 +38,12 @@ import { PreviewPanel } from "../panels/PreviewPanel";
 import { TraceList } from "../panels/TraceList";
 import { SharePanel } from "../panels/SharePanel";
 import { VersionsPanel } from "../panels/VersionsPanel";
+import { Dialog } from "../ui/Dialog";
 import { downloadBlob } from "../ui/download";
 import { Icon, typeColour } from "../ui/icons";
 import { ToastRegion, useToast } from "../ui/Toast";
+import { can, NEEDS, permissions } from "./access";
+import { diffGraphs, type GraphDifference, KIND_TEXT } from "./conflict";
 import { connectionProblem, newEdgeId } from "./connections";
 import { EditorContext, type EditorContextValue } from "./context";
 import { copySelection, fromGraph, isClip, nextNodeId, pasteClip, pruneEdges, restore, type Snapshot, snapshot, toGraph } from "./graph";
@@ -63,6 +67,7 @@ const SAVE_TEXT: Record<SaveState, string> = {
   saving: "Saving…",
   dirty: "Unsaved changes",
   error: "Unsaved changes",
+  conflict: "Not saved: changed elsewhere",
 };
 const CLIPBOARD_KEY = "flowbuilder.clipboard";
 const NODE_WIDTH = 200;
@@ -121,6 +126,12 @@ export function Editor({ flow, types, initial }: Props) {
     const [x, y, zoom] = flowStore.getState().transform;
     if (initial.nodes.length && x === 0 && y === 0 && zoom === 1) void rf.fitView({ padding: 0.2, maxZoom: 1 });
   }, [flowStore, initial.nodes.length, rf]);
+  // What this user's roles allow (the page says; the API refuses the rest anyway).
+  const [held] = useState(permissions);
+  const canEdit = can("flows.change_flow", held);
+  const canPreview = can("flows.preview_flow", held);
+  const canPublish = can("flows.publish_flow", held);
+  const readOnly = canEdit ? null : NEEDS["flows.change_flow"];
   const typeMap = useMemo(() => new Map(types.map((t) => [t.type, t])), [types]);
   const typeOf = useCallback((key: string) => typeMap.get(key), [typeMap]);
   const [toast, showToast, dismissToast] = useToast();
@@ -178,18 +189,25 @@ export function Editor({ flow, types, initial }: Props) {
   const [saveState, setSaveState] = useState<SaveState>("saved");
   const [saveError, setSaveError] = useState<string | null>(null);
   const [publishedVersion, setPublishedVersion] = useState<number | null>(flow.published_version ?? null);
+  // The revision the draft here was made from: a save from it is refused if the draft was saved elsewhere since.
+  const revision = useRef(flow.revision ?? 0);
+  const [conflict, setConflict] = useState<{ theirs: Flow; diff: GraphDifference } | null>(null);
+  const conflictSeen = useRef<(() => void) | null>(null);
   const saver = useMemo(
     () =>
       new AutoSaver({
         save: async (doc) => {
-          const saved = await api.saveGraph(flowId, doc);
+          const saved = await api.saveGraph(flowId, doc, revision.current);
+          revision.current = saved.revision ?? revision.current + 1;
           applyProblems(saved.problems ?? []);
         },
         current: () => toGraph(nodesRef.current, edgesRef.current, rest.current),
+        isConflict: (exc) => exc instanceof ApiError && exc.status === 409,
         onState: (state, error) => {
           setSaveState(state);
           setSaveError(error ?? null);
           if (state === "error") showToast(`Your changes are not saved yet: ${error}. Trying again in a moment.`, "error");
+          if (state === "conflict") conflictSeen.current?.();
         },
       }),
     [flowId, applyProblems, showToast],
@@ -203,7 +221,8 @@ export function Editor({ flow, types, initial }: Props) {
     function beforeUnload(event: BeforeUnloadEvent) {
       if (!saver.pending) return;
       const doc = toGraph(nodesRef.current, edgesRef.current, rest.current);
-      void api.saveGraph(flowId, doc, true).catch(() => undefined);
+      // From the revision it was made from, so it never overwrites a draft saved elsewhere
+      if (!saver.inConflict) void api.saveGraph(flowId, doc, revision.current, true).catch(() => undefined);
       event.preventDefault();
     }
     window.addEventListener("beforeunload", beforeUnload);
@@ -215,12 +234,13 @@ export function Editor({ flow, types, initial }: Props) {
   /** A change to the graph: recorded for undo (unless `record` is null) and saved a moment later. */
   const commit = useCallback(
     (nextNodes: FlowNode[], nextEdges: FlowEdge[], record: RecordOptions | null) => {
+      if (!canEdit) return; // the canvas is read-only for this role (the API would refuse the save too)
       if (record) history.record(snapshot(nodesRef.current, edgesRef.current), record);
       setGraph(nextNodes, nextEdges);
       refreshUndo();
       saver.changed();
     },
-    [history, setGraph, refreshUndo, saver],
+    [canEdit, history, setGraph, refreshUndo, saver],
   );
 
   const onNodesChange = useCallback(
@@ -623,14 +643,25 @@ export function Editor({ flow, types, initial }: Props) {
   );
 
   const [busy, setBusy] = useState<"publish" | "export" | null>(null);
-  const publish = useCallback(async () => {
+  const [publishing, setPublishing] = useState<{ note: string } | null>(null);
+  const unpublishedNote = useRef(""); // kept when publishing fails, for the next try
+  const publish = useCallback(async (note: string) => {
     setBusy("publish");
+    // The dialog closes either way: a refusal's toast and the problems on the canvas must not sit behind it.
+    setPublishing(null);
+    unpublishedNote.current = note;
     try {
       if (!(await saver.flush())) {
-        showToast("The draft could not be saved, so it was not published. Try again in a moment.", "error");
+        showToast(
+          saver.inConflict
+            ? "Not published: this flow was changed elsewhere. Reload it or overwrite it first."
+            : "The draft could not be saved, so it was not published. Try again in a moment.",
+          "error",
+        );
         return;
       }
-      const version = await api.publish(flowId);
+      const version = await api.publish(flowId, note.trim());
+      unpublishedNote.current = "";
       setPublishedVersion(version.number);
       setVersionsKey((k) => k + 1);
       showToast(`Published version ${version.number}. New conversations use it from now on.`, "success", {
@@ -669,6 +700,7 @@ export function Editor({ flow, types, initial }: Props) {
         if (!(await saver.flush())) throw new Error("the current draft could not be saved first");
         const before = snapshot(nodesRef.current, edgesRef.current);
         const restored = await api.restoreVersion(flowId, number);
+        revision.current = restored.revision ?? revision.current;
         const graph = fromGraph(restored.graph);
         history.record(before);
         rest.current = graph.rest;
@@ -685,6 +717,38 @@ export function Editor({ flow, types, initial }: Props) {
     },
     [saver, flowId, history, setGraph, applyProblems, refreshUndo, clearLighting, showToast, rf],
   );
+
+  // A save refused because the draft was saved elsewhere: show what differs, then reload theirs or overwrite.
+  const showConflict = useCallback(async () => {
+    try {
+      const theirs = await api.flow(flowId);
+      const mine = toGraph(nodesRef.current, edgesRef.current, rest.current);
+      setConflict({ theirs, diff: diffGraphs(mine, theirs.graph as GraphDocument) });
+    } catch (exc) {
+      showToast(`This flow was changed elsewhere, and loading that version failed: ${errorMessage(exc)}`, "error");
+    }
+  }, [flowId, showToast]);
+  conflictSeen.current = () => void showConflict();
+  const reloadTheirs = useCallback(() => {
+    if (!conflict) return;
+    const { theirs } = conflict;
+    history.record(snapshot(nodesRef.current, edgesRef.current)); // Undo brings this tab's draft back
+    const graph = fromGraph(theirs.graph);
+    rest.current = graph.rest;
+    revision.current = theirs.revision ?? revision.current;
+    setGraph(graph.nodes, graph.edges);
+    saver.baseline(toGraph(graph.nodes, graph.edges, graph.rest));
+    applyProblems(theirs.problems ?? []);
+    refreshUndo();
+    setConflict(null);
+    showToast("Loaded the draft saved elsewhere. Undo brings this tab's changes back.", "success");
+  }, [conflict, history, setGraph, saver, applyProblems, refreshUndo, showToast]);
+  const overwriteTheirs = useCallback(async () => {
+    if (!conflict) return;
+    revision.current = conflict.theirs.revision ?? revision.current;
+    setConflict(null);
+    if (await saver.overwrite()) showToast("Saved this tab's draft over the other one.", "success");
+  }, [conflict, saver, showToast]);
 
   // What the settings panel needs.
   const selected = useMemo(() => nodes.filter((n) => n.selected), [nodes]);
@@ -795,15 +859,27 @@ export function Editor({ flow, types, initial }: Props) {
             <h1>{flow.name}</h1>
             <span className="muted flow-state">{publishedVersion ? `Draft · live version ${publishedVersion}` : "Draft · not published yet"}</span>
           </div>
-          <span
-            className={`save-state is-${saveState}`}
-            role="status"
-            data-testid="save-state"
-            title={saveError ? `Saving failed: ${saveError}. Retrying…` : undefined}
-          >
-            <span className="dot" aria-hidden="true" />
-            {SAVE_TEXT[saveState]}
-          </span>
+          {readOnly ? (
+            <span className="save-state is-read-only" role="status" data-testid="save-state" title={`${readOnly}.`}>
+              <Icon name="lock" size={13} />
+              Read only
+            </span>
+          ) : (
+            <span
+              className={`save-state is-${saveState}`}
+              role="status"
+              data-testid="save-state"
+              title={saveError ? (saveState === "conflict" ? saveError : `Saving failed: ${saveError}. Retrying…`) : undefined}
+            >
+              <span className="dot" aria-hidden="true" />
+              {SAVE_TEXT[saveState]}
+            </span>
+          )}
+          {saveState === "conflict" && !conflict ? (
+            <button type="button" className="btn btn-small" onClick={() => void showConflict()}>
+              Resolve…
+            </button>
+          ) : null}
           {saveState === "error" ? <span className="muted save-error">Retrying…</span> : null}
           <div className="problems-menu">
             <button
@@ -864,14 +940,32 @@ export function Editor({ flow, types, initial }: Props) {
               <span>Export</span>
             </button>
             <span className="sep" aria-hidden="true" />
-            <button type="button" className="btn btn-secondary" onClick={() => togglePanel("preview")} aria-pressed={panel === "preview"}>
-              <Icon name="chat" size={16} />
-              Preview
-            </button>
-            <button type="button" className="btn btn-primary" onClick={() => void publish()} disabled={busy === "publish"}>
-              <Icon name="rocket" size={16} />
-              {busy === "publish" ? "Publishing…" : "Publish"}
-            </button>
+            {/* A disabled button gets no pointer events: its wrapper carries the tooltip saying which role it needs */}
+            <span className="role-gate" title={canPreview ? undefined : NEEDS["flows.preview_flow"]}>
+              <button
+                type="button"
+                className="btn btn-secondary"
+                onClick={() => togglePanel("preview")}
+                aria-pressed={panel === "preview"}
+                disabled={!canPreview}
+                aria-description={canPreview ? undefined : NEEDS["flows.preview_flow"]}
+              >
+                <Icon name="chat" size={16} />
+                Preview
+              </button>
+            </span>
+            <span className="role-gate" title={canPublish ? undefined : NEEDS["flows.publish_flow"]}>
+              <button
+                type="button"
+                className="btn btn-primary"
+                onClick={() => setPublishing({ note: unpublishedNote.current })}
+                disabled={busy === "publish" || !canPublish}
+                aria-description={canPublish ? undefined : NEEDS["flows.publish_flow"]}
+              >
+                <Icon name="rocket" size={16} />
+                {busy === "publish" ? "Publishing…" : "Publish"}
+              </button>
+            </span>
             <button type="button" className="btn btn-secondary" onClick={() => togglePanel("share")} aria-pressed={panel === "share"}>
               <Icon name="globe" size={16} />
               Share
@@ -879,7 +973,18 @@ export function Editor({ flow, types, initial }: Props) {
           </div>
         </header>
         <div className="workspace">
-          <Palette types={types} onAdd={addNode} />
+          {canEdit ? (
+            <Palette types={types} onAdd={addNode} />
+          ) : (
+            <aside className="palette palette-locked" aria-label="Node palette">
+              <div className="palette-head">
+                <h2>Steps</h2>
+                <p className="muted" data-testid="read-only-note">
+                  You can look at this flow, its versions and conversations. {readOnly}.
+                </p>
+              </div>
+            </aside>
+          )}
           {current ? (
             <Suspense fallback={<aside className="settings panel-card" aria-label="Node settings" aria-busy="true" />}>
             <SettingsPanel
@@ -893,6 +998,7 @@ export function Editor({ flow, types, initial }: Props) {
               onChange={updateNodeData}
               onClose={closeSettings}
               onDelete={deleteOne}
+              readOnly={readOnly}
             />
             </Suspense>
           ) : null}
@@ -919,7 +1025,9 @@ export function Editor({ flow, types, initial }: Props) {
               onNodeDragStop={onDragStop}
               onSelectionDragStart={onDragStart}
               onSelectionDragStop={onDragStop}
-              deleteKeyCode={["Backspace", "Delete"]}
+              deleteKeyCode={canEdit ? ["Backspace", "Delete"] : null}
+              nodesDraggable={canEdit}
+              nodesConnectable={canEdit}
               fitView={initial.nodes.length > 0}
               onInit={fitOnInit}
               fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
@@ -958,7 +1066,13 @@ export function Editor({ flow, types, initial }: Props) {
                     Drag <strong>Start</strong> from the left onto the canvas, then add messages and questions and
                     connect each step's right-hand dot to the next step.
                   </p>
-                  <button type="button" className="btn btn-primary" onClick={() => addNode("start")}>
+                  <button
+                    type="button"
+                    className="btn btn-primary"
+                    onClick={() => addNode("start")}
+                    disabled={!canEdit}
+                    title={readOnly ?? undefined}
+                  >
                     <Icon name="plus" size={16} /> Add the first step
                   </button>
                 </div>
@@ -978,7 +1092,13 @@ export function Editor({ flow, types, initial }: Props) {
               ) : panel === "share" ? (
                 <SharePanel flowId={flowId} slug={flow.slug ?? ""} publishedVersion={publishedVersion} onClose={() => togglePanel("share")} />
               ) : panel === "versions" ? (
-                <VersionsPanel flowId={flowId} refreshKey={versionsKey} onRestore={restoreVersion} onClose={() => togglePanel("versions")} />
+                <VersionsPanel
+                  flowId={flowId}
+                  refreshKey={versionsKey}
+                  onRestore={restoreVersion}
+                  onClose={() => togglePanel("versions")}
+                  restoreRefused={canPublish ? null : "Restoring needs the Publisher role"}
+                />
               ) : (
                 <ConversationsPanel
                   flowId={flowId}
@@ -1002,6 +1122,76 @@ export function Editor({ flow, types, initial }: Props) {
         <div className="sr-only" aria-live="polite">
           {announcement}
         </div>
+        <Dialog open={publishing !== null} title={`Publish version ${(publishedVersion ?? 0) + 1}?`} onClose={() => setPublishing(null)}>
+          <form
+            className="stack"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void publish(publishing?.note ?? "");
+            }}
+          >
+            <p>New conversations will use this version at once; conversations already under way stay on theirs.</p>
+            <div className="fb-field">
+              <label className="fb-label" htmlFor="publish-note">
+                What changed? <span className="muted">(optional, shown in Versions)</span>
+              </label>
+              <textarea
+              id="publish-note"
+              className="fb-input"
+              rows={3}
+              maxLength={500}
+              value={publishing?.note ?? ""}
+              onChange={(e) => setPublishing({ note: e.target.value })}
+              placeholder="e.g. Friendlier greeting; asks for the order number first"
+              autoFocus
+              />
+            </div>
+            <div className="dialog-actions">
+              <button type="button" className="btn btn-ghost" onClick={() => setPublishing(null)}>
+                Cancel
+              </button>
+              <button type="submit" className="btn btn-primary" disabled={busy === "publish"}>
+                <Icon name="rocket" size={16} />
+                {busy === "publish" ? "Publishing…" : "Publish"}
+              </button>
+            </div>
+          </form>
+        </Dialog>
+        <Dialog open={conflict !== null} title="This flow was changed elsewhere" onClose={() => undefined}>
+          {conflict ? (
+            <div data-testid="conflict">
+              <p>
+                Someone saved this flow in another tab or browser
+                {conflict.theirs.updated_at ? <> at {new Date(conflict.theirs.updated_at).toLocaleTimeString()}</> : null}, after you
+                opened it. Your changes here are not saved yet.
+              </p>
+              {conflict.diff.nodes.length ? (
+                <ul className="conflict-list" aria-label="Steps that differ">
+                  {conflict.diff.nodes.map((d) => (
+                    <li key={d.id} data-testid="conflict-node">
+                      <strong>{typeOf(d.type)?.label ?? d.type}</strong> <code>{d.id}</code>: {KIND_TEXT[d.kind]}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p className="muted">No step differs{conflict.diff.other ? "; the flow's settings do" : ""}.</p>
+              )}
+              {conflict.diff.edgesHere || conflict.diff.edgesThere ? (
+                <p className="muted">
+                  Connections: {conflict.diff.edgesHere} only here, {conflict.diff.edgesThere} only in the saved draft.
+                </p>
+              ) : null}
+              <div className="dialog-actions conflict-actions">
+                <button type="button" className="btn btn-secondary" onClick={reloadTheirs}>
+                  Reload the saved draft
+                </button>
+                <button type="button" className="btn btn-danger" onClick={() => void overwriteTheirs()}>
+                  Overwrite it with mine
+                </button>
+              </div>
+            </div>
+          ) : null}
+        </Dialog>
         <ToastRegion toast={toast} onDismiss={dismissToast} />
       </div>
     </EditorContext.Provider>

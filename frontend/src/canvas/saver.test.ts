@@ -85,4 +85,49 @@ describe("AutoSaver", () => {
     expect(await saver.flush()).toBe(true);
     expect(saved).toEqual([3]);
   });
+
+  it("stops at a conflict: no retry, edits kept unsaved until the user overwrites or reloads", async () => {
+    class Conflict extends Error {}
+    const saved: number[] = [];
+    let refuse = true;
+    const doc = { v: 0 };
+    const states: SaveState[] = [];
+    const saver = new AutoSaver({
+      save: async (d: { v: number }) => {
+        if (refuse) throw new Conflict("saved elsewhere");
+        saved.push(d.v);
+      },
+      current: () => ({ ...doc }),
+      onState: (s) => states.push(s),
+      isConflict: (exc) => exc instanceof Conflict,
+      delayMs: 600,
+      retryMs: 5000,
+    });
+    saver.baseline({ v: 0 });
+    doc.v = 1;
+    saver.changed();
+    await vi.advanceTimersByTimeAsync(700);
+    expect(saver.status).toBe("conflict");
+    expect(saver.inConflict).toBe(true);
+    doc.v = 2;
+    saver.changed();
+    await vi.advanceTimersByTimeAsync(20000);
+    expect(saved).toEqual([]);
+    expect(saver.status).toBe("conflict");
+    expect(await saver.flush()).toBe(false);
+
+    refuse = false;
+    expect(await saver.overwrite()).toBe(true);
+    expect(saved).toEqual([2]);
+    expect(saver.status).toBe("saved");
+
+    refuse = true;
+    doc.v = 3;
+    saver.changed();
+    await vi.advanceTimersByTimeAsync(700);
+    expect(saver.status).toBe("conflict");
+    saver.baseline({ v: 9 }); // reloaded the saved draft
+    expect(saver.inConflict).toBe(false);
+    expect(saver.status).toBe("saved");
+  });
 });

@@ -1,13 +1,16 @@
 // The draft saves itself: a while after the last change, one request at a time, again if it changed meanwhile,
-// and again a little later if saving failed.
+// and again a little later if saving failed. A save refused because the draft was saved elsewhere (a conflict)
+// is not tried again: saving waits until the user reloads or deliberately overwrites.
 import { errorMessage } from "../api/client";
 
-export type SaveState = "saved" | "saving" | "dirty" | "error";
+export type SaveState = "saved" | "saving" | "dirty" | "error" | "conflict";
 
 export interface SaverOptions<D> {
   save: (doc: D) => Promise<void>;
   current: () => D;
   onState: (state: SaveState, error?: string) => void;
+  /** Whether a failed save was refused as a conflict (then no retry). */
+  isConflict?: (exc: unknown) => boolean;
   delayMs?: number;
   retryMs?: number;
 }
@@ -19,16 +22,29 @@ export class AutoSaver<D> {
   private changes = 0;
   private state: SaveState = "saved";
   private stopped = false;
+  private conflicted = false;
   private readonly options: Required<SaverOptions<D>>;
 
   constructor(options: SaverOptions<D>) {
-    this.options = { delayMs: 600, retryMs: 5000, ...options };
+    this.options = { delayMs: 600, retryMs: 5000, isConflict: () => false, ...options };
   }
 
   /** What the server has now (after loading, or after something else replaced the draft). */
   baseline(doc: D): void {
+    this.conflicted = false;
     this.lastSaved = JSON.stringify(doc);
     this.setState("saved");
+  }
+
+  /** The user chose to save this tab's draft over the other one: save again (the caller has the new revision). */
+  overwrite(): Promise<boolean> {
+    this.conflicted = false;
+    this.lastSaved = "";
+    return this.flush();
+  }
+
+  get inConflict(): boolean {
+    return this.conflicted;
   }
 
   get status(): SaveState {
@@ -42,6 +58,7 @@ export class AutoSaver<D> {
   changed(): void {
     if (this.stopped) return;
     this.changes++;
+    if (this.conflicted) return; // kept here, not saved, until the user settles the conflict
     this.setState("dirty");
     this.schedule(this.options.delayMs);
   }
@@ -50,6 +67,7 @@ export class AutoSaver<D> {
   async flush(): Promise<boolean> {
     this.clearTimer();
     while (this.inFlight) await this.inFlight.catch(() => undefined);
+    if (this.conflicted) return false;
     const doc = this.options.current();
     const text = JSON.stringify(doc);
     if (text === this.lastSaved) {
@@ -66,6 +84,11 @@ export class AutoSaver<D> {
       this.setState(this.changes !== changesAtStart ? "dirty" : "saved");
       return true;
     } catch (exc) {
+      if (this.options.isConflict(exc)) {
+        this.conflicted = true;
+        this.setState("conflict", errorMessage(exc));
+        return false;
+      }
       this.setState("error", errorMessage(exc));
       this.schedule(this.options.retryMs);
       return false;

@@ -33,7 +33,7 @@ export function useTraceSocket(flowId: number, onFrame: (frame: TraceFrame) => v
       socket.onclose = (event) => {
         socket = null;
         if (stopped) return;
-        if (event.code === 4401 || event.code === 4404) {
+        if (event.code === 4401 || event.code === 4403 || event.code === 4404) {
           setState("refused");
           return;
         }

@@ -4,6 +4,7 @@ import { errorMessage } from "../api/client";
 import { api } from "../api/endpoints";
 import type { FlowListItem } from "../api/types";
 import { boot } from "../boot";
+import { can, NEEDS, permissions } from "../canvas/access";
 import { Dialog } from "../ui/Dialog";
 import { downloadBlob } from "../ui/download";
 import { formatDate, timeAgo } from "../ui/format";
@@ -79,6 +80,11 @@ export function FlowListPage() {
   const fileInput = useRef<HTMLInputElement>(null);
   const user = boot().user;
   const urls = boot().urls;
+  // What this user's roles allow: the rest is hidden (row actions) or disabled with the role it needs.
+  const [held] = useState(permissions);
+  const canAdd = can("flows.add_flow", held);
+  const canChange = can("flows.change_flow", held);
+  const canDelete = can("flows.delete_flow", held);
 
   const load = useCallback(() => {
     api
@@ -166,7 +172,10 @@ export function FlowListPage() {
           Flow builder
         </div>
         <div className="spacer" />
-        <span className="muted">{user?.name}</span>
+        <span className="muted" data-testid="user-roles">
+          {user?.name}
+          {user?.roles?.length ? ` · ${user.roles.join(", ")}` : ""}
+        </span>
         <a className="btn btn-ghost btn-small" href={urls?.admin ?? "/admin/"}>
           Admin
         </a>
@@ -184,14 +193,24 @@ export function FlowListPage() {
             <p className="muted">Build a flow on the canvas, try it in the preview, then publish it for your website or app.</p>
           </div>
           <div className="list-actions">
-            <label className="btn btn-secondary file-button">
-              <Icon name="upload" size={16} />
-              <span>Import flow</span>
-              <input ref={fileInput} type="file" accept=".json,application/json" aria-label="Import flow" onChange={(e) => void importFile(e)} />
-            </label>
-            <button type="button" className="btn btn-primary" onClick={() => setModal({ kind: "new" })}>
-              <Icon name="plus" size={16} /> New flow
-            </button>
+            {canAdd ? (
+              <label className="btn btn-secondary file-button">
+                <Icon name="upload" size={16} />
+                <span>Import flow</span>
+                <input ref={fileInput} type="file" accept=".json,application/json" aria-label="Import flow" onChange={(e) => void importFile(e)} />
+              </label>
+            ) : null}
+            <span className="role-gate" title={canAdd ? undefined : NEEDS["flows.add_flow"]}>
+              <button
+                type="button"
+                className="btn btn-primary"
+                onClick={() => setModal({ kind: "new" })}
+                disabled={!canAdd}
+                aria-description={canAdd ? undefined : NEEDS["flows.add_flow"]}
+              >
+                <Icon name="plus" size={16} /> New flow
+              </button>
+            </span>
           </div>
         </div>
 
@@ -209,9 +228,13 @@ export function FlowListPage() {
             <Icon name="flow" size={40} />
             <h2>No flows yet</h2>
             <p className="muted">A flow is a conversation your bot has: what it says, what it asks, and where each answer leads.</p>
-            <button type="button" className="btn btn-primary" onClick={() => setModal({ kind: "new" })}>
-              <Icon name="plus" size={16} /> Create your first flow
-            </button>
+            {canAdd ? (
+              <button type="button" className="btn btn-primary" onClick={() => setModal({ kind: "new" })}>
+                <Icon name="plus" size={16} /> Create your first flow
+              </button>
+            ) : (
+              <p className="muted">{NEEDS["flows.add_flow"]}.</p>
+            )}
           </div>
         ) : null}
         {flows && flows.length ? (
@@ -252,22 +275,28 @@ export function FlowListPage() {
                       {flow.owner ? <div className="muted small">by {flow.owner}</div> : null}
                     </td>
                     <td className="row-actions">
-                      <button type="button" className="btn btn-small btn-ghost" aria-describedby={`flow-name-${flow.id}`} onClick={() => setModal({ kind: "rename", flow })}>
-                        <Icon name="pencil" size={14} />
-                        Rename
-                      </button>
-                      <button type="button" className="btn btn-small btn-ghost" aria-describedby={`flow-name-${flow.id}`} onClick={() => void duplicate(flow)}>
-                        <Icon name="copy" size={14} />
-                        Duplicate
-                      </button>
+                      {canChange ? (
+                        <button type="button" className="btn btn-small btn-ghost" aria-describedby={`flow-name-${flow.id}`} onClick={() => setModal({ kind: "rename", flow })}>
+                          <Icon name="pencil" size={14} />
+                          Rename
+                        </button>
+                      ) : null}
+                      {canAdd ? (
+                        <button type="button" className="btn btn-small btn-ghost" aria-describedby={`flow-name-${flow.id}`} onClick={() => void duplicate(flow)}>
+                          <Icon name="copy" size={14} />
+                          Duplicate
+                        </button>
+                      ) : null}
                       <button type="button" className="btn btn-small btn-ghost" aria-describedby={`flow-name-${flow.id}`} onClick={() => void exportFlow(flow)}>
                         <Icon name="download" size={14} />
                         Export
                       </button>
-                      <button type="button" className="btn btn-small btn-danger-ghost" aria-describedby={`flow-name-${flow.id}`} onClick={() => setModal({ kind: "delete", flow })}>
-                        <Icon name="trash" size={14} />
-                        Delete
-                      </button>
+                      {canDelete ? (
+                        <button type="button" className="btn btn-small btn-danger-ghost" aria-describedby={`flow-name-${flow.id}`} onClick={() => setModal({ kind: "delete", flow })}>
+                          <Icon name="trash" size={14} />
+                          Delete
+                        </button>
+                      ) : null}
                     </td>
                   </tr>
                 );

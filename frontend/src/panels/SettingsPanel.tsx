@@ -24,6 +24,8 @@ interface Props {
   onChange: (id: string, data: NodeConfig) => void;
   onClose: () => void;
   onDelete: (id: string) => void;
+  /** Shown, not changeable: the user may not change the draft (`readOnly` says why). */
+  readOnly?: string | null;
 }
 
 let catalog: Promise<IntegrationTemplate[]> | null = null;
@@ -52,7 +54,7 @@ function useIntegrationTemplates(wanted: boolean): { templates: IntegrationTempl
 }
 
 function SettingsPanelView(props: Props) {
-  const { node, meta, problems, variables, allVariables, flowId, handleConnected, onChange, onClose, onDelete } = props;
+  const { node, meta, problems, variables, allVariables, flowId, handleConnected, onChange, onClose, onDelete, readOnly } = props;
   const baseSchema = meta?.config_schema;
   const data = node.data;
   const pickerField = baseSchema ? templateField(baseSchema) : null;
@@ -137,15 +139,20 @@ function SettingsPanelView(props: Props) {
             idPrefix={`cfg-${node.id}`}
             className="fb-form"
             onSubmit={() => undefined}
+            disabled={!!readOnly}
           />
         ) : meta ? (
           <p className="fb-empty">This step has nothing to set up. Connect its output to the step that comes next.</p>
         ) : null}
       </div>
       <footer className="settings-foot">
-        <button type="button" className="btn btn-danger-ghost" onClick={() => onDelete(node.id)}>
-          <Icon name="trash" size={15} /> Delete step
-        </button>
+        {readOnly ? (
+          <p className="muted read-only-note">{readOnly}.</p>
+        ) : (
+          <button type="button" className="btn btn-danger-ghost" onClick={() => onDelete(node.id)}>
+            <Icon name="trash" size={15} /> Delete step
+          </button>
+        )}
       </footer>
     </aside>
   );

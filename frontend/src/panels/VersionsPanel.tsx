@@ -1,4 +1,4 @@
-// Published versions, newest first: who published each and when; any can be restored into the draft.
+// Published versions, newest first: who published each, when, and their note; any can be restored into the draft.
 import { useEffect, useState } from "react";
 import { errorMessage } from "../api/client";
 import { api } from "../api/endpoints";
@@ -11,9 +11,11 @@ interface Props {
   refreshKey: number;
   onRestore: (number: number) => Promise<void>;
   onClose: () => void;
+  /** Why this user may not restore (their role), or null when they may. */
+  restoreRefused?: string | null;
 }
 
-export function VersionsPanel({ flowId, refreshKey, onRestore, onClose }: Props) {
+export function VersionsPanel({ flowId, refreshKey, onRestore, onClose, restoreRefused = null }: Props) {
   const [versions, setVersions] = useState<Version[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [restoring, setRestoring] = useState<number | null>(null);
@@ -65,16 +67,24 @@ export function VersionsPanel({ flowId, refreshKey, onRestore, onClose }: Props)
                   {timeAgo(v.published_at)}
                 </time>
               </span>
+              {v.note ? (
+                <p className="version-note" data-testid="version-note">
+                  {v.note}
+                </p>
+              ) : null}
             </div>
-            <button
-              type="button"
-              className="btn btn-small"
-              onClick={() => void restore(v.number)}
-              disabled={restoring !== null}
-              aria-label={`Restore version ${v.number}`}
-            >
-              {restoring === v.number ? "Restoring…" : "Restore"}
-            </button>
+            <span className="role-gate" title={restoreRefused ?? undefined}>
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => void restore(v.number)}
+                disabled={restoring !== null || !!restoreRefused}
+                aria-label={`Restore version ${v.number}`}
+                aria-description={restoreRefused ?? undefined}
+              >
+                {restoring === v.number ? "Restoring…" : "Restore"}
+              </button>
+            </span>
           </li>
         ))}
       </ul>

@@ -164,6 +164,12 @@ const paths: Record<string, ReactNode> = {
       <path d="M10 8.5v7l5.5-3.5z" />
     </>
   ),
+  lock: (
+    <>
+      <rect x="5" y="10.5" width="14" height="9.5" rx="2" />
+      <path d="M8.5 10.5V7.5a3.5 3.5 0 0 1 7 0v3" />
+    </>
+  ),
   alert: <path d="M12 4 2.8 19.5h18.4zM12 10v4.5M12 17.2h.01" />,
   check: <path d="m5 12.5 4.5 4.5L19 7.5" />,
   send: <path d="M21 3 10.5 13.5M21 3l-6.5 18-4-7.5L3 9.5z" />,

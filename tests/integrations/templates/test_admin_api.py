@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from integrations.models import IntegrationTemplate
+from tests.factories import EditorFactory
 from tests.integrations.nodes.support import credential, run
 
 from .conftest import body_of, received
@@ -118,7 +118,7 @@ def test_the_api_lists_shipped_and_enabled_custom_templates_for_editors(admin_cl
     admin_client.post(ADD, form())
     admin_client.post(ADD, form(key="old_one", name="Old one", enabled=""))
     editor = APIClient()
-    editor.force_login(get_user_model().objects.create(username="ed", is_staff=True))
+    editor.force_login(EditorFactory(role="Editor"))
 
     listing = editor.get(API).json()
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from rest_framework.test import APIClient
+
+from tests.factories import role_user
 
 from .conftest import make_credential
 
@@ -29,16 +29,17 @@ def credentials():
     return crm, hooks
 
 
-def client_for(**user) -> APIClient:
+def client_for(role: str | None = None, **user) -> APIClient:
+    """A user in the role (flows/roles.py), or with none."""
     client = APIClient()
-    client.force_login(get_user_model().objects.create(username=user.pop("username", "ed"), **user))
+    client.force_login(role_user(role, username=user.pop("username", "ed"), **user))
     return client
 
 
 def test_editors_get_names_kinds_and_check_status_and_nothing_else(credentials):
     crm, hooks = credentials
 
-    response = client_for(is_staff=True).get(URL)
+    response = client_for(role="Viewer").get(URL)
 
     assert response.status_code == 200
     body = response.json()
@@ -65,7 +66,7 @@ def test_editors_get_names_kinds_and_check_status_and_nothing_else(credentials):
 
 
 def test_the_kind_filter_takes_one_kind_or_several(credentials):
-    client = client_for(is_staff=True)
+    client = client_for(role="Viewer")
 
     assert [c["name"] for c in client.get(URL, {"kind": "api_connection"}).json()] == ["CRM"]
     assert [c["name"] for c in client.get(URL, {"kind": "webhook_secret,api_connection"}).json()] == ["CRM", "Hooks"]
@@ -77,14 +78,10 @@ def test_anonymous_callers_and_non_editors_are_refused_and_flow_editors_let_in(c
     assert anonymous.status_code == 401
     assert "CRM" not in anonymous.content.decode()
 
-    plain = client_for(username="visitor").get(URL)
+    plain = client_for(username="visitor", is_staff=True).get(URL)
     assert plain.status_code == 403
 
-    editor = get_user_model().objects.create(username="flow-editor")
-    editor.user_permissions.add(Permission.objects.get(codename="change_flow"))
-    client = APIClient()
-    client.force_login(editor)
-    assert client.get(URL).status_code == 200
+    assert client_for("Viewer", username="viewer").get(URL).status_code == 200
 
 
 def test_the_openapi_schema_describes_the_endpoint(client):

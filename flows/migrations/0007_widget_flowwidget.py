@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('flows', '0004_flowasset'),
+        ('flows', '0006_roles_groups'),
     ]
 
     operations = [
