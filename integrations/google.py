@@ -54,7 +54,7 @@ def service_account_info(cred: ResolvedCredential) -> dict[str, Any]:
     return info
 
 
-def account_email(cred: ResolvedCredential) -> str:
+def account_email(cred: Any) -> str:
     """Who the credential acts as: the service account's e-mail (or the user it impersonates), blank for OAuth."""
     if cred.kind == SERVICE_ACCOUNT:
         return str(cred.settings.get("subject") or cred.settings.get("client_email") or "")
@@ -214,6 +214,14 @@ class GoogleAccess:
 def sheets_client(access: GoogleAccess) -> gspread.Client:
     """A gspread client whose every request goes through the credential's GoogleAccess (and the guarded client)."""
     return gspread.Client(auth=None, session=GuardedSession(access.request))  # type: ignore[arg-type]
+
+
+def client(cred: ResolvedCredential, services: Any, **options: Any) -> Any:
+    """What a Google kind builds for a node: a gspread client for `scopes` (the only library a node asks for now)."""
+    library = options.pop("library", "gspread")
+    if library != "gspread":
+        raise CredentialError(f"The credential {cred.name!r} builds no {library!r} client.")
+    return sheets_client(GoogleAccess(cred, services, options.pop("scopes"), **options))
 
 
 _SHEET_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")

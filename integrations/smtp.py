@@ -17,21 +17,12 @@ from typing import Any
 
 from django.conf import settings
 
-from .errors import Blocked, OutboundError
+from .errors import Blocked, OutboundError, SmtpError
 from .ssrf import Guard, Target
 
 NONE, STARTTLS, SSL = "none", "starttls", "ssl"
 DEFAULT_PORTS = {NONE: 25, STARTTLS: 587, SSL: 465}
 REPLY_CHARS = 300
-
-
-class SmtpError(OutboundError):
-    """A failed SMTP exchange, as a sentence; `retryable` when trying again later may work (4xx, network)."""
-
-    def __init__(self, message: str, *, retryable: bool = False, code: int | None = None):
-        super().__init__(message)
-        self.retryable = retryable
-        self.code = code
 
 
 class LoginRefused(SmtpError):

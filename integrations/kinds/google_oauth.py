@@ -37,6 +37,12 @@ class GoogleOauth(Kind):
     def summary(self, settings: Mapping[str, Any]) -> str:
         return str(settings.get("client_id") or "")
 
+    def client(self, resolved: Any, services: Any, **options: Any) -> Any:
+        """A gspread client (library="gspread", scopes, timeout_s, retry) authorized as this credential."""
+        from integrations import google
+
+        return google.client(resolved, services, **options)
+
     def check(self, resolved, services) -> str:
         from integrations.calendars.google import GoogleCalendarProvider  # googleapiclient loads only for a check
 

@@ -106,6 +106,12 @@ class GoogleServiceAccount(Kind):
         email = settings.get("client_email") or ""
         return f"{email} (share sheets and calendars with it)" if email else ""
 
+    def client(self, resolved: Any, services: Any, **options: Any) -> Any:
+        """A gspread client (library="gspread", scopes, timeout_s, retry) authorized as this credential."""
+        from integrations import google
+
+        return google.client(resolved, services, **options)
+
     def check(self, resolved, services) -> str:
         access = GoogleAccess(resolved, services, [SHEETS_SCOPE])
         email = account_email(resolved)
