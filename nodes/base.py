@@ -157,7 +157,9 @@ class NodeType(Generic[C]):
     category: ClassVar[str] = "Core"
     description: ClassVar[str] = ""
     icon: ClassVar[str] = "circle"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 1  # raise it when a config saved before would mean something else; add an upgrade
+    # upgrades[n] turns the config (`data`) of a node saved at version n into version n + 1 (flows/spec.py applies them)
+    upgrades: ClassVar[dict[int, Callable[[dict[str, Any]], dict[str, Any]]]] = {}
     outputs: ClassVar[tuple[Output, ...]] = (Output("next", "Next"),)
     accepts_input: ClassVar[bool] = True  # False for start: nothing may connect into it
     Config: ClassVar[type[NodeConfig]] = EmptyConfig
