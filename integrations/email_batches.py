@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import mail, ratelimit, smtp
+from . import kinds, mail, ratelimit, smtp
 from .credentials import CredentialError, ResolvedCredential, resolve
 from .errors import OutboundError, RateLimited
 from .models import EmailBatch, EmailBatchAttachment, EmailBatchItem
@@ -173,7 +173,7 @@ class _Slice:
         for value in cred.secrets.values():
             if value:
                 self.redactor.add(str(value))
-        server = smtp.Server.of(cred)
+        server = kinds.get(KIND).client(cred, None)  # the server and its login, as the smtp kind makes them
         rate = rate_key(cred)
         attachments = [
             mail.Attachment(a.filename, a.content_type, bytes(a.data)) for a in batch.attachments.order_by("position")

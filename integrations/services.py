@@ -134,7 +134,7 @@ class Services:
         self.register(cred)
         policy = retry or Retry()
         data = mail.as_bytes(mail.build(draft, msgid))
-        server = smtp.Server.of(cred)
+        server = self._kind(cred).client(cred, self)  # the SMTP login is the kind's
         bucket = email_batches.rate_key(cred)
         attempt = 0
         while True:

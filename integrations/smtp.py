@@ -13,7 +13,6 @@ import ssl
 import time
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
 
 from django.conf import settings
 
@@ -31,7 +30,7 @@ class LoginRefused(SmtpError):
 
 @dataclass(frozen=True)
 class Server:
-    """Where and how to connect, from an smtp credential (the password stays out of repr)."""
+    """Where and how to connect and log in (kinds.smtp.Smtp.client makes it from a credential); no password in repr."""
 
     host: str
     port: int
@@ -39,20 +38,6 @@ class Server:
     username: str = ""
     password: str = field(default="", repr=False)
     ca_pem: str = ""
-
-    @classmethod
-    def of(cls, cred: Any) -> Server:
-        conf, secrets = cred.settings, cred.secrets
-        security = str(conf.get("security") or STARTTLS)
-        port = int(conf.get("port") or DEFAULT_PORTS.get(security, 587))
-        return cls(
-            host=str(conf.get("host") or "").strip(),
-            port=port,
-            security=security,
-            username=str(conf.get("username") or ""),
-            password=str(secrets.get("password") or ""),
-            ca_pem=str(conf.get("ca_certificate") or "").strip(),
-        )
 
 
 @dataclass

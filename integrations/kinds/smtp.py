@@ -73,10 +73,25 @@ class Smtp(Kind):
         port = settings.get("port") or {"starttls": 587, "ssl": 465, "none": 25}.get(security, "")
         return f"{settings.get('from_address', '')} via {settings.get('host', '')}:{port} ({security})"
 
+    def client(self, resolved: Any, services: Any = None, **options: Any) -> Any:
+        """The server and the login to it (integrations.smtp.Server), for smtp.Connection to send through."""
+        from integrations import smtp
+
+        conf = resolved.settings
+        security = str(conf.get("security") or smtp.STARTTLS)
+        return smtp.Server(
+            host=str(conf.get("host") or "").strip(),
+            port=int(conf.get("port") or smtp.DEFAULT_PORTS.get(security, 587)),
+            security=security,
+            username=str(conf.get("username") or ""),
+            password=str(resolved.secrets.get("password") or ""),
+            ca_pem=str(conf.get("ca_certificate") or "").strip(),
+        )
+
     def check(self, resolved, services) -> str:
         from integrations import smtp
 
         try:
-            return smtp.check(smtp.Server.of(resolved))
+            return smtp.check(self.client(resolved))
         except smtp.SmtpError as exc:
             raise CheckFailed(str(exc)) from None
