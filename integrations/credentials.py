@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-from django.utils import timezone
 
 from . import kinds, vault
 from .errors import CredentialError
@@ -105,49 +102,3 @@ def _used(resolved: ResolvedCredential, flow_id: str, detail: str) -> None:
         flow_id=str(flow_id or ""),
         detail=detail[:500],
     )
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    ok: bool
-    message: str
-    latency_ms: float
-
-
-def check(credential: Credential, *, actor: str = "") -> CheckResult:
-    """Run the kind's connection check; store status, message, latency and time; write a "checked" event."""
-    from .errors import OutboundError
-    from .services import Services
-
-    services = Services()
-    t0 = time.perf_counter()
-    try:
-        kind = kinds.get(credential.kind)
-        resolved = resolve(credential)
-        services.register(resolved)
-        message = kind.check(resolved, services)
-        ok = True
-    except (kinds.CheckFailed, CredentialError, OutboundError, kinds.UnknownKind) as exc:
-        ok, message = False, str(exc)
-    except Exception as exc:  # noqa: BLE001 - a broken check is a failed check, not an admin error page
-        log.warning("the check of credential %s failed unexpectedly: %s", credential.pk, type(exc).__name__)
-        ok, message = False, f"The check failed unexpectedly ({type(exc).__name__})."
-    latency_ms = round((time.perf_counter() - t0) * 1000, 1)
-    services.close()
-    message = str(services.redact(message))[:2000]
-    status = Credential.CheckStatus.OK if ok else Credential.CheckStatus.FAILED
-    now = timezone.now()
-    # update(), not save(): a check changes no setting, so updated_at (and cached OAuth tokens) stay as they are.
-    Credential.objects.filter(pk=credential.pk).update(
-        check_status=status, check_message=message, check_latency_ms=latency_ms, checked_at=now
-    )
-    credential.check_status, credential.check_message = status, message
-    credential.check_latency_ms, credential.checked_at = latency_ms, now
-    CredentialEvent.objects.create(
-        credential=credential,
-        credential_name=credential.name,
-        action=CredentialEvent.Action.CHECKED,
-        actor=actor,
-        detail=f"{status}: {message}"[:500],
-    )
-    return CheckResult(ok, message, latency_ms)

@@ -22,8 +22,7 @@ from google.oauth2 import credentials as oauth_credentials
 from google.oauth2 import service_account
 
 from . import tokens
-from .credentials import CredentialError, ResolvedCredential
-from .errors import OutboundError
+from .errors import CredentialError, OutboundError
 from .http import GuardedClient, Response, Retry
 from .transports.google_auth import GuardedRequest
 from .transports.gspread import GuardedSession
@@ -43,7 +42,7 @@ TOKEN_MARGIN_S = 60  # a cached token is dropped this long before Google says it
 TOKEN_TIMEOUT_S = 10.0
 
 
-def service_account_info(cred: ResolvedCredential) -> dict[str, Any]:
+def service_account_info(cred: Any) -> dict[str, Any]:
     """The parsed JSON key of a service account credential."""
     try:
         info = json.loads(str(cred.secrets.get(KEY_FIELD) or ""))
@@ -61,7 +60,7 @@ def account_email(cred: Any) -> str:
     return ""
 
 
-def endpoint(cred: ResolvedCredential) -> str:
+def endpoint(cred: Any) -> str:
     """The credential's endpoint override without a trailing slash, or blank for Google itself."""
     return str(cred.settings.get("endpoint") or "").strip().rstrip("/")
 
@@ -71,7 +70,7 @@ class GoogleAccess:
 
     def __init__(
         self,
-        cred: ResolvedCredential,
+        cred: Any,
         services: Any,
         scopes: Sequence[str],
         *,
@@ -216,7 +215,7 @@ def sheets_client(access: GoogleAccess) -> gspread.Client:
     return gspread.Client(auth=None, session=GuardedSession(access.request))  # type: ignore[arg-type]
 
 
-def client(cred: ResolvedCredential, services: Any, **options: Any) -> Any:
+def client(cred: Any, services: Any, **options: Any) -> Any:
     """What a Google kind builds for a node: a gspread client for `scopes` (the only library a node asks for now)."""
     library = options.pop("library", "gspread")
     if library != "gspread":

@@ -16,7 +16,7 @@ from urllib.parse import quote_plus, urlsplit
 from django.conf import settings
 from django.db import transaction
 
-from . import calendars, email_batches, kinds, mail, ratelimit, smtp, tokens
+from . import calendars, deliveries, email_batches, kinds, mail, ratelimit, smtp, tokens
 from .calendars import Event, EventSpec, Provider, bookings
 from .connection import Connection
 from .credentials import ResolvedCredential, check_kind, resolve
@@ -102,8 +102,6 @@ class Services:
 
     def record_delivery(self, **fields: Any) -> int:
         """Log an outbound delivery (redacted) for audit and redelivery; its id."""
-        from . import deliveries
-
         fields.setdefault("run_id", self.run_id)
         fields.setdefault("flow_id", self.flow_id)
         return deliveries.record(**self.redact(fields))
@@ -211,7 +209,10 @@ class Services:
         return self.api_request(self._held(credential_id), method, url, **kw)
 
     def library_client(self, credential_id: int, **options: Any) -> Any:
-        cred = self._held(credential_id)
+        return self.client_for(self._held(credential_id), **options)
+
+    def client_for(self, cred: ResolvedCredential, **options: Any) -> Any:
+        """The client library object the credential's kind builds (providers ask this, so they import no kind)."""
         return self._kind(cred).client(cred, self, **options)
 
     def sign(self, credential_id: int, body: bytes, *, msg_id: str) -> dict[str, str]:

@@ -17,7 +17,6 @@ from urllib.parse import urljoin, urlsplit
 import icalendar
 from caldav.lib import error as dav_error
 
-from integrations import kinds
 from integrations.errors import OutboundError
 from integrations.transports.caldav import last_status
 
@@ -93,8 +92,9 @@ class CalDavProvider(Provider):
     @property
     def dav(self) -> Any:
         if self._dav is None:
-            self._dav = kinds.get("caldav").client(
-                self.cred, self.services, timeout_s=self.timeout_s, retry=self.retry, rate_keys=tuple(self.rate_keys())
+            # The kind signs in (basic auth) and sends through the run's guarded client.
+            self._dav = self.services.client_for(
+                self.cred, timeout_s=self.timeout_s, retry=self.retry, rate_keys=tuple(self.rate_keys())
             )
         return self._dav
 

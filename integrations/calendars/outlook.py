@@ -17,10 +17,11 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from integrations.errors import CredentialError, OutboundError
-from integrations.kinds.microsoft_graph import GRAPH_URL
 
 from .base import CalendarError, Event, EventSpec, Provider, stable_id
 
+AUTHORITY = "https://login.microsoftonline.com"
+GRAPH_URL = "https://graph.microsoft.com/v1.0"
 # The extended property holding a booking's stable id: a GUID of our own names the property set (MS-OXPROPS style).
 KEY_PROPERTY = "String {6f1d2c4e-8b3a-4d5f-9e7c-1a2b3c4d5e6f} Name FlowBuilderBookingKey"
 BUSY_STATUSES = frozenset({"busy", "tentative", "oof"})  # free and workingElsewhere leave the time bookable

@@ -13,10 +13,9 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from .base import RATE, URL, CheckFailed, Field, Kind, Outgoing, set_header
+from integrations.calendars.outlook import AUTHORITY, GRAPH_URL
 
-AUTHORITY = "https://login.microsoftonline.com"
-GRAPH_URL = "https://graph.microsoft.com/v1.0"
+from .base import RATE, URL, CheckFailed, Field, Kind, Outgoing, set_header
 
 
 class MicrosoftGraph(Kind):

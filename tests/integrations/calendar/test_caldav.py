@@ -11,7 +11,7 @@ import pytest
 from django.db import connections
 
 from integrations.calendars.base import stable_id
-from integrations.credentials import check
+from integrations.checks import check
 from integrations.models import CalendarBooking
 from integrations.services import Services
 from tests.integrations.nodes.support import credential

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from integrations.calendars.base import stable_id
-from integrations.credentials import check
+from integrations.checks import check
 from integrations.models import CalendarBooking
 from integrations.services import Services
 from tests.integrations.nodes.support import credential

@@ -192,7 +192,7 @@ def test_an_oauth_credential_uses_its_refresh_token_and_the_kind_check_runs_the_
                                                            "refresh_token": "1//refresh-abc"})  # fmt: skip
     bad = credential("Revoked", "google_oauth", settings, {"client_secret": "secret-xyz", "refresh_token": "1//old"})
 
-    from integrations.credentials import check
+    from integrations.checks import check
 
     ok = check(good)
     failed = check(bad)
