@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from . import deliveries, redelivery
+from . import redelivery
 from .models import OutboundDelivery
+from .webhooks import deliveries
 
 MAX_REDELIVER = 50  # each one is a live HTTP request made while the admin waits
 DETAIL_FIELDS = (

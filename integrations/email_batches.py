@@ -20,10 +20,12 @@ from django.db import close_old_connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import kinds, mail, ratelimit, smtp
+from . import kinds
 from .credentials import CredentialError, ResolvedCredential, resolve
 from .errors import OutboundError, RateLimited
+from .http import ratelimit
 from .models import EmailBatch, EmailBatchAttachment, EmailBatchItem
+from .providers import mail, smtp
 from .redaction import Redactor
 
 log = logging.getLogger(__name__)

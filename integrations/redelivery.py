@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .deliveries import PLATFORMS, body_bytes, delivery_headers, host_problem
 from .errors import CredentialError, OutboundError
 from .http import Retry
 from .models import OutboundDelivery
 from .services import Services
+from .webhooks.deliveries import PLATFORMS, body_bytes, delivery_headers, host_problem
 
 
 def redeliver(delivery_id: int) -> Any:

@@ -16,15 +16,18 @@ from urllib.parse import quote_plus, urlsplit
 from django.conf import settings
 from django.db import transaction
 
-from . import calendars, deliveries, email_batches, kinds, mail, ratelimit, smtp, tokens
-from .calendars import Event, EventSpec, Provider, bookings
+from . import email_batches, kinds
 from .connection import Connection
 from .credentials import ResolvedCredential, check_kind, resolve
 from .errors import AssetMissing, CredentialError
-from .http import GuardedClient, Response, Retry
+from .http import GuardedClient, Response, Retry, ratelimit
 from .kinds.base import Outgoing
 from .models import CredentialEvent
+from .providers import calendars, mail, smtp
+from .providers.calendars import Event, EventSpec, Provider, bookings
 from .redaction import Redactor
+from .vault import tokens
+from .webhooks import deliveries
 
 log = logging.getLogger(__name__)
 

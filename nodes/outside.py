@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from integrations.calendars import Event, EventSpec, Provider
-from integrations.mail import Attachment, Draft
+from integrations.providers.calendars import Event, EventSpec, Provider
+from integrations.providers.mail import Attachment, Draft
 from integrations.retry import Retry
 
 

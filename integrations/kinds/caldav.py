@@ -44,7 +44,7 @@ class CalDav(Kind):
         """A caldav DAVClient signed in as the username (basic auth), sending through the run's guarded client."""
         import base64
 
-        from integrations.transports.caldav import dav_client
+        from integrations.providers.transports.caldav import dav_client
 
         username = str(resolved.settings.get("username") or "")
         password = str(resolved.secrets.get("password") or "")
@@ -54,7 +54,7 @@ class CalDav(Kind):
         return dav_client(services.http, url, username, password, **options)
 
     def check(self, resolved, services) -> str:
-        from integrations.calendars import CalendarError, provider
+        from integrations.providers.calendars import CalendarError, provider
 
         try:
             return provider(resolved, services).check()

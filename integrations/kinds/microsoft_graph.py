@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from integrations.calendars.outlook import AUTHORITY, GRAPH_URL
+from integrations.providers.calendars.outlook import AUTHORITY, GRAPH_URL
 
 from .base import RATE, URL, CheckFailed, Field, Kind, Outgoing, set_header
 
@@ -55,7 +55,7 @@ class MicrosoftGraph(Kind):
         return urlsplit(str(resolved.settings.get("graph_url") or GRAPH_URL)).hostname or ""
 
     def check(self, resolved, services) -> str:
-        from integrations.calendars import CalendarError, provider
+        from integrations.providers.calendars import CalendarError, provider
 
         try:
             return provider(resolved, services).check()

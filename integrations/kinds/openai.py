@@ -49,7 +49,7 @@ class OpenAI(Kind):
 
     def client(self, resolved: Any, services: Any, **options: Any) -> Any:
         """An openai.OpenAI client sending through the run's guarded client; options: timeout_s, retry."""
-        from integrations.transports.openai import client
+        from integrations.providers.transports.openai import client
 
         settings = resolved.settings
         return client(

@@ -38,7 +38,7 @@ class Smtp(Kind):
     )  # fmt: skip
 
     def clean(self, settings: Mapping[str, Any], secrets: Mapping[str, Any]) -> dict[str, str]:
-        from integrations.mail import address_problem
+        from integrations.providers.mail import address_problem
 
         problems: dict[str, str] = {}
         host = str(settings.get("host") or "").strip()
@@ -75,7 +75,7 @@ class Smtp(Kind):
 
     def client(self, resolved: Any, services: Any = None, **options: Any) -> Any:
         """The server and the login to it (integrations.smtp.Server), for smtp.Connection to send through."""
-        from integrations import smtp
+        from integrations.providers import smtp
 
         conf = resolved.settings
         security = str(conf.get("security") or smtp.STARTTLS)
@@ -89,7 +89,7 @@ class Smtp(Kind):
         )
 
     def check(self, resolved, services) -> str:
-        from integrations import smtp
+        from integrations.providers import smtp
 
         try:
             return smtp.check(self.client(resolved))

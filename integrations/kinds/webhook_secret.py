@@ -12,8 +12,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from integrations import signing
 from integrations.errors import CredentialError
+from integrations.webhooks import signing
 
 from .base import TEXT, CheckFailed, Field, Kind, Unverified
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 from integrations.errors import OutboundError
-from integrations.ssrf import Guard
+from integrations.http.ssrf import Guard
 
 from .base import URL, CheckFailed, Field, Kind, Outgoing
 

@@ -11,8 +11,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from integrations import calendars
-from integrations.calendars import CalendarError, Event, EventSpec, Provider, slots
+from integrations.providers import calendars
+from integrations.providers.calendars import CalendarError, Event, EventSpec, Provider, slots
 from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome, Output, lookup, template_field, variable_field
 from nodes.core.answers import parse_email
 from nodes.templating import is_template

@@ -9,8 +9,8 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from pydantic import Field
 
-from integrations import mail
 from integrations.errors import AssetMissing, OutboundError, SmtpError
+from integrations.providers import mail
 from nodes import templating
 from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome, lookup, template_field
 from nodes.outside import Connection, Outside

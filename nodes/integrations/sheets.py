@@ -16,7 +16,7 @@ from gspread.utils import InsertDataOption, ValueInputOption, rowcol_to_a1
 from pydantic import Field
 
 from integrations.errors import CredentialError, OutboundError
-from integrations.google import SHEETS_SCOPE, account_email, api_problem, spreadsheet_id
+from integrations.providers.google import SHEETS_SCOPE, account_email, api_problem, spreadsheet_id
 from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome, Output, template_field
 from nodes.templating import is_template
 

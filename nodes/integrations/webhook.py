@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 from pydantic import Field
 
-from integrations import deliveries
 from integrations.errors import CredentialError
-from integrations.signing import new_id
+from integrations.webhooks import deliveries
+from integrations.webhooks.signing import new_id
 from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome, lookup, template_field
 from nodes.templating import is_template
 

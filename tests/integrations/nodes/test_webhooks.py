@@ -6,9 +6,10 @@ import uuid
 import pytest
 from werkzeug import Response
 
-from integrations import redelivery, signing
+from integrations import redelivery
 from integrations.models import OutboundDelivery
 from integrations.services import Services
+from integrations.webhooks import signing
 
 from .support import credential, problems, run
 

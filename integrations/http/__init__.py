@@ -27,10 +27,11 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ProtocolError, ReadTimeoutError
 from urllib3.poolmanager import PoolManager
 
+from integrations.errors import Blocked, OutboundError, ResponseTooLarge, TransportError
+from integrations.redaction import Redactor, redact_url
+from integrations.retry import Retry
+
 from . import ratelimit
-from .errors import Blocked, OutboundError, ResponseTooLarge, TransportError
-from .redaction import Redactor, redact_url
-from .retry import Retry
 from .ssrf import DEFAULT_PORTS, Guard, Target
 
 log = logging.getLogger(__name__)

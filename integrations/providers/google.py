@@ -21,9 +21,10 @@ import gspread
 from google.oauth2 import credentials as oauth_credentials
 from google.oauth2 import service_account
 
-from . import tokens
-from .errors import CredentialError, OutboundError
-from .http import GuardedClient, Response, Retry
+from integrations.errors import CredentialError, OutboundError
+from integrations.http import GuardedClient, Response, Retry
+from integrations.vault import tokens
+
 from .transports.google_auth import GuardedRequest
 from .transports.gspread import GuardedSession
 

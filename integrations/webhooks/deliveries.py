@@ -103,7 +103,7 @@ def excerpt(text: str) -> str:
 
 def record(**fields: Any) -> int:
     """Store one delivery (fields already redacted by the caller) and return its id."""
-    from .models import Credential, OutboundDelivery
+    from integrations.models import Credential, OutboundDelivery
 
     unknown = set(fields) - FIELDS
     if unknown:

@@ -16,8 +16,8 @@ from functools import cache
 
 from django.conf import settings
 
-from .errors import Blocked, OutboundError, SmtpError
-from .ssrf import Guard, Target
+from integrations.errors import Blocked, OutboundError, SmtpError
+from integrations.http.ssrf import Guard, Target
 
 NONE, STARTTLS, SSL = "none", "starttls", "ssl"
 DEFAULT_PORTS = {NONE: 25, STARTTLS: 587, SSL: 465}

@@ -18,7 +18,7 @@ import icalendar
 from caldav.lib import error as dav_error
 
 from integrations.errors import OutboundError
-from integrations.transports.caldav import last_status
+from integrations.providers.transports.caldav import last_status
 
 from .base import CalendarError, Event, EventSpec, Provider, stable_id
 
