@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .http import Response
 
-if TYPE_CHECKING:
-    from .services import Services
+
+class Holder(Protocol):
+    """Who holds the credential's secrets for the connection (the run's Services) and acts on them."""
+
+    def authenticated_request(self, credential_id: int, method: str, url: str, **kw: Any) -> Response: ...
+    def library_client(self, credential_id: int, **options: Any) -> Any: ...
+    def sign(self, credential_id: int, body: bytes, *, msg_id: str) -> dict[str, str]: ...
+    def shown_url(self, credential_id: int, url: str) -> str: ...
 
 
 class Connection:
@@ -15,7 +21,7 @@ class Connection:
 
     __slots__ = ("_services", "host", "id", "kind", "name", "settings")
 
-    def __init__(self, *, id: int, name: str, kind: str, settings: dict[str, Any], host: str, services: Services):
+    def __init__(self, *, id: int, name: str, kind: str, settings: dict[str, Any], host: str, services: Holder):
         self.id = id
         self.name = name
         self.kind = kind

@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from . import kinds, vault
 from .errors import CredentialError
+from .kinds.base import ResolvedCredential
 from .models import Credential, CredentialEvent
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class ResolvedCredential:
-    id: int
-    name: str
-    kind: str
-    settings: dict[str, Any]
-    secrets: dict[str, Any] = field(repr=False)  # repr=False: a logged or printed credential shows no secret
-    version: str = ""  # changes whenever the record does (cache keys, such as the OAuth2 token, use it)
 
 
 def _kind_label(key: str) -> str:

@@ -7,13 +7,10 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from integrations.errors import CredentialError
-
-if TYPE_CHECKING:
-    from integrations.credentials import ResolvedCredential
 
 # Field types: how the admin form shows a field and how its text becomes the stored value.
 STRING, TEXT, URL, CHOICE, HEADERS, RATE = "string", "text", "url", "choice", "headers", "rate"
@@ -23,6 +20,18 @@ JSON_FILE_MAX_BYTES = 64 * 1024
 
 RATE_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(s|m|h)\s*$")
 HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+
+
+@dataclass
+class ResolvedCredential:
+    """A credential decrypted for use (integrations.credentials.resolve): only kinds and the run's Services see it."""
+
+    id: int
+    name: str
+    kind: str
+    settings: dict[str, Any]
+    secrets: dict[str, Any] = field(repr=False)  # repr=False: a logged or printed credential shows no secret
+    version: str = ""  # changes whenever the record does (cache keys, such as the OAuth2 token, use it)
 
 
 class CheckFailed(Exception):
