@@ -1,5 +1,5 @@
 """What a credential kind is: its fields (which are secret), their validation, a connection check, and how it
-authenticates a request, builds a library client, signs and verifies (the only code that reads a kind's secrets)."""
+authenticates a request, builds a library client, signs and verifies (where a credential's secrets are used)."""
 
 from __future__ import annotations
 
