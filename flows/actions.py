@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from nodes.registry import registry
 
+from . import spec as documents
 from .graph import SPEC_VERSION, GraphShapeError, Problem, analyse, check_shape, errors
 from .models import Conversation, Flow, FlowVersion, Message, Run
 
@@ -79,7 +80,7 @@ def save_flow(
     StaleRevision (409), and nothing changes."""
     if graph is not None:
         check_shape(graph)  # a list or a string is refused (400), not merged into a dict (500)
-        graph = {"spec_version": SPEC_VERSION, **graph}
+        graph = documents.stamp({"spec_version": SPEC_VERSION, **graph}, registry())
         flow.problems = [p.as_dict() for p in validate_graph(graph)]
         flow.graph = graph
     for name, value in fields.items():
@@ -185,7 +186,7 @@ def _open_conversation(
 
 def restore_version(flow: Flow, version: FlowVersion) -> list[dict[str, Any]]:
     """Replace the draft by a published version's graph (the versions themselves stay as they are)."""
-    return save_flow(flow, graph=copy.deepcopy(version.graph))
+    return save_flow(flow, graph=copy.deepcopy(documents.upgrade(version.graph, registry())))
 
 
 def unique_slug(text: str, *, exclude_pk: int | None = None) -> str:
@@ -205,7 +206,7 @@ def _create_flow(name: str, graph: dict[str, Any], owner: Any) -> Flow:
     """A new flow with a unique slug from its name; a slug taken meanwhile by another request is tried again."""
     flow = Flow(name=name[:NAME_MAX], owner=owner if getattr(owner, "is_authenticated", False) else None, revision=1)
     check_shape(graph)
-    flow.graph = {"spec_version": SPEC_VERSION, **graph}
+    flow.graph = documents.stamp({"spec_version": SPEC_VERSION, **graph}, registry())
     flow.problems = [p.as_dict() for p in validate_graph(flow.graph)]
     for _attempt in range(5):
         flow.slug = unique_slug(name)
@@ -221,7 +222,7 @@ def _create_flow(name: str, graph: dict[str, Any], owner: Any) -> Flow:
 
 def duplicate_flow(flow: Flow, user: Any) -> Flow:
     """A copy of the flow's draft under "<name> (copy)"; versions and conversations stay with the original."""
-    return _create_flow(f"{flow.name} (copy)", copy.deepcopy(flow.graph), user)
+    return _create_flow(f"{flow.name} (copy)", copy.deepcopy(documents.upgrade(flow.graph, registry())), user)
 
 
 def export_document(flow: Flow) -> dict[str, Any]:
@@ -255,6 +256,8 @@ def import_flow(document: Any, user: Any) -> Flow:
         check_shape(graph)
     except GraphShapeError as exc:
         raise ImportRefused(f"The file's graph cannot be read: {exc}.") from exc
+    # Brought to this version's spec and node versions before it is stored: the draft is edited as it is now.
+    graph = documents.upgrade({**graph, "spec_version": newest}, registry())
     return _create_flow(name.strip(), graph, user)
 
 

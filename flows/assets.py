@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import F, Q
 
-from integrations.mail import Attachment, guess_type, safe_filename
+from integrations.providers.mail import Attachment, guess_type, safe_filename
 
 from .models import FlowAsset
 

@@ -6,11 +6,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nodes.base import Context, NodeError, Outcome, Said, TextStream, render_config
+from nodes.outside import Outside
 
 from .graph import Graph
+
+if TYPE_CHECKING:
+    from integrations.services import Services
+
+    def _services_are_the_outside(services: Services) -> Outside:
+        return services  # mypy holds the run's Services to all that nodes.outside.Outside promises a node
+
 
 ACTIVE, ENDED, FAILED = "active", "ended", "failed"
 
@@ -64,7 +72,7 @@ def run_turn(
     step_limit: int = 200,
     on_step: StepHook = _noop,
     redact: Callable[[Any], Any] = lambda value: value,
-    services: Any = None,
+    services: Outside | None = None,
     conversation_id: str = "",
     flow_id: str = "",
     hook: dict[str, Any] | None = None,

@@ -11,7 +11,9 @@ from nodes import templating
 from nodes.base import NodeConfig, NodeType, template_paths
 from nodes.registry import Registry
 
-SPEC_VERSION = 1
+from . import spec
+
+SPEC_VERSION = spec.CURRENT
 DEFAULT_FALLBACK = "Sorry, something went wrong on our side. Please try again in a moment."
 MAX_NODES = 5000
 MAX_EDGES = 10000
@@ -103,6 +105,10 @@ def _template_problems(node_id: str, config: NodeConfig, prefix: str = "") -> li
 def analyse(doc: dict[str, Any], registry: Registry) -> tuple[Graph | None, list[Problem]]:
     """Validate a graph document; return the compiled graph when it has no errors, and every problem found."""
     check_shape(doc)
+    try:
+        doc = spec.upgrade(doc, registry)  # a document saved by an earlier version, brought to this one's spec
+    except spec.TooNew as exc:
+        return None, [Problem(str(exc))]
     problems: list[Problem] = []
     nodes: dict[str, Node] = {}
     starts: list[str] = []

@@ -7,10 +7,8 @@ makes the same delivery twice start nothing twice, even when both copies arrive 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import logging
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +18,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from jmespath.exceptions import JMESPathError
 
-from integrations import signing, vault
+from integrations import credentials
+from integrations.errors import CredentialError
+from integrations.kinds import Unverified
 
 from . import actions
 from .actions import ActionError
@@ -104,89 +104,53 @@ def receive(hook: Hook, headers: Mapping[str, str], body: bytes) -> Receipt:
 # Authentication.
 
 
-def _secrets(hook: Hook) -> dict[str, Any]:
-    credential = hook.credential
-    if credential.kind != CREDENTIAL_KIND:
-        raise HookMisconfigured(
-            f"The hook's credential {credential.name!r} is a {credential.kind!r} credential, not a webhook secret; "
-            "an editor must pick a webhook-secret credential."
-        )
+def authenticate(hook: Hook, headers: Mapping[str, str], body: bytes) -> str:
+    """The delivery id of an authentic delivery; raises 401 (bad or missing proof) or 400 (stale timestamp).
+
+    Through the same door as a node's credential: resolved for the allowed kind (audited), then the kind's own verify.
+    """
+    mode = "signature" if hook.auth == Hook.Auth.SIGNATURE else "token"
     try:
-        return vault.decrypt_credential(credential.name, credential.secrets_encrypted)
-    except vault.VaultError as exc:
+        signed_id = credentials.verify_inbound(
+            hook.credential,
+            headers,
+            body,
+            kinds_allowed=[CREDENTIAL_KIND],
+            user=f"the hook {hook.key!r}",
+            flow_id=str(hook.flow_id),
+            mode=mode,
+            tolerance_s=settings.HOOK_TOLERANCE_S,
+        )
+    except CredentialError as exc:
+        credential = hook.credential
+        if credential.kind != CREDENTIAL_KIND:
+            raise HookMisconfigured(
+                f"The hook's credential {credential.name!r} is a {credential.kind!r} credential, not a webhook secret; "
+                "an editor must pick a webhook-secret credential."
+            ) from None
         log.error("hook %s: %s", hook, exc)
         raise HookMisconfigured(
             "The hook's credential cannot be decrypted on this server; an admin must fix it."
         ) from None
-
-
-def signing_secrets(secrets: Mapping[str, Any]) -> list[str]:
-    """The usable signing secrets, one per line (during a rotation the old and the new both verify)."""
-    usable = []
-    for line in str(secrets.get("signing_secrets") or "").splitlines():
-        secret = line.strip()
-        if not secret:
-            continue
-        try:
-            signing.signature(secret, "probe", 0, b"")
-        except signing.SignatureError:
-            continue  # a malformed whsec_ line must not stop the others from verifying
-        usable.append(secret)
-    return usable
-
-
-def authenticate(hook: Hook, headers: Mapping[str, str], body: bytes) -> str:
-    """The delivery id of an authentic delivery; raises 401 (bad or missing proof) or 400 (stale timestamp)."""
-    secrets = _secrets(hook)
-    if hook.auth == Hook.Auth.SIGNATURE:
-        return _verify_signature(hook, secrets, headers, body)
-    return _verify_token(secrets, headers, body)
-
-
-def _verify_signature(hook: Hook, secrets: Mapping[str, Any], headers: Mapping[str, str], body: bytes) -> str:
-    candidates = signing_secrets(secrets)
-    if not candidates:
-        raise HookMisconfigured("The hook's credential has no signing secret; an admin must add one.")
+    except Unverified as exc:
+        raise _REFUSALS[exc.reason](str(exc)) from None
+    if mode == "signature":
+        return _bounded_id(signed_id)
     lower = {k.lower(): v for k, v in headers.items()}
-    tolerance = settings.HOOK_TOLERANCE_S
-    stamp = lower.get("webhook-timestamp", "")
-    if stamp:
-        # Checked here too (verify() does as well) so a stale delivery gets its own 400 and a message that says so.
-        try:
-            timestamp = int(stamp)
-        except ValueError:
-            raise InvalidTimestamp("The webhook-timestamp header must be whole seconds since 1970 (UTC).") from None
-        skew = time.time() - timestamp
-        if abs(skew) > tolerance:
-            when = f"{int(skew)} s in the past" if skew > 0 else f"{int(-skew)} s in the future"
-            raise StaleTimestamp(
-                f"The webhook-timestamp is {when}; deliveries more than {tolerance} s from now are refused "
-                "(a replay, or the sender's clock is wrong)."
-            )
-    try:
-        msg_id = signing.verify(candidates, headers, body, tolerance_s=tolerance)
-    except signing.SignatureError as exc:
-        raise InvalidSignature(f"The delivery is not signed with this hook's secret: {exc}.") from None
-    return _bounded_id(msg_id)
-
-
-def _verify_token(secrets: Mapping[str, Any], headers: Mapping[str, str], body: bytes) -> str:
-    expected = str(secrets.get("token") or "")
-    if not expected:
-        raise HookMisconfigured("The hook's credential has no token; an admin must set one.")
-    lower = {k.lower(): v for k, v in headers.items()}
-    scheme, _, bearer = lower.get("authorization", "").partition(" ")
-    offered = bearer.strip() if scheme.lower() == "bearer" else ""
-    offered = offered or lower.get("x-hook-token", "").strip()
-    if not offered:
-        raise InvalidToken("Send the hook's token as 'Authorization: Bearer <token>' or in an 'X-Hook-Token' header.")
-    if not hmac.compare_digest(offered.encode(), expected.encode()):
-        raise InvalidToken("The token does not match this hook's token.")
     for name in ID_HEADERS:
         if value := lower.get(name.lower(), "").strip():
             return _bounded_id(value)
     # No id from the sender: the body itself is the id, so an identical body is treated as the same delivery.
     return "sha256:" + hashlib.sha256(body).hexdigest()
+
+
+_REFUSALS: dict[str, type[ActionError]] = {
+    "misconfigured": HookMisconfigured,
+    "invalid_signature": InvalidSignature,
+    "invalid_token": InvalidToken,
+    "invalid_timestamp": InvalidTimestamp,
+    "stale": StaleTimestamp,
+}
 
 
 def _bounded_id(value: str) -> str:

@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from . import credentials, kinds, vault
+from . import checks, kinds, vault
 from .kinds.base import CHOICE, HEADERS, JSON_FILE, JSON_FILE_MAX_BYTES, TEXT, URL, Field, Kind
 from .models import Credential, CredentialEvent
 
@@ -310,8 +310,8 @@ class CredentialAdmin(admin.ModelAdmin):
         self._check(request, obj)
         return HttpResponseRedirect(reverse("admin:integrations_credential_change", args=[obj.pk]))
 
-    def _check(self, request: HttpRequest, obj: Credential) -> credentials.CheckResult:
-        result = credentials.check(obj, actor=request.user.get_username())
+    def _check(self, request: HttpRequest, obj: Credential) -> checks.CheckResult:
+        result = checks.check(obj, actor=request.user.get_username())
         level = messages.SUCCESS if result.ok else messages.ERROR
         verdict = "works" if result.ok else "failed its check"
         self.message_user(request, f"{obj.name} {verdict} ({result.latency_ms:.0f} ms): {result.message}", level)

@@ -3,46 +3,32 @@
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.utils import timezone
-
 from . import kinds, vault
+from .errors import CredentialError
+from .kinds.base import ResolvedCredential
 from .models import Credential, CredentialEvent
 
 log = logging.getLogger(__name__)
-
-
-class CredentialError(Exception):
-    """The credential cannot be used: missing, of the wrong kind, or not decryptable. Never holds a secret."""
-
-
-@dataclass
-class ResolvedCredential:
-    id: int
-    name: str
-    kind: str
-    settings: dict[str, Any]
-    secrets: dict[str, Any] = field(repr=False)  # repr=False: a logged or printed credential shows no secret
-    version: str = ""  # changes whenever the record does (cache keys, such as the OAuth2 token, use it)
 
 
 def _kind_label(key: str) -> str:
     return f"{kinds.label(key)} ({key})"
 
 
-def check_kind(name: str, kind: str, kinds_allowed: Sequence[str]) -> None:
+def check_kind(name: str, kind: str, kinds_allowed: Sequence[str], *, user: str = "this node") -> None:
     if kinds_allowed and kind not in kinds_allowed:
         wanted = " or ".join(_kind_label(k) for k in kinds_allowed)
         raise CredentialError(
-            f"The credential {name!r} is of kind {_kind_label(kind)}; this node needs one of kind {wanted}."
+            f"The credential {name!r} is of kind {_kind_label(kind)}; {user} needs one of kind {wanted}."
         )
 
 
-def resolve(credential: Credential | int | None, *, kinds_allowed: Sequence[str] = ()) -> ResolvedCredential:
+def resolve(
+    credential: Credential | int | None, *, kinds_allowed: Sequence[str] = (), user: str = "this node"
+) -> ResolvedCredential:
     """The credential decrypted; CredentialError with a sentence saying what is wrong."""
     if credential is None or credential == "":
         raise CredentialError("No credential is chosen; pick one in the node's settings.")
@@ -58,7 +44,7 @@ def resolve(credential: Credential | int | None, *, kinds_allowed: Sequence[str]
                 "choose another in the node's settings."
             )
         credential = found
-    check_kind(credential.name, credential.kind, kinds_allowed)
+    check_kind(credential.name, credential.kind, kinds_allowed, user=user)
     try:
         secrets = vault.decrypt_credential(credential.name, credential.secrets_encrypted)
     except vault.VaultError as exc:
@@ -73,47 +59,36 @@ def resolve(credential: Credential | int | None, *, kinds_allowed: Sequence[str]
     )
 
 
-@dataclass(frozen=True)
-class CheckResult:
-    ok: bool
-    message: str
-    latency_ms: float
+def verify_inbound(
+    credential: Credential | int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    kinds_allowed: Sequence[str],
+    user: str,
+    flow_id: str = "",
+    **options: Any,
+) -> str:
+    """Check an inbound delivery with the credential's own kind (kinds.Kind.verify); every use is audited.
 
-
-def check(credential: Credential, *, actor: str = "") -> CheckResult:
-    """Run the kind's connection check; store status, message, latency and time; write a "checked" event."""
-    from .errors import OutboundError
-    from .services import Services
-
-    services = Services()
-    t0 = time.perf_counter()
+    Raises CredentialError when the credential cannot be used, kinds.Unverified when the delivery is not authentic;
+    returns what the kind's verify returns (the signed delivery id, or "" for a token).
+    """
+    resolved = resolve(credential, kinds_allowed=kinds_allowed, user=user)
     try:
-        kind = kinds.get(credential.kind)
-        resolved = resolve(credential)
-        services.register(resolved)
-        message = kind.check(resolved, services)
-        ok = True
-    except (kinds.CheckFailed, CredentialError, OutboundError, kinds.UnknownKind) as exc:
-        ok, message = False, str(exc)
-    except Exception as exc:  # noqa: BLE001 - a broken check is a failed check, not an admin error page
-        log.warning("the check of credential %s failed unexpectedly: %s", credential.pk, type(exc).__name__)
-        ok, message = False, f"The check failed unexpectedly ({type(exc).__name__})."
-    latency_ms = round((time.perf_counter() - t0) * 1000, 1)
-    services.close()
-    message = str(services.redact(message))[:2000]
-    status = Credential.CheckStatus.OK if ok else Credential.CheckStatus.FAILED
-    now = timezone.now()
-    # update(), not save(): a check changes no setting, so updated_at (and cached OAuth tokens) stay as they are.
-    Credential.objects.filter(pk=credential.pk).update(
-        check_status=status, check_message=message, check_latency_ms=latency_ms, checked_at=now
-    )
-    credential.check_status, credential.check_message = status, message
-    credential.check_latency_ms, credential.checked_at = latency_ms, now
+        verified = kinds.get(resolved.kind).verify(resolved, headers, body, **options)
+    except kinds.Unverified as exc:
+        _used(resolved, flow_id, f"{user}: refused ({exc.reason})")
+        raise
+    _used(resolved, flow_id, f"{user}: verified")
+    return verified
+
+
+def _used(resolved: ResolvedCredential, flow_id: str, detail: str) -> None:
     CredentialEvent.objects.create(
-        credential=credential,
-        credential_name=credential.name,
-        action=CredentialEvent.Action.CHECKED,
-        actor=actor,
-        detail=f"{status}: {message}"[:500],
+        credential_id=resolved.id,
+        credential_name=resolved.name,
+        action=CredentialEvent.Action.USED,
+        flow_id=str(flow_id or ""),
+        detail=detail[:500],
     )
-    return CheckResult(ok, message, latency_ms)

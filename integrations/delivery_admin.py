@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from . import deliveries
+from . import redelivery
 from .models import OutboundDelivery
+from .webhooks import deliveries
 
 MAX_REDELIVER = 50  # each one is a live HTTP request made while the admin waits
 DETAIL_FIELDS = (
@@ -84,7 +85,7 @@ class OutboundDeliveryAdmin(admin.ModelAdmin):
             self.message_user(request, f"Choose at most {MAX_REDELIVER} deliveries at a time.", messages.ERROR)
             return
         for original in chosen:
-            again = deliveries.redeliver(original.pk)
+            again = redelivery.redeliver(original.pk)
             where = f"{deliveries.PLATFORMS.get(again.platform, again.platform)} ({again.webhook_id})"
             if again.status == OutboundDelivery.Status.DELIVERED:
                 self.message_user(request, f"Redelivered to {where}: HTTP {again.response_status}.", messages.SUCCESS)

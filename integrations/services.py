@@ -1,46 +1,41 @@
-"""What a run may reach outside: credentials (decrypted, audited, redacted), the guarded HTTP client with auth, SMTP."""
+"""What a run may reach outside (nodes.outside.Outside): connections by credential id (decrypted, audited,
+redacted, authenticated by their kind), the guarded HTTP client, SMTP, assets, and the writes nodes cause."""
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote_plus, urlsplit
 
 from django.conf import settings
+from django.db import transaction
 
-from . import email_batches, mail, ratelimit, smtp, tokens
-from .credentials import CredentialError, ResolvedCredential, check_kind, resolve
-from .http import GuardedClient, Response, Retry
+from . import email_batches, kinds
+from .connection import Connection
+from .credentials import ResolvedCredential, check_kind, resolve
+from .errors import AssetMissing, CredentialError
+from .http import GuardedClient, Response, Retry, ratelimit
+from .kinds.base import Outgoing
 from .models import CredentialEvent
+from .providers import calendars, mail, smtp
+from .providers.calendars import Event, EventSpec, Provider, bookings
 from .redaction import Redactor
+from .vault import tokens
+from .webhooks import deliveries
 
 log = logging.getLogger(__name__)
 
-API_CONNECTION = "api_connection"
 TOKEN_MARGIN_S = 30  # a cached token is dropped this long before the server says it expires
 TOKEN_DEFAULT_LIFETIME_S = 300  # when the token endpoint does not say (expires_in is optional in RFC 6749)
 TOKEN_TIMEOUT_S = 10.0
 
-
-def _set_header(headers: dict[str, str], name: str, value: str) -> None:
-    """Set a header, replacing any spelling of it already there (header names are case-insensitive)."""
-    for existing in [k for k in headers if k.lower() == name.lower()]:
-        del headers[existing]
-    headers[name] = value
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    default = {"http": 80, "https": 443}.get(parts.scheme)
-    return parts.scheme, (parts.hostname or "").lower(), parts.port or default
-
-
-class AssetMissing(LookupError):
-    """No flow asset has the name a node asked for."""
+__all__ = ["AssetMissing", "CredentialError", "Services"]
 
 
 class Services:
@@ -71,7 +66,11 @@ class Services:
 
     def register(self, cred: ResolvedCredential) -> None:
         """Teach the redactor every secret value of the credential (and each line of multi-line ones)."""
-        for value in cred.secrets.values():
+        try:
+            extra = kinds.get(cred.kind).redacted(cred)
+        except kinds.UnknownKind:
+            extra = []
+        for value in [*cred.secrets.values(), *extra]:
             if not value:
                 continue
             text = str(value)
@@ -106,8 +105,6 @@ class Services:
 
     def record_delivery(self, **fields: Any) -> int:
         """Log an outbound delivery (redacted) for audit and redelivery; its id."""
-        from . import deliveries
-
         fields.setdefault("run_id", self.run_id)
         fields.setdefault("flow_id", self.flow_id)
         return deliveries.record(**self.redact(fields))
@@ -122,16 +119,23 @@ class Services:
         return found
 
     def send_email(
-        self, cred: ResolvedCredential, draft: mail.Draft, *, msgid: str, timeout_s: float, retry: Retry | None = None
+        self,
+        conn: Any,  # a Connection (from a node) or a ResolvedCredential (from integrations)
+        draft: mail.Draft,
+        *,
+        msgid: str,
+        timeout_s: float,
+        retry: Retry | None = None,
     ) -> tuple[smtp.Sent, int]:
         """Send one message through the credential's server (its rate limit applied); (what it said, attempts).
 
         Temporary failures (unreachable, 4xx) are retried per the policy; refused logins, certificates and 5xx are not.
         """
+        cred = self._of(conn)
         self.register(cred)
         policy = retry or Retry()
         data = mail.as_bytes(mail.build(draft, msgid))
-        server = smtp.Server.of(cred)
+        server = self._kind(cred).client(cred, self)  # the SMTP login is the kind's
         bucket = email_batches.rate_key(cred)
         attempt = 0
         while True:
@@ -149,7 +153,7 @@ class Services:
 
     def email_batch(
         self,
-        cred: ResolvedCredential,
+        conn: Any,
         *,
         node_id: str,
         items: Sequence[dict[str, Any]],
@@ -163,7 +167,7 @@ class Services:
             self._batches[node_id] = count
             key = f"{self.run_id}:{node_id}:{count}"
         batch = email_batches.create(
-            cred,
+            self._of(conn),
             key=key,
             run_id=self.run_id,
             flow_id=self.flow_id,
@@ -174,70 +178,104 @@ class Services:
         )
         return batch.progress()
 
-    # -- API connections -------------------------------------------------------------------------------------------
+    # -- Connections: what a node holds instead of a credential ---------------------------------------------------
+
+    def connection(self, credential_id: int, *, kinds: Sequence[str], node_id: str = "") -> Connection:
+        """The credential as a node may hold it (no secrets); resolved, audited and taught to the redactor here."""
+        cred = self.credential(credential_id, kinds=kinds, node_id=node_id)
+        return Connection(
+            id=cred.id,
+            name=cred.name,
+            kind=cred.kind,
+            settings=dict(cred.settings),
+            host=self._kind(cred).host(cred),
+            services=self,
+        )
+
+    def _held(self, credential_id: int) -> ResolvedCredential:
+        cred = self._resolved.get(credential_id)
+        if cred is None:  # a Connection is only made by connection(), which resolved it for this run
+            raise CredentialError(f"The credential {credential_id} was not opened for this run.")
+        return cred
+
+    def _of(self, cred: Any) -> ResolvedCredential:
+        return cred if isinstance(cred, ResolvedCredential) else self._held(cred.id)
+
+    @staticmethod
+    def _kind(cred: ResolvedCredential) -> kinds.Kind:
+        try:
+            return kinds.get(cred.kind)
+        except kinds.UnknownKind as exc:
+            raise CredentialError(str(exc)) from None
+
+    def authenticated_request(self, credential_id: int, method: str, url: str, **kw: Any) -> Response:
+        return self.api_request(self._held(credential_id), method, url, **kw)
+
+    def library_client(self, credential_id: int, **options: Any) -> Any:
+        return self.client_for(self._held(credential_id), **options)
+
+    def client_for(self, cred: ResolvedCredential, **options: Any) -> Any:
+        """The client library object the credential's kind builds (providers ask this, so they import no kind)."""
+        return self._kind(cred).client(cred, self, **options)
+
+    def sign(self, credential_id: int, body: bytes, *, msg_id: str) -> dict[str, str]:
+        cred = self._held(credential_id)
+        return self._kind(cred).sign(cred, body, msg_id=msg_id)
+
+    def shown_url(self, credential_id: int, url: str) -> str:
+        cred = self._held(credential_id)
+        return self._kind(cred).shown_url(cred, url)
 
     def api_request(self, cred: ResolvedCredential, method: str, url: str, **kw: Any) -> Response:
-        """A request with the connection's base URL, default headers, auth and rate limit applied."""
-        if cred.kind != API_CONNECTION:
-            raise CredentialError(f"The credential {cred.name!r} is not an API connection, so it cannot make requests.")
+        """A request made and authenticated by the credential's kind (an API connection's base URL, default headers,
+        auth and rate limit; a bot token in the URL; ...); a kind whose tokens can go stale gets one fresh retry."""
+        kind = self._kind(cred)
         self.register(cred)  # idempotent; covers a credential resolved elsewhere (the connection check)
-        conf = cred.settings
-        full_url = self._url(cred, url)
-        headers: dict[str, str] = {}
-        for name, value in (conf.get("default_headers") or {}).items():
-            _set_header(headers, str(name), str(value))
-        for name, value in (kw.pop("headers", None) or {}).items():
-            _set_header(headers, str(name), str(value))
-        params = kw.pop("params", None)
-        rate_keys = list(kw.pop("rate_keys", ()))
-        if conf.get("rate_limit"):
-            rate_keys.append((f"credential:{cred.id}", str(conf["rate_limit"]).replace(" ", "")))
-        auth = conf.get("auth_type") or "none"
+        out = Outgoing(method, url, dict(kw.pop("headers", None) or {}), kw.pop("params", None))
+        out.rate_keys = list(kw.pop("rate_keys", ()))
+        kind.prepare(cred, out, self)
 
-        def send(access_token: str | None = None) -> Response:
-            h = dict(headers)
-            p = params
-            if auth == "api_key":
-                name, key = conf.get("api_key_name") or "X-API-Key", str(cred.secrets.get("api_key") or "")
-                if conf.get("api_key_in") == "query":
-                    p = {**p, name: key} if isinstance(p, Mapping) else [*(p or []), (name, key)]
-                else:
-                    _set_header(h, name, key)
-            elif auth == "bearer":
-                _set_header(h, "Authorization", f"Bearer {cred.secrets.get('token') or ''}")
-            elif auth == "basic":
-                pair = f"{conf.get('username') or ''}:{cred.secrets.get('password') or ''}"
-                encoded = base64.b64encode(pair.encode()).decode()
-                self.redactor.add(encoded)
-                _set_header(h, "Authorization", f"Basic {encoded}")
-            elif auth == "oauth2" and access_token:
-                _set_header(h, "Authorization", f"Bearer {access_token}")
-            return self.http.request(method, full_url, params=p, headers=h, rate_keys=rate_keys, **kw)
+        def send(fresh: bool) -> Response:
+            ready = dataclasses.replace(out, headers=dict(out.headers), rate_keys=list(out.rate_keys))
+            kind.authenticate(cred, ready, self, fresh=fresh)
+            return self.http.request(
+                ready.method, ready.url, params=ready.params, headers=ready.headers, rate_keys=ready.rate_keys, **kw
+            )
 
-        if auth != "oauth2":
-            return send()
-        response = send(self._oauth_token(cred))
-        if response.status == 401:
-            # The server no longer takes the token (revoked, or expired early): one fresh token, one retry.
-            response = send(self._oauth_token(cred, fresh=True))
+        response = send(False)
+        if response.status == 401 and kind.renews(cred):
+            response = send(True)
         return response
 
-    def _url(self, cred: ResolvedCredential, url: str) -> str:
-        base = str(cred.settings.get("base_url") or "")
-        url = url or ""
-        if urlsplit(url).scheme or url.startswith("//"):
-            # The credential's secrets go only to its own API, so a flow cannot send them elsewhere by a full URL.
-            if base and _origin(url) != _origin(base):
-                raise CredentialError(
-                    f"The credential {cred.name!r} is for {urlsplit(base).netloc}, so it is not sent to "
-                    f"{urlsplit(url).netloc}; give a path relative to its base URL."
-                )
-            return url
-        if not base:
-            raise CredentialError(f"The credential {cred.name!r} has no base URL, so {url!r} must be a full URL.")
-        if not url:
-            return base
-        return base.rstrip("/") + "/" + url.lstrip("/")
+    # -- Calendars, and the bookings they make (the only writes of a Calendar node) -------------------------------
+
+    def calendar(self, conn: Any, calendar_id: str = "") -> Provider:
+        """The calendar provider for a calendar connection, talking through this run's guarded client."""
+        return calendars.provider(self._of(conn), self, calendar_id)
+
+    def book_event(
+        self, provider: Provider, spec: EventSpec, *, flow_id: str, conversation_id: str, node_id: str
+    ) -> Event:
+        """The event for spec.idempotency_key, made once whatever retries happen (bookings.book keeps the row)."""
+        return bookings.book(
+            provider,
+            spec,
+            flow_id=flow_id,
+            conversation_id=conversation_id,
+            node_id=node_id,
+            run_id=self.run_id,
+        )
+
+    def reschedule_event(self, provider: Provider, event_id: str, start: datetime, end: datetime) -> Event:
+        event = provider.reschedule(event_id, start, end)
+        with transaction.atomic():
+            bookings.rescheduled(provider, event)
+        return event
+
+    def cancel_event(self, provider: Provider, event_id: str) -> None:
+        provider.cancel(event_id)
+        with transaction.atomic():
+            bookings.cancelled(provider, event_id)
 
     # -- OAuth2 client credentials ---------------------------------------------------------------------------------
 

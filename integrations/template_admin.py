@@ -7,9 +7,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from . import kinds
-from .catalog import shipped
+from .catalog import problems_of, shipped
 from .models import IntegrationTemplate
 
 
@@ -40,6 +41,13 @@ class IntegrationTemplateForm(forms.ModelForm):
             "mapping": forms.Textarea(attrs={"rows": 5, "class": "vLargeTextField", "spellcheck": "false"}),
             "url": forms.TextInput(attrs={"size": 80}),
         }
+
+    def _post_clean(self) -> None:  # type: ignore[misc]  # ModelForm's own hook, once the instance is built
+        super()._post_clean()  # type: ignore[misc]
+        # The catalog checks the template as it will read it (the model itself knows nothing of the catalog).
+        problems = problems_of(self.instance)
+        if problems:
+            self._update_errors(ValidationError(problems))  # type: ignore[attr-defined]
 
 
 @admin.register(IntegrationTemplate)

@@ -7,12 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import JsonDict
 
 from . import render_budget, templating
+
+if TYPE_CHECKING:
+    from .outside import Outside
 
 VARIABLE_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -133,7 +136,7 @@ class Context:
     node_id: str = ""
     answer: str | None = None  # the user's reply when a waiting node is resumed
     hook: dict[str, Any] | None = None  # a hook delivery resuming a waiting node: {"key", "variable", "payload"}
-    services: Any = None  # outbound HTTP, credentials: filled in by integrations
+    services: Outside | None = None  # all a node may ask of the outside (nodes.outside); given by the run
     # The conversation so far, oldest first, from the start of the n-th last turn (a turn starts at a user message);
     # this turn's bot messages up to now included. Loaded only when a node asks; None where there is no conversation.
     history: Callable[[int], list[Said]] | None = None
@@ -171,7 +174,9 @@ class NodeType(Generic[C]):
     category: ClassVar[str] = "Core"
     description: ClassVar[str] = ""
     icon: ClassVar[str] = "circle"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 1  # raise it when a config saved before would mean something else; add an upgrade
+    # upgrades[n] turns the config (`data`) of a node saved at version n into version n + 1 (flows/spec.py applies them)
+    upgrades: ClassVar[dict[int, Callable[[dict[str, Any]], dict[str, Any]]]] = {}
     outputs: ClassVar[tuple[Output, ...]] = (Output("next", "Next"),)
     accepts_input: ClassVar[bool] = True  # False for start: nothing may connect into it
     Config: ClassVar[type[NodeConfig]] = EmptyConfig

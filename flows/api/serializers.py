@@ -1,13 +1,17 @@
 """Serializers for the builder and chat APIs (their shapes are the public contract in DESIGN.md)."""
 
+import contextlib
+
 from django.conf import settings
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from flows import spec
 from flows.actions import EXPORT_FORMAT, unique_slug
 from flows.graph import SPEC_VERSION
 from flows.models import Conversation, Flow, FlowVersion, Message, Run, Step
+from nodes.registry import registry
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -38,12 +42,22 @@ ErrorSerializer = inline_serializer(
 )
 
 
+class GraphField(serializers.JSONField):
+    """A stored graph as the canvas reads it: brought to this version's spec and node versions (flows/spec.py)."""
+
+    def to_representation(self, value):
+        if isinstance(value, dict):
+            with contextlib.suppress(spec.TooNew):  # shown as stored; its problems say it is too new
+                value = spec.upgrade(value, registry())
+        return super().to_representation(value)
+
+
 class FlowSerializer(serializers.ModelSerializer):
     # Declared here, so the model field's uniqueness must be restated (else a taken slug is a 500).
     slug = serializers.SlugField(
         max_length=100, required=False, validators=[UniqueValidator(queryset=Flow.objects.all())]
     )
-    graph = serializers.JSONField(required=False, help_text="React Flow's shape: {nodes, edges, settings?}")
+    graph = GraphField(required=False, help_text="React Flow's shape: {nodes, edges, settings?}")
     problems = ProblemSerializer(many=True, read_only=True)
     owner = serializers.CharField(source="owner.username", read_only=True, default=None)
     published_version = serializers.SerializerMethodField()
@@ -105,6 +119,8 @@ class PublishSerializer(serializers.Serializer):
 
 
 class VersionDetailSerializer(VersionSerializer):
+    graph = GraphField()
+
     class Meta(VersionSerializer.Meta):
         fields = [*VersionSerializer.Meta.fields, "graph"]
 

@@ -6,6 +6,7 @@ import json
 import logging
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -61,6 +62,22 @@ def all_templates() -> list[TemplateSpec]:
     ours = shipped()
     custom = [spec for spec in _custom() if spec.key not in ours]
     return sorted([*ours.values(), *custom], key=lambda spec: (spec.name.casefold(), spec.key))
+
+
+def problems_of(template: Any) -> dict[str, list[str]]:
+    """An admin's template (an IntegrationTemplate) checked as the catalog reads it: problems per model field."""
+    from integrations.models.templates import field_for
+
+    errors: dict[str, list[str]] = {}
+    if template.key in shipped():
+        errors["key"] = [f"{template.key!r} is the key of a shipped template; choose another."]
+    try:
+        parse(template.as_data(), source="custom")
+    except SpecInvalid as exc:
+        for path, message in exc.problems:
+            field, rest = field_for(path)
+            errors.setdefault(field, []).append(f"{rest}: {message}" if rest else message)
+    return errors
 
 
 def credential_kind(credential_id: int) -> str | None:

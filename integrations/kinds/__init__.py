@@ -6,9 +6,9 @@ from functools import cache
 
 from django.utils.module_loading import import_string
 
-from .base import CheckFailed, Field, Kind
+from .base import CheckFailed, Field, Kind, Unverified
 
-__all__ = ["KINDS", "CheckFailed", "Field", "Kind", "UnknownKind", "all", "choices", "get"]
+__all__ = ["KINDS", "CheckFailed", "Field", "Kind", "UnknownKind", "Unverified", "all", "choices", "get"]
 
 KINDS = [
     "integrations.kinds.api_connection.ApiConnection",

@@ -8,11 +8,14 @@ the admin names an endpoint that should work, so only a 2xx answer passes.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from .base import CHOICE, HEADER_NAME, HEADERS, RATE, URL, CheckFailed, Field, Kind
+from integrations.errors import CredentialError
+
+from .base import CHOICE, HEADER_NAME, HEADERS, RATE, URL, CheckFailed, Field, Kind, Outgoing, set_header
 
 AUTH_TYPES = (
     ("none", "None"),
@@ -74,6 +77,43 @@ class ApiConnection(Kind):
         auth = dict(AUTH_TYPES).get(settings.get("auth_type", "none"), "")
         return f"{settings.get('base_url', '')} ({auth.lower()})"
 
+    def prepare(self, resolved: Any, out: Outgoing, services: Any) -> None:
+        conf = resolved.settings
+        out.url = _url(resolved, out.url)
+        headers: dict[str, str] = {}
+        for name, value in (conf.get("default_headers") or {}).items():
+            set_header(headers, str(name), str(value))
+        for name, value in out.headers.items():
+            set_header(headers, str(name), str(value))
+        out.headers = headers
+        if conf.get("rate_limit"):
+            out.rate_keys.append((f"credential:{resolved.id}", str(conf["rate_limit"]).replace(" ", "")))
+
+    def authenticate(self, resolved: Any, out: Outgoing, services: Any, *, fresh: bool = False) -> None:
+        conf, secrets = resolved.settings, resolved.secrets
+        auth = conf.get("auth_type") or "none"
+        if auth == "api_key":
+            name, key = conf.get("api_key_name") or "X-API-Key", str(secrets.get("api_key") or "")
+            if conf.get("api_key_in") == "query":
+                p = out.params
+                out.params = {**p, name: key} if isinstance(p, Mapping) else [*(p or []), (name, key)]
+            else:
+                set_header(out.headers, name, key)
+        elif auth == "bearer":
+            set_header(out.headers, "Authorization", f"Bearer {secrets.get('token') or ''}")
+        elif auth == "basic":
+            pair = f"{conf.get('username') or ''}:{secrets.get('password') or ''}"
+            encoded = base64.b64encode(pair.encode()).decode()
+            services.redactor.add(encoded)
+            set_header(out.headers, "Authorization", f"Basic {encoded}")
+        elif auth == "oauth2":
+            token = services.client_credentials_token(resolved, fresh=fresh)
+            set_header(out.headers, "Authorization", f"Bearer {token}")
+
+    def renews(self, resolved: Any) -> bool:
+        # The server may no longer take a cached token (revoked, or expired early): one fresh token, one retry.
+        return (resolved.settings.get("auth_type") or "none") == "oauth2"
+
     def check(self, resolved, services) -> str:
         path = resolved.settings.get("check_path") or ""
         response = services.api_request(resolved, "GET", path, timeout_s=10)
@@ -87,3 +127,28 @@ class ApiConnection(Kind):
             raise CheckFailed(f"GET {path} on {where} answered HTTP {status}; the check path should answer 2xx.")
         latency = f" in {response.elapsed_ms:.0f} ms" if response.elapsed_ms else ""
         return f"{where} answered HTTP {status}{latency}."
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or default
+
+
+def _url(resolved: Any, url: str) -> str:
+    """The full URL of a request: relative paths joined to the base URL; a full URL only to the same origin."""
+    base = str(resolved.settings.get("base_url") or "")
+    url = url or ""
+    if urlsplit(url).scheme or url.startswith("//"):
+        # The credential's secrets go only to its own API, so a flow cannot send them elsewhere by a full URL.
+        if base and _origin(url) != _origin(base):
+            raise CredentialError(
+                f"The credential {resolved.name!r} is for {urlsplit(base).netloc}, so it is not sent to "
+                f"{urlsplit(url).netloc}; give a path relative to its base URL."
+            )
+        return url
+    if not base:
+        raise CredentialError(f"The credential {resolved.name!r} has no base URL, so {url!r} must be a full URL.")
+    if not url:
+        return base
+    return base.rstrip("/") + "/" + url.lstrip("/")

@@ -1,4 +1,5 @@
-"""What a credential kind is: its fields (which are secret), their validation, and a connection check."""
+"""What a credential kind is: its fields (which are secret), their validation, a connection check, and how it
+authenticates a request, builds a library client, signs and verifies (where a credential's secrets are used)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,10 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-if TYPE_CHECKING:
-    from integrations.credentials import ResolvedCredential
+from integrations.errors import CredentialError
 
 # Field types: how the admin form shows a field and how its text becomes the stored value.
 STRING, TEXT, URL, CHOICE, HEADERS, RATE = "string", "text", "url", "choice", "headers", "rate"
@@ -22,8 +22,46 @@ RATE_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(s|m|h)\s*$")
 HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 
+@dataclass
+class ResolvedCredential:
+    """A credential decrypted for use (integrations.credentials.resolve): only kinds and the run's Services see it."""
+
+    id: int
+    name: str
+    kind: str
+    settings: dict[str, Any]
+    secrets: dict[str, Any] = field(repr=False)  # repr=False: a logged or printed credential shows no secret
+    version: str = ""  # changes whenever the record does (cache keys, such as the OAuth2 token, use it)
+
+
 class CheckFailed(Exception):
     """The connection check failed; the message says why in a sentence, without any secret."""
+
+
+class Unverified(Exception):
+    """An inbound delivery failed the kind's verification; `reason` names why (the caller maps it to an answer)."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason  # misconfigured, invalid_signature, invalid_token, invalid_timestamp, stale
+
+
+@dataclass
+class Outgoing:
+    """A request on its way out, before the kind authenticates it (headers, query, URL may change)."""
+
+    method: str
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    params: Any = None
+    rate_keys: list[tuple[str, str]] = field(default_factory=list)
+
+
+def set_header(headers: dict[str, str], name: str, value: str) -> None:
+    """Set a header, replacing any spelling of it already there (header names are case-insensitive)."""
+    for existing in [k for k in headers if k.lower() == name.lower()]:
+        del headers[existing]
+    headers[name] = value
 
 
 @dataclass(frozen=True)
@@ -166,3 +204,41 @@ class Kind:
     def check(self, resolved: ResolvedCredential, services: Any) -> str:
         """Try the connection; a sentence saying what worked, or raise CheckFailed saying what did not."""
         raise NotImplementedError
+
+    # -- What a node's connection may do with it (see integrations/connection.py). Every one raises CredentialError
+    # -- where the kind does not do it; `services` is the run's Services (guarded client, redactor, token cache).
+
+    def redacted(self, resolved: ResolvedCredential) -> list[str]:
+        """Values to mask beyond the secret fields themselves (a part of a secret URL that shows up alone)."""
+        return []
+
+    def host(self, resolved: ResolvedCredential) -> str:
+        """The host its requests go to (never a secret), or blank."""
+        return urlsplit(str(resolved.settings.get("base_url") or "")).hostname or ""
+
+    def prepare(self, resolved: ResolvedCredential, out: Outgoing, services: Any) -> None:
+        """Make `out` a request to this credential's service (its base URL, default headers, rate limit)."""
+        raise CredentialError(f"The credential {resolved.name!r} is not an API connection, so it cannot make requests.")
+
+    def authenticate(self, resolved: ResolvedCredential, out: Outgoing, services: Any, *, fresh: bool = False) -> None:
+        """Add the proof of who is calling (a header, a query parameter, a token in the URL); fresh: a new token."""
+
+    def renews(self, resolved: ResolvedCredential) -> bool:
+        """True when a 401 answer is worth one retry with a fresh token (tokens this kind fetches itself)."""
+        return False
+
+    def shown_url(self, resolved: ResolvedCredential, url: str) -> str:
+        """The URL of a request as errors show it: nothing secret in it."""
+        return url
+
+    def client(self, resolved: ResolvedCredential, services: Any, **options: Any) -> Any:
+        """A client library object (OpenAI, gspread, CalDAV) whose requests go through the run's guarded client."""
+        raise CredentialError(f"The credential {resolved.name!r} ({self.label}) has no client library to build.")
+
+    def sign(self, resolved: ResolvedCredential, body: bytes, *, msg_id: str) -> dict[str, str]:
+        """Headers that prove an outbound delivery comes from us (webhook signing)."""
+        raise CredentialError(f"The credential {resolved.name!r} ({self.label}) cannot sign deliveries.")
+
+    def verify(self, resolved: ResolvedCredential, headers: Mapping[str, str], body: bytes, **options: Any) -> str:
+        """The id of an authentic inbound delivery; raises Unverified saying why it is not."""
+        raise Unverified("misconfigured", f"The credential {resolved.name!r} ({self.label}) cannot verify deliveries.")

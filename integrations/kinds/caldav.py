@@ -40,8 +40,21 @@ class CalDav(Kind):
         calendar = settings.get("calendar") or "first calendar"
         return f"{settings.get('username', '')} on {where} ({calendar})"
 
+    def client(self, resolved: Any, services: Any, **options: Any) -> Any:
+        """A caldav DAVClient signed in as the username (basic auth), sending through the run's guarded client."""
+        import base64
+
+        from integrations.providers.transports.caldav import dav_client
+
+        username = str(resolved.settings.get("username") or "")
+        password = str(resolved.secrets.get("password") or "")
+        # The Authorization header is masked by name; its base64 value is taught too, wherever else it shows.
+        services.redactor.add(base64.b64encode(f"{username}:{password}".encode()).decode())
+        url = str(resolved.settings.get("url") or "").strip()
+        return dav_client(services.http, url, username, password, **options)
+
     def check(self, resolved, services) -> str:
-        from integrations.calendars import CalendarError, provider
+        from integrations.providers.calendars import CalendarError, provider
 
         try:
             return provider(resolved, services).check()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from integrations.calendars.base import CalendarError
+from integrations.providers.calendars.base import CalendarError
 
 from .base import RATE, URL, CheckFailed, Field, Kind
 
@@ -37,8 +37,16 @@ class GoogleOauth(Kind):
     def summary(self, settings: Mapping[str, Any]) -> str:
         return str(settings.get("client_id") or "")
 
+    def client(self, resolved: Any, services: Any, **options: Any) -> Any:
+        """A gspread client (library="gspread", scopes, timeout_s, retry) authorized as this credential."""
+        from integrations.providers import google
+
+        return google.client(resolved, services, **options)
+
     def check(self, resolved, services) -> str:
-        from integrations.calendars.google import GoogleCalendarProvider  # googleapiclient loads only for a check
+        from integrations.providers.calendars.google import (
+            GoogleCalendarProvider,  # googleapiclient loads only for a check
+        )
 
         try:
             return GoogleCalendarProvider(resolved, services, "primary").check()

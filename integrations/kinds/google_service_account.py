@@ -16,7 +16,14 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from gspread.exceptions import APIError
 
-from integrations.google import SHEETS_SCOPE, GoogleAccess, account_email, api_problem, sheets_client, spreadsheet_id
+from integrations.providers.google import (
+    SHEETS_SCOPE,
+    GoogleAccess,
+    account_email,
+    api_problem,
+    sheets_client,
+    spreadsheet_id,
+)
 
 from .base import JSON_FILE, RATE, URL, CheckFailed, Field, Kind
 
@@ -105,6 +112,12 @@ class GoogleServiceAccount(Kind):
     def summary(self, settings: Mapping[str, Any]) -> str:
         email = settings.get("client_email") or ""
         return f"{email} (share sheets and calendars with it)" if email else ""
+
+    def client(self, resolved: Any, services: Any, **options: Any) -> Any:
+        """A gspread client (library="gspread", scopes, timeout_s, retry) authorized as this credential."""
+        from integrations.providers import google
+
+        return google.client(resolved, services, **options)
 
     def check(self, resolved, services) -> str:
         access = GoogleAccess(resolved, services, [SHEETS_SCOPE])

@@ -9,12 +9,13 @@ gets a token and reads the mailbox's calendar.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
+from urllib.parse import quote, urlsplit
 
-from .base import RATE, URL, CheckFailed, Field, Kind
+from integrations.providers.calendars.outlook import AUTHORITY, GRAPH_URL
 
-AUTHORITY = "https://login.microsoftonline.com"
-GRAPH_URL = "https://graph.microsoft.com/v1.0"
+from .base import RATE, URL, CheckFailed, Field, Kind, Outgoing, set_header
 
 
 class MicrosoftGraph(Kind):
@@ -40,10 +41,40 @@ class MicrosoftGraph(Kind):
     def summary(self, settings: Mapping[str, Any]) -> str:
         return str(settings.get("mailbox") or "")
 
+    def prepare(self, resolved: Any, out: Outgoing, services: Any) -> None:
+        """Graph URLs are whole (the provider builds them from the Graph URL setting)."""
+
+    def authenticate(self, resolved: Any, out: Outgoing, services: Any, *, fresh: bool = False) -> None:
+        token = services.client_credentials_token(_token_grant(resolved), fresh=fresh)
+        set_header(out.headers, "Authorization", f"Bearer {token}")
+
+    def renews(self, resolved: Any) -> bool:
+        return True  # a token revoked or expired early: one fresh token, one more try
+
+    def host(self, resolved: Any) -> str:
+        return urlsplit(str(resolved.settings.get("graph_url") or GRAPH_URL)).hostname or ""
+
     def check(self, resolved, services) -> str:
-        from integrations.calendars import CalendarError, provider
+        from integrations.providers.calendars import CalendarError, provider
 
         try:
             return provider(resolved, services).check()
         except CalendarError as exc:
             raise CheckFailed(str(exc)) from None
+
+
+def _token_grant(resolved: Any) -> Any:
+    """The app registration as OAuth2 client credentials at {authority}/{tenant}/oauth2/v2.0/token."""
+    conf = resolved.settings
+    authority = str(conf.get("authority") or AUTHORITY).rstrip("/")
+    graph = urlsplit(str(conf.get("graph_url") or GRAPH_URL).rstrip("/"))
+    return replace(
+        resolved,
+        settings={
+            "token_url": f"{authority}/{quote(str(conf.get('tenant_id') or ''), safe='')}/oauth2/v2.0/token",
+            "client_id": str(conf.get("client_id") or ""),
+            "scope": f"{graph.scheme}://{graph.netloc}/.default",
+            "token_auth": "form",  # Microsoft's documented form: client_id and client_secret in the body
+        },
+        secrets={"client_secret": str(resolved.secrets.get("client_secret") or "")},
+    )

@@ -47,21 +47,26 @@ class OpenAI(Kind):
         org = settings.get("organization")
         return str(settings.get("base_url") or DEFAULT_BASE_URL) + (f" ({org})" if org else "")
 
-    def check(self, resolved: Any, services: Any) -> str:
-        import openai
-
-        from integrations.transports.openai import client
+    def client(self, resolved: Any, services: Any, **options: Any) -> Any:
+        """An openai.OpenAI client sending through the run's guarded client; options: timeout_s, retry."""
+        from integrations.providers.transports.openai import client
 
         settings = resolved.settings
-        host = where(settings)
-        api = client(
+        return client(
             services.http,
             api_key=str(resolved.secrets.get("api_key") or ""),
             organization=settings.get("organization"),
             base_url=settings.get("base_url"),
-            timeout_s=CHECK_TIMEOUT_S,
+            timeout_s=options["timeout_s"],
+            retry=options.get("retry"),
             rate_keys=rate_keys(resolved.id, settings),
         )
+
+    def check(self, resolved: Any, services: Any) -> str:
+        import openai
+
+        host = where(resolved.settings)
+        api = self.client(resolved, services, timeout_s=CHECK_TIMEOUT_S)
         try:
             models = [model.id for model in api.models.list()]
         except openai.AuthenticationError:

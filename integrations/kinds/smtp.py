@@ -38,7 +38,7 @@ class Smtp(Kind):
     )  # fmt: skip
 
     def clean(self, settings: Mapping[str, Any], secrets: Mapping[str, Any]) -> dict[str, str]:
-        from integrations.mail import address_problem
+        from integrations.providers.mail import address_problem
 
         problems: dict[str, str] = {}
         host = str(settings.get("host") or "").strip()
@@ -73,10 +73,25 @@ class Smtp(Kind):
         port = settings.get("port") or {"starttls": 587, "ssl": 465, "none": 25}.get(security, "")
         return f"{settings.get('from_address', '')} via {settings.get('host', '')}:{port} ({security})"
 
+    def client(self, resolved: Any, services: Any = None, **options: Any) -> Any:
+        """The server and the login to it (integrations.smtp.Server), for smtp.Connection to send through."""
+        from integrations.providers import smtp
+
+        conf = resolved.settings
+        security = str(conf.get("security") or smtp.STARTTLS)
+        return smtp.Server(
+            host=str(conf.get("host") or "").strip(),
+            port=int(conf.get("port") or smtp.DEFAULT_PORTS.get(security, 587)),
+            security=security,
+            username=str(conf.get("username") or ""),
+            password=str(resolved.secrets.get("password") or ""),
+            ca_pem=str(conf.get("ca_certificate") or "").strip(),
+        )
+
     def check(self, resolved, services) -> str:
-        from integrations import smtp
+        from integrations.providers import smtp
 
         try:
-            return smtp.check(smtp.Server.of(resolved))
+            return smtp.check(self.client(resolved))
         except smtp.SmtpError as exc:
             raise CheckFailed(str(exc)) from None

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
-from .base import URL, CheckFailed, Field, Kind
+from .base import URL, CheckFailed, Field, Kind, Outgoing
 
 TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
 
@@ -40,6 +41,18 @@ class TelegramBot(Kind):
 
     def summary(self, settings: Mapping[str, Any]) -> str:
         return str(settings.get("base_url") or "")
+
+    def prepare(self, resolved: Any, out: Outgoing, services: Any) -> None:
+        """The request's path is a Bot API method; the token goes into the URL when it is authenticated."""
+
+    def authenticate(self, resolved: Any, out: Outgoing, services: Any, *, fresh: bool = False) -> None:
+        out.url = method_url(resolved.settings, str(resolved.secrets.get("token") or ""), out.url)
+
+    def host(self, resolved: Any) -> str:
+        return urlsplit(method_url(resolved.settings, "", "")).hostname or ""
+
+    def shown_url(self, resolved: Any, url: str) -> str:
+        return method_url(resolved.settings, "<token>", url)
 
     def check(self, resolved, services) -> str:
         url = method_url(resolved.settings, str(resolved.secrets.get("token") or ""), "getMe")

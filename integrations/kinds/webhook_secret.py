@@ -1,13 +1,21 @@
-"""Webhook secret: Standard Webhooks signing secrets (first signs, all verify, for rotation) and/or a shared token."""
+"""Webhook secret: Standard Webhooks signing secrets (first signs, all verify, for rotation) and/or a shared token.
+
+The one reader of these secrets: outbound deliveries are signed by `sign`, inbound ones checked by `verify`.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hmac
+import time
 from collections.abc import Mapping
 from typing import Any
 
-from .base import TEXT, CheckFailed, Field, Kind
+from integrations.errors import CredentialError
+from integrations.webhooks import signing
+
+from .base import TEXT, CheckFailed, Field, Kind, Unverified
 
 PREFIX = "whsec_"
 MIN_LENGTH = 16
@@ -68,3 +76,71 @@ class WebhookSecret(Kind):
         if resolved.secrets.get("token"):
             parts.append("a token")
         return f"{' and '.join(parts).capitalize()}, well-formed."
+
+    def sign(self, resolved: Any, body: bytes, *, msg_id: str) -> dict[str, str]:
+        found = signing_secrets(resolved.secrets.get("signing_secrets"))
+        if not found:
+            raise CredentialError(f"The webhook secret {resolved.name!r} has no signing secret to sign with.")
+        return signing.sign_headers(found[0], body, msg_id=msg_id)
+
+    def verify(self, resolved: Any, headers: Mapping[str, str], body: bytes, **options: Any) -> str:
+        """options: mode ("signature" or "token"), tolerance_s. The signed id, or "" for a token (which has none)."""
+        lower = {k.lower(): v for k, v in headers.items()}
+        if options.get("mode") == "token":
+            _verify_token(str(resolved.secrets.get("token") or ""), lower)
+            return ""
+        return _verify_signature(_usable(resolved.secrets), headers, body, lower, int(options["tolerance_s"]))
+
+
+def _usable(secrets: Mapping[str, Any]) -> list[str]:
+    """The signing secrets that can verify (during a rotation the old and the new both do)."""
+    usable = []
+    for secret in signing_secrets(secrets.get("signing_secrets")):
+        try:
+            signing.signature(secret, "probe", 0, b"")
+        except signing.SignatureError:
+            continue  # a malformed whsec_ line must not stop the others from verifying
+        usable.append(secret)
+    return usable
+
+
+def _verify_signature(
+    candidates: list[str], headers: Mapping[str, str], body: bytes, lower: dict[str, str], tolerance: int
+) -> str:
+    if not candidates:
+        raise Unverified("misconfigured", "The hook's credential has no signing secret; an admin must add one.")
+    stamp = lower.get("webhook-timestamp", "")
+    if stamp:
+        # Checked here too (signing.verify does as well) so a stale delivery gets its own answer saying so.
+        try:
+            timestamp = int(stamp)
+        except ValueError:
+            raise Unverified(
+                "invalid_timestamp", "The webhook-timestamp header must be whole seconds since 1970 (UTC)."
+            ) from None
+        skew = time.time() - timestamp
+        if abs(skew) > tolerance:
+            when = f"{int(skew)} s in the past" if skew > 0 else f"{int(-skew)} s in the future"
+            raise Unverified(
+                "stale",
+                f"The webhook-timestamp is {when}; deliveries more than {tolerance} s from now are refused "
+                "(a replay, or the sender's clock is wrong).",
+            )
+    try:
+        return signing.verify(candidates, headers, body, tolerance_s=tolerance)
+    except signing.SignatureError as exc:
+        raise Unverified("invalid_signature", f"The delivery is not signed with this hook's secret: {exc}.") from None
+
+
+def _verify_token(expected: str, lower: dict[str, str]) -> None:
+    if not expected:
+        raise Unverified("misconfigured", "The hook's credential has no token; an admin must set one.")
+    scheme, _, bearer = lower.get("authorization", "").partition(" ")
+    offered = bearer.strip() if scheme.lower() == "bearer" else ""
+    offered = offered or lower.get("x-hook-token", "").strip()
+    if not offered:
+        raise Unverified(
+            "invalid_token", "Send the hook's token as 'Authorization: Bearer <token>' or in an 'X-Hook-Token' header."
+        )
+    if not hmac.compare_digest(offered.encode(), expected.encode()):
+        raise Unverified("invalid_token", "The token does not match this hook's token.")

@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 from integrations.errors import OutboundError
-from integrations.ssrf import Guard
+from integrations.http.ssrf import Guard
 
-from .base import URL, CheckFailed, Field, Kind
+from .base import URL, CheckFailed, Field, Kind, Outgoing
 
 
 def url_problem(url: str) -> str | None:
@@ -41,6 +41,24 @@ class WebhookUrl(Kind):
         url = str(secrets.get("url") or "")
         problem = url_problem(url) if url else None
         return {"url": problem} if problem else {}
+
+    def redacted(self, resolved: Any) -> list[str]:
+        path = urlsplit(str(resolved.secrets.get("url") or "")).path
+        return [path] if len(path) > 8 else []  # the path is the secret: masked wherever it shows up alone
+
+    def host(self, resolved: Any) -> str:
+        return (urlsplit(str(resolved.secrets.get("url") or "")).hostname or "").lower()
+
+    def prepare(self, resolved: Any, out: Outgoing, services: Any) -> None:
+        """A request's URL is a path after the webhook URL (usually none): the URL itself is the credential."""
+
+    def authenticate(self, resolved: Any, out: Outgoing, services: Any, *, fresh: bool = False) -> None:
+        secret = str(resolved.secrets.get("url") or "")
+        out.url = secret.rstrip("/") + out.url if out.url else secret
+
+    def shown_url(self, resolved: Any, url: str) -> str:
+        parts = urlsplit(str(resolved.secrets.get("url") or ""))
+        return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}/…"
 
     def check(self, resolved, services) -> str:
         url = str(resolved.secrets.get("url") or "")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 
 METHODS = [(m, m) for m in ("GET", "POST", "PUT", "PATCH", "DELETE")]
@@ -125,24 +124,8 @@ class IntegrationTemplate(models.Model):
             "response": {"type": self.response_type, "mapping": self.mapping or []},
         }
 
-    def clean(self) -> None:
-        from integrations.catalog import shipped
-        from integrations.catalog.spec import SpecInvalid, parse
 
-        errors: dict[str, list[str]] = {}
-        if self.key in shipped():
-            errors["key"] = [f"{self.key!r} is the key of a shipped template; choose another."]
-        try:
-            parse(self.as_data(), source="custom")
-        except SpecInvalid as exc:
-            for path, message in exc.problems:
-                field, rest = _field_for(path)
-                errors.setdefault(field, []).append(f"{rest}: {message}" if rest else message)
-        if errors:
-            raise ValidationError(errors)
-
-
-def _field_for(path: str) -> tuple[str, str]:
+def field_for(path: str) -> tuple[str, str]:
     """The model field a problem's path belongs to (the longest known prefix), and the rest of the path."""
     best = ""
     for prefix in FIELD_OF:

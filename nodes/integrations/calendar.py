@@ -11,8 +11,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from integrations import calendars
-from integrations.calendars import CalendarError, Event, EventSpec, Provider, bookings, slots
+from integrations.providers import calendars
+from integrations.providers.calendars import CalendarError, Event, EventSpec, Provider, slots
 from integrations.urls import steps_away
 from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome, Output, lookup, template_field, variable_field
 from nodes.core.answers import parse_email
@@ -250,7 +250,7 @@ class Calendar(NodeType[CalendarConfig]):
         _check_ids(config)
         exchanges = Exchanges(svc)
         try:
-            provider = calendars.provider(cred, svc, config.calendar_id.strip())
+            provider = svc.calendar(cred, config.calendar_id.strip())
             provider.timeout_s, provider.retry = config.timeout_s, config.retry.policy()
             handle, value, output = getattr(self, f"_{config.operation}")(config, ctx, provider, tz)
         except CalendarError as exc:
@@ -327,13 +327,8 @@ class Calendar(NodeType[CalendarConfig]):
             description=config.description,
             location=config.location.strip(),
         )
-        event = bookings.book(
-            provider,
-            spec,
-            flow_id=ctx.flow_id,
-            conversation_id=ctx.conversation_id,
-            node_id=ctx.node_id,
-            run_id=getattr(ctx.services, "run_id", None),
+        event = services(ctx, self.label).book_event(
+            provider, spec, flow_id=ctx.flow_id, conversation_id=ctx.conversation_id, node_id=ctx.node_id
         )
         return "success", _shown(event, tz, config.time_zone.strip()), {"created": event.created, "event_id": event.id}
 
@@ -341,15 +336,15 @@ class Calendar(NodeType[CalendarConfig]):
         self, config: CalendarConfig, ctx: Context, provider: Provider, tz: tzinfo
     ) -> tuple[str, Any, dict[str, Any]]:
         start, end = self._times(config, ctx, tz)
-        event = provider.reschedule(config.event_id.strip(), start.astimezone(tz), end.astimezone(tz))
-        bookings.rescheduled(provider, event)
+        event = services(ctx, self.label).reschedule_event(
+            provider, config.event_id.strip(), start.astimezone(tz), end.astimezone(tz)
+        )
         return "success", _shown(event, tz, config.time_zone.strip()), {"event_id": event.id}
 
     def _cancel_event(
         self, config: CalendarConfig, ctx: Context, provider: Provider, tz: tzinfo
     ) -> tuple[str, Any, dict[str, Any]]:
-        provider.cancel(config.event_id.strip())
-        bookings.cancelled(provider, config.event_id.strip())
+        services(ctx, self.label).cancel_event(provider, config.event_id.strip())
         return "success", {"id": config.event_id.strip(), "cancelled": True}, {"event_id": config.event_id.strip()}
 
     def _list_events(

@@ -17,11 +17,11 @@ from pydantic import Field
 from pydantic.fields import FieldInfo
 from pydantic.json_schema import JsonDict
 
-from integrations.credentials import CredentialError
-from integrations.errors import OutboundError
-from integrations.http import Retry
+from integrations.errors import CredentialError, OutboundError
 from integrations.redaction import redact_headers
+from integrations.retry import Retry
 from nodes.base import Context, NodeConfig, NodeError, Output, template_field, variable_field
+from nodes.outside import Connection, Outside, Response
 from nodes.templating import is_template
 
 from . import mapping
@@ -94,17 +94,17 @@ class CallFailed(NodeError):
         self.output = output or {}
 
 
-def services(ctx: Context, label: str) -> Any:
-    """The run's integrations services (outbound HTTP, credentials, delivery log)."""
+def services(ctx: Context, label: str) -> Outside:
+    """The run's integrations services (outbound HTTP, connections, delivery log)."""
     if ctx.services is None:
         raise NodeError(f"The {label} node needs the integrations services (outbound HTTP and credentials).")
     return ctx.services
 
 
-def credential(svc: Any, ctx: Context, credential_id: int, kinds: Sequence[str]) -> Any:
-    """The decrypted credential; its secrets are now known to the run's redactor."""
+def credential(svc: Outside, ctx: Context, credential_id: int, kinds: Sequence[str]) -> Connection:
+    """The credential as a connection (no secrets in it); its secrets are now known to the run's redactor."""
     try:
-        return svc.credential(credential_id, kinds=list(kinds), node_id=ctx.node_id)
+        return svc.connection(credential_id, kinds=list(kinds), node_id=ctx.node_id)
     except CredentialError as exc:  # missing, wrong kind, cannot decrypt: a clear, secret-free sentence
         raise NodeError(str(exc)) from None
 
@@ -144,14 +144,16 @@ def attempts_text(attempts: int) -> str:
     return f"after {attempts} attempt{'' if attempts == 1 else 's'}"
 
 
-def call(svc: Any, cred: Any, method: str, url: str, shown: str, **kw: Any) -> tuple[Any, dict[str, Any]]:
-    """One request (through the API connection when there is one) and the step output describing it.
+def call(
+    svc: Outside, cred: Connection | None, method: str, url: str, shown: str, **kw: Any
+) -> tuple[Response, dict[str, Any]]:
+    """One request (through the connection, authenticated by its kind, when there is one) and the step output.
 
     A transport failure or a refused credential raises CallFailed; a non-2xx answer is returned for the caller to judge.
     """
     exchanges = Exchanges(svc)
     try:
-        response = svc.http.request(method, url, **kw) if cred is None else svc.api_request(cred, method, url, **kw)
+        response = svc.http.request(method, url, **kw) if cred is None else cred.request(method, url, **kw)
     except CredentialError as exc:
         raise CallFailed(str(exc), {"exchanges": exchanges.new()}) from None
     except OutboundError as exc:
@@ -306,7 +308,7 @@ def has_header(headers: dict[str, str], name: str) -> bool:
 class Exchanges:
     """The redacted request/response records this node added to the run's client (the step shows them)."""
 
-    def __init__(self, svc: Any):
+    def __init__(self, svc: Outside):
         self._log = svc.http.exchanges
         self._mark = len(self._log)
 

@@ -9,12 +9,11 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from pydantic import Field
 
-from integrations import mail
-from integrations.errors import OutboundError
-from integrations.services import AssetMissing
-from integrations.smtp import SmtpError
+from integrations.errors import AssetMissing, OutboundError, SmtpError
+from integrations.providers import mail
 from nodes import templating
 from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome, lookup, template_field
+from nodes.outside import Connection, Outside
 from nodes.templating import is_template
 
 from .common import (
@@ -189,8 +188,8 @@ class Email(NodeType[EmailConfig]):
         self,
         config: EmailConfig,
         ctx: Context,
-        svc: Any,
-        cred: Any,
+        svc: Outside,
+        cred: Connection,
         sender: mail.Mailbox,
         attachments: list[mail.Attachment],
     ) -> Outcome:
@@ -228,7 +227,9 @@ class Email(NodeType[EmailConfig]):
             raise CallFailed(f"No recipient of the list can be sent to ({len(items)} in the list){why}", output)
         return Outcome(handle="success", variables=variables, output=output)
 
-    def _attachments(self, config: EmailConfig, ctx: Context, svc: Any, exchanges: Exchanges) -> list[mail.Attachment]:
+    def _attachments(
+        self, config: EmailConfig, ctx: Context, svc: Outside, exchanges: Exchanges
+    ) -> list[mail.Attachment]:
         found: list[mail.Attachment] = []
         for item in config.attachments:
             name = _render(item.filename, ctx.variables, "attachment file name")
@@ -248,7 +249,7 @@ class Email(NodeType[EmailConfig]):
         return found
 
     def _fetch(
-        self, config: EmailConfig, ctx: Context, svc: Any, exchanges: Exchanges, item: EmailAttachment, name: str
+        self, config: EmailConfig, ctx: Context, svc: Outside, exchanges: Exchanges, item: EmailAttachment, name: str
     ) -> mail.Attachment:
         url = _render(item.url, ctx.variables, "attachment URL").strip()
         problem = url_problem(url, rendered=True)
@@ -365,7 +366,7 @@ def _described(draft: mail.Draft, msgid: str) -> dict[str, Any]:
     }
 
 
-def _server(cred: Any) -> str:
+def _server(cred: Connection) -> str:
     port = cred.settings.get("port") or {"ssl": 465, "none": 25}.get(str(cred.settings.get("security")), 587)
     return f"{cred.settings.get('host', '')}:{port}"
 

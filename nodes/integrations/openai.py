@@ -12,8 +12,7 @@ import openai
 from openai.types.chat import ChatCompletion
 from pydantic import Field
 
-from integrations.kinds.openai import DEFAULT_BASE_URL, api_message, rate_keys, where
-from integrations.transports.openai import client
+from integrations.kinds.openai import DEFAULT_BASE_URL, api_message, where
 from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome, OutMessage, TextStream, template_field
 
 from . import mapping
@@ -163,15 +162,7 @@ class OpenAINode(NodeType[OpenAIConfig]):
         host = where(cred.settings)
         schema = self._schema(config)
         request = self._request(config, ctx, cred.settings, schema)
-        api = client(
-            svc.http,
-            api_key=str(cred.secrets.get("api_key") or ""),
-            organization=cred.settings.get("organization"),
-            base_url=cred.settings.get("base_url"),
-            timeout_s=config.timeout_s,
-            retry=config.retry.policy(),
-            rate_keys=rate_keys(cred.id, cred.settings),
-        )
+        api: openai.OpenAI = cred.client(timeout_s=config.timeout_s, retry=config.retry.policy())
         streaming = config.response_format == "text" and config.send_message and ctx.open_stream is not None
         live = ctx.open_stream() if streaming and ctx.open_stream is not None else None
         exchanges = Exchanges(svc)

@@ -15,9 +15,8 @@ from gspread.exceptions import APIError
 from gspread.utils import InsertDataOption, ValueInputOption, rowcol_to_a1
 from pydantic import Field
 
-from integrations.credentials import CredentialError
-from integrations.errors import OutboundError
-from integrations.google import SHEETS_SCOPE, GoogleAccess, account_email, api_problem, sheets_client, spreadsheet_id
+from integrations.errors import CredentialError, OutboundError
+from integrations.providers.google import SHEETS_SCOPE, account_email, api_problem, spreadsheet_id
 from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome, Output, template_field
 from nodes.templating import is_template
 
@@ -183,8 +182,10 @@ class Sheets(NodeType[SheetsConfig]):
         who = account_email(cred)
         what = f"the spreadsheet {key}"
         try:
-            access = GoogleAccess(cred, svc, [SHEETS_SCOPE], timeout_s=config.timeout_s, retry=config.retry.policy())
-            sheet = _worksheet(sheets_client(access), key, config.sheet.strip())
+            client = cred.client(
+                library="gspread", scopes=[SHEETS_SCOPE], timeout_s=config.timeout_s, retry=config.retry.policy()
+            )
+            sheet = _worksheet(client, key, config.sheet.strip())
             what = f"the sheet {sheet.title!r} of {what}"
             handle, variables = OPERATIONS[config.operation](config, sheet)
         except NodeError as exc:

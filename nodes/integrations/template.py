@@ -13,9 +13,9 @@ from pydantic import Field
 
 from integrations import catalog, kinds
 from integrations.catalog.spec import CREDENTIAL_KINDS, TemplateSpec
-from integrations.kinds.telegram_bot import method_url
 from nodes import render_budget, templating
 from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome
+from nodes.outside import Connection
 from nodes.templating import is_template
 
 from . import mapping
@@ -291,10 +291,10 @@ class Template(NodeType[TemplateConfig]):
             elif recipe.body_type == "form" and isinstance(recipe.body, dict):
                 form = {name: _render(text, context, f"form field {name}") for name, text in recipe.body.items()}
                 body["data"] = {name: value for name, value in form.items() if value != ""}
-        url, shown = self._target(spec, cred, path, svc)
+        url, shown = self._target(spec, cred, path)
         response, output = call(
             svc,
-            cred if kind == "api_connection" else None,
+            cred,
             recipe.method,
             url,
             shown,
@@ -315,27 +315,16 @@ class Template(NodeType[TemplateConfig]):
         return Outcome(handle="success", variables=variables, output=output)
 
     @staticmethod
-    def _target(spec: TemplateSpec, cred: Any, path: str, svc: Any) -> tuple[str, str]:
+    def _target(spec: TemplateSpec, cred: Connection | None, path: str) -> tuple[str, str]:
         """The URL to call and the URL errors show (never the secret part of a webhook URL or a bot token)."""
-        kind = spec.credential_kind
-        if kind == "api_connection":
+        if cred is None:
+            return path, shown_url(path)
+        if cred.kind == "api_connection":
             return path, shown_url(path, str(cred.settings.get("base_url") or ""))
-        if kind == "telegram_bot":
-            token = str(cred.secrets.get("token") or "")
-            return method_url(cred.settings, token, path), method_url(cred.settings, "<token>", path)
-        if kind == "webhook_url":
-            secret = str(cred.secrets.get("url") or "")
-            parts = urlsplit(secret)
-            host = (parts.hostname or "").lower()
-            if len(parts.path) > 8:
-                svc.redactor.add(parts.path)  # the path is the secret: masked wherever it shows up alone
-            allowed = spec.credential.hosts if spec.credential else []
-            if allowed and not _host_allowed(host, allowed):
-                raise NodeError(
-                    f"The credential {cred.name!r} is a webhook on {host}; {spec.name} posts only to "
-                    f"{' or '.join(allowed)} (WEBHOOK_HOSTS_EXTRA can allow other hosts)."
-                )
-            return secret.rstrip(
-                "/"
-            ) + path if path else secret, f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}/…"
-        return path, shown_url(path)
+        allowed = spec.credential.hosts if spec.credential else []
+        if cred.kind == "webhook_url" and allowed and not _host_allowed(cred.host, allowed):
+            raise NodeError(
+                f"The credential {cred.name!r} is a webhook on {cred.host}; {spec.name} posts only to "
+                f"{' or '.join(allowed)} (WEBHOOK_HOSTS_EXTRA can allow other hosts)."
+            )
+        return path, cred.shown_url(path)  # the kind puts its token or secret URL in when it sends

@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 
 from pydantic import Field
 
-from integrations import deliveries
-from integrations.signing import new_id
+from integrations.errors import CredentialError
+from integrations.webhooks import deliveries
+from integrations.webhooks.signing import new_id
 from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome, lookup, template_field
 from nodes.templating import is_template
 
@@ -125,15 +126,16 @@ class WebhookNode(NodeType[WebhookConfig]):
         # Round-tripped through JSON, so what is logged (and redelivered) is exactly what was sent.
         body = deliveries.body_bytes(build_payload(config, ctx.variables))
         payload = json.loads(body)
-        secret = None
+        webhook_id = new_id()
+        signed = None
         if config.credential:
             cred = credential(svc, ctx, config.credential, ["webhook_secret"])
-            secret = deliveries.first_signing_secret(cred.secrets)
-            if not secret:
-                raise NodeError(f"The webhook secret {cred.name!r} has no signing secret to sign with.")
-        webhook_id = new_id()
+            try:
+                signed = cred.sign(body, msg_id=webhook_id)
+            except CredentialError as exc:  # no signing secret to sign with
+                raise NodeError(str(exc)) from None
         # Built once: every retry sends the same bytes under the same id, so the platform can drop duplicates.
-        headers = deliveries.delivery_headers(webhook_id, body, secret)
+        headers = deliveries.delivery_headers(webhook_id, body, signed)
         exchanges = Exchanges(svc)
         started = time.perf_counter()
         response, reply, failure = None, None, None

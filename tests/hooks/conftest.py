@@ -5,7 +5,7 @@ import uuid
 import pytest
 from rest_framework.test import APIClient
 
-from integrations import signing
+from integrations.webhooks import signing
 
 
 @pytest.fixture

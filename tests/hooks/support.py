@@ -9,8 +9,9 @@ import uuid
 from typing import Any
 
 from flows.models import Flow, Hook
-from integrations import signing, vault
+from integrations import vault
 from integrations.models import Credential
+from integrations.webhooks import signing
 from tests.factories import published_flow
 
 _names = itertools.count(1)

@@ -4,8 +4,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from flows.models import Hook, HookDelivery
-from integrations import signing, vault
+from integrations import vault
 from integrations.models import Credential
+from integrations.webhooks import signing
 from tests.factories import EditorFactory, FlowFactory, UserFactory
 
 from .support import make_hook, webhook_credential

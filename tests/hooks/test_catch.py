@@ -10,7 +10,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from flows import actions
 from flows.models import Conversation, HookDelivery, Message, Run
 from flows.tasks import execute_run
-from integrations import signing
+from integrations.webhooks import signing
 from tests.factories import FlowFactory
 
 from .support import (

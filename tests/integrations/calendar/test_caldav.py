@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connections
 
-from integrations.calendars.base import stable_id
-from integrations.credentials import check
+from integrations.checks import check
 from integrations.models import CalendarBooking
+from integrations.providers.calendars.base import stable_id
 from integrations.services import Services
 from tests.integrations.nodes.support import credential
 

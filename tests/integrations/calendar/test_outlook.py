@@ -6,9 +6,9 @@ import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from integrations.calendars.base import stable_id
-from integrations.credentials import check
+from integrations.checks import check
 from integrations.models import CalendarBooking
+from integrations.providers.calendars.base import stable_id
 from integrations.services import Services
 from tests.integrations.nodes.support import credential
 
@@ -124,8 +124,8 @@ def test_replays_book_once(svc, graph_cred, graph):
 
 def test_a_repeated_post_with_the_same_transaction_id_is_one_event(svc, graph_cred, graph):
     # Two attempts that both looked before either posted: Graph's transactionId keeps it to one event.
-    from integrations.calendars import provider
-    from integrations.calendars.base import EventSpec
+    from integrations.providers.calendars import provider
+    from integrations.providers.calendars.base import EventSpec
 
     cred = svc.credential(graph_cred.pk, kinds=["microsoft_graph"])
     spec = EventSpec("Call", tomorrow_at(11), tomorrow_at(12), "America/New_York", "key-1")

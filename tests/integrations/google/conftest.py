@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from integrations.redis import client as redis_client
+from integrations.http.redis import client as redis_client
 from tests.integrations.nodes.conftest import loopback, svc  # noqa: F401 - the same loopback and Services fixtures
 from tests.integrations.nodes.support import credential
 

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from integrations import calendars
-from integrations.calendars import CalendarError, EventSpec
-from integrations.calendars.base import stable_id
 from integrations.credentials import resolve
+from integrations.providers import calendars
+from integrations.providers.calendars import CalendarError, EventSpec
+from integrations.providers.calendars.base import stable_id
 from tests.integrations.nodes.support import credential
 
 from .conftest import EMAIL
@@ -163,7 +163,7 @@ def test_upcoming_pages_through_results(provider, clinic, monkeypatch):
     day = datetime(2025, 3, 11, 9, 0, tzinfo=PARIS)
     for i in range(3):
         cal.create(spec(f"p{i}", start=day + timedelta(hours=i), attendees=("ada@example.com",)))
-    monkeypatch.setattr("integrations.calendars.google.PAGE_SIZE", 2)
+    monkeypatch.setattr("integrations.providers.calendars.google.PAGE_SIZE", 2)
 
     found = cal.upcoming(day, day + timedelta(days=1), attendee="ada@example.com", limit=10)
 
@@ -192,7 +192,7 @@ def test_an_oauth_credential_uses_its_refresh_token_and_the_kind_check_runs_the_
                                                            "refresh_token": "1//refresh-abc"})  # fmt: skip
     bad = credential("Revoked", "google_oauth", settings, {"client_secret": "secret-xyz", "refresh_token": "1//old"})
 
-    from integrations.credentials import check
+    from integrations.checks import check
 
     ok = check(good)
     failed = check(bad)

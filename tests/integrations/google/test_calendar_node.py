@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from integrations.calendars.base import stable_id
 from integrations.models import CalendarBooking
+from integrations.providers.calendars.base import stable_id
 from integrations.services import Services
 from tests.integrations.calendar.support import everything, run
 from tests.integrations.nodes.support import credential

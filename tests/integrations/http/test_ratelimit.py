@@ -7,9 +7,8 @@ import uuid
 
 import pytest
 
-from integrations import ratelimit, redis
 from integrations.errors import RateLimited
-from integrations.http import GuardedClient
+from integrations.http import GuardedClient, ratelimit, redis
 
 from .conftest import Arrivals, url
 

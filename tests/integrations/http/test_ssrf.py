@@ -10,7 +10,7 @@ from werkzeug import Response
 
 from integrations.errors import Blocked, OutboundError
 from integrations.http import GuardedClient
-from integrations.ssrf import Guard
+from integrations.http.ssrf import Guard
 
 from .conftest import url
 

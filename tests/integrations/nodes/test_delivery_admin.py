@@ -2,8 +2,8 @@
 
 import pytest
 
-from integrations import signing
 from integrations.models import OutboundDelivery
+from integrations.webhooks import signing
 from tests.factories import UserFactory
 
 from .support import credential, run

@@ -6,9 +6,10 @@ import uuid
 import pytest
 from werkzeug import Response
 
-from integrations import deliveries, signing
+from integrations import redelivery
 from integrations.models import OutboundDelivery
 from integrations.services import Services
+from integrations.webhooks import signing
 
 from .support import credential, problems, run
 
@@ -241,7 +242,7 @@ def test_redelivery_sends_the_stored_payload_again_under_the_same_id(svc, server
     turn = run("zapier", hook(server.url_for("/hook"), credential=signer.pk), svc, VARIABLES)
     original = OutboundDelivery.objects.get(pk=turn.step.output["delivery_id"])
 
-    again = deliveries.redeliver(original.pk)
+    again = redelivery.redeliver(original.pk)
 
     first, first_body = received(server, 0)
     second, second_body = received(server, 1)
@@ -257,7 +258,7 @@ def test_redelivery_to_a_host_no_longer_allowed_is_logged_as_failed(svc, server,
     turn = run("make", hook(server.url_for("/hook")), svc, VARIABLES)
     settings.WEBHOOK_HOSTS_EXTRA = []
 
-    again = deliveries.redeliver(turn.step.output["delivery_id"])
+    again = redelivery.redeliver(turn.step.output["delivery_id"])
 
     assert again.status == "failed" and again.attempts == 0
     assert "this one points to 127.0.0.1" in again.error

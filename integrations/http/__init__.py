@@ -9,7 +9,6 @@ import contextlib
 import email.utils
 import json as jsonlib
 import logging
-import random
 import re
 import socket
 import ssl
@@ -28,9 +27,11 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ProtocolError, ReadTimeoutError
 from urllib3.poolmanager import PoolManager
 
+from integrations.errors import Blocked, OutboundError, ResponseTooLarge, TransportError
+from integrations.redaction import Redactor, redact_url
+from integrations.retry import Retry
+
 from . import ratelimit
-from .errors import Blocked, OutboundError, ResponseTooLarge, TransportError
-from .redaction import Redactor, redact_url
 from .ssrf import DEFAULT_PORTS, Guard, Target
 
 log = logging.getLogger(__name__)
@@ -56,19 +57,6 @@ _TOKEN = re.compile(r"^[A-Z][A-Z0-9_-]{0,31}$")
 _CHUNK = 16 * 1024
 
 Address = tuple[int, tuple]
-
-
-@dataclass(frozen=True)
-class Retry:
-    """attempts counts the first try; connection errors, timeouts, 5xx and 429 are retried."""
-
-    attempts: int = 1
-    backoff_s: float = 0.5
-    max_backoff_s: float = 30.0
-
-    def backoff(self, attempt: int) -> float:
-        """Exponential backoff with full jitter before try number attempt + 1."""
-        return random.uniform(0, min(self.max_backoff_s, self.backoff_s * 2 ** (attempt - 1)))
 
 
 @dataclass

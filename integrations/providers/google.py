@@ -21,10 +21,10 @@ import gspread
 from google.oauth2 import credentials as oauth_credentials
 from google.oauth2 import service_account
 
-from . import tokens
-from .credentials import CredentialError, ResolvedCredential
-from .errors import OutboundError
-from .http import GuardedClient, Response, Retry
+from integrations.errors import CredentialError, OutboundError
+from integrations.http import GuardedClient, Response, Retry
+from integrations.vault import tokens
+
 from .transports.google_auth import GuardedRequest
 from .transports.gspread import GuardedSession
 
@@ -43,7 +43,7 @@ TOKEN_MARGIN_S = 60  # a cached token is dropped this long before Google says it
 TOKEN_TIMEOUT_S = 10.0
 
 
-def service_account_info(cred: ResolvedCredential) -> dict[str, Any]:
+def service_account_info(cred: Any) -> dict[str, Any]:
     """The parsed JSON key of a service account credential."""
     try:
         info = json.loads(str(cred.secrets.get(KEY_FIELD) or ""))
@@ -54,14 +54,14 @@ def service_account_info(cred: ResolvedCredential) -> dict[str, Any]:
     return info
 
 
-def account_email(cred: ResolvedCredential) -> str:
+def account_email(cred: Any) -> str:
     """Who the credential acts as: the service account's e-mail (or the user it impersonates), blank for OAuth."""
     if cred.kind == SERVICE_ACCOUNT:
         return str(cred.settings.get("subject") or cred.settings.get("client_email") or "")
     return ""
 
 
-def endpoint(cred: ResolvedCredential) -> str:
+def endpoint(cred: Any) -> str:
     """The credential's endpoint override without a trailing slash, or blank for Google itself."""
     return str(cred.settings.get("endpoint") or "").strip().rstrip("/")
 
@@ -71,7 +71,7 @@ class GoogleAccess:
 
     def __init__(
         self,
-        cred: ResolvedCredential,
+        cred: Any,
         services: Any,
         scopes: Sequence[str],
         *,
@@ -214,6 +214,14 @@ class GoogleAccess:
 def sheets_client(access: GoogleAccess) -> gspread.Client:
     """A gspread client whose every request goes through the credential's GoogleAccess (and the guarded client)."""
     return gspread.Client(auth=None, session=GuardedSession(access.request))  # type: ignore[arg-type]
+
+
+def client(cred: Any, services: Any, **options: Any) -> Any:
+    """What a Google kind builds for a node: a gspread client for `scopes` (the only library a node asks for now)."""
+    library = options.pop("library", "gspread")
+    if library != "gspread":
+        raise CredentialError(f"The credential {cred.name!r} builds no {library!r} client.")
+    return sheets_client(GoogleAccess(cred, services, options.pop("scopes"), **options))
 
 
 _SHEET_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")

@@ -11,7 +11,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
 
-from .errors import Blocked, OutboundError, TransportError
+from integrations.errors import Blocked, OutboundError, TransportError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network

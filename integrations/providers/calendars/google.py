@@ -15,11 +15,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
-from integrations.credentials import CredentialError
-from integrations.errors import OutboundError
-from integrations.google import CALENDAR_SCOPE, GoogleAccess, account_email
+from integrations.errors import CredentialError, OutboundError
 from integrations.http import Retry
-from integrations.transports.httplib2 import GuardedHttp
+from integrations.providers.google import CALENDAR_SCOPE, GoogleAccess, account_email
+from integrations.providers.transports.httplib2 import GuardedHttp
 
 from .base import CalendarError, Event, EventSpec, Provider, stable_id
 

@@ -10,8 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-
-from .signing import sign_headers
+from django.db import transaction
 
 PLATFORMS = {"zapier": "Zapier", "make": "Make", "pabbly": "Pabbly Connect"}
 EXCERPT_CHARS = 1000
@@ -88,19 +87,11 @@ def body_bytes(payload: Any) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
 
 
-def first_signing_secret(secrets: dict[str, Any]) -> str | None:
-    """The secret that signs: the first line of signing_secrets (the others only verify, during rotation)."""
-    from .kinds.webhook_secret import signing_secrets
-
-    found = signing_secrets(secrets.get("signing_secrets"))
-    return found[0] if found else None
-
-
-def delivery_headers(webhook_id: str, body: bytes, secret: str | None = None) -> dict[str, str]:
-    """JSON content type plus Standard Webhooks headers; the id and timestamp are sent even unsigned, for dedup."""
+def delivery_headers(webhook_id: str, body: bytes, signed: dict[str, str] | None = None) -> dict[str, str]:
+    """JSON type and Standard Webhooks headers (`signed`: a webhook secret's); the id and timestamp even unsigned."""
     headers = {"Content-Type": "application/json"}
-    if secret:
-        headers.update(sign_headers(secret, body, msg_id=webhook_id))
+    if signed:
+        headers.update(signed)
     else:
         headers.update({"webhook-id": webhook_id, "webhook-timestamp": str(int(time.time()))})
     return headers
@@ -112,80 +103,17 @@ def excerpt(text: str) -> str:
 
 def record(**fields: Any) -> int:
     """Store one delivery (fields already redacted by the caller) and return its id."""
-    from .models import Credential, OutboundDelivery
+    from integrations.models import Credential, OutboundDelivery
 
     unknown = set(fields) - FIELDS
     if unknown:
         raise TypeError(f"record() got unknown fields: {', '.join(sorted(unknown))}")
-    if fields.get("credential_id") and not Credential.objects.filter(pk=fields["credential_id"]).exists():
-        fields["credential_id"] = None  # deleted meanwhile: the row is still worth keeping
     fields.setdefault("body", body_bytes(fields.get("payload")).decode("utf-8"))
     fields["response_excerpt"] = excerpt(str(fields.get("response_excerpt") or ""))
     fields["error"] = str(fields.get("error") or "")[:ERROR_CHARS]
     fields["flow_id"] = str(fields.get("flow_id") or "")
     fields["node_id"] = str(fields.get("node_id") or "")
-    return int(OutboundDelivery.objects.create(**fields).pk)
-
-
-def redeliver(delivery_id: int) -> Any:
-    """Send a logged delivery again (same webhook id, fresh timestamp and signature) and log it as a new row."""
-    from .credentials import CredentialError
-    from .errors import OutboundError
-    from .http import Retry
-    from .models import OutboundDelivery
-    from .services import Services
-
-    original = OutboundDelivery.objects.get(pk=delivery_id)
-    svc = Services(flow_id=original.flow_id)
-    body = original.body.encode("utf-8") if original.body else body_bytes(original.payload)
-    response = None
-    error = ""
-    started = time.perf_counter()
-    try:
-        problem = host_problem(original.platform, original.url)
-        if problem:
-            raise OutboundError(problem)
-        secret = None
-        if original.credential_id:
-            cred = svc.credential(original.credential_id, kinds=["webhook_secret"], node_id=original.node_id)
-            secret = first_signing_secret(cred.secrets)
-            if not secret:
-                raise CredentialError(f"The webhook secret {cred.name!r} has no signing secret to sign with.")
-        headers = delivery_headers(original.webhook_id, body, secret)
-        response = svc.http.request("POST", original.url, data=body, headers=headers, retry=Retry(attempts=1))
-        if not response.ok:
-            error = f"{PLATFORMS.get(original.platform, original.platform)} answered HTTP {response.status}."
-    except (OutboundError, CredentialError) as exc:
-        error = str(exc)
-    delivered = response is not None and response.ok
-    new_id = svc.record_delivery(
-        webhook_id=original.webhook_id,
-        platform=original.platform,
-        url=original.url,
-        payload=original.payload,
-        body=original.body,
-        credential_id=original.credential_id,
-        status=OutboundDelivery.Status.DELIVERED if delivered else OutboundDelivery.Status.FAILED,
-        response_status=response.status if response is not None else None,
-        attempts=response.attempts if response is not None else _attempts(svc.http.exchanges),
-        latency_ms=round(response.elapsed_ms if response is not None else (time.perf_counter() - started) * 1000, 1),
-        response_excerpt=_text(response) if response is not None else "",
-        error=error,
-        run_id=original.run_id,
-        node_id=original.node_id,
-        redelivery_of_id=original.pk,
-    )
-    return OutboundDelivery.objects.get(pk=new_id)
-
-
-def _attempts(exchanges: list[dict[str, Any]]) -> int:
-    """Attempts made by a request that raised: its exchange says, and none was made when it was refused up front."""
-    last = exchanges[-1].get("attempts") if exchanges else None
-    return int(last) if isinstance(last, int) else len(exchanges)
-
-
-def _text(response: Any) -> str:
-    try:
-        return str(response.text)
-    except (UnicodeDecodeError, LookupError):
-        return bytes(response.content).decode("utf-8", "replace")
+    with transaction.atomic():
+        if fields.get("credential_id") and not Credential.objects.filter(pk=fields["credential_id"]).exists():
+            fields["credential_id"] = None  # deleted meanwhile: the row is still worth keeping
+        return int(OutboundDelivery.objects.create(**fields).pk)

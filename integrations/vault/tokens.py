@@ -6,8 +6,8 @@ import logging
 
 import redis
 
-from . import vault
-from .redis import client as redis_client
+from integrations import vault
+from integrations.http.redis import client as redis_client
 
 log = logging.getLogger(__name__)
 

@@ -11,18 +11,17 @@ made. Reschedule: PATCH; cancel: DELETE (404 is fine); upcoming: GET .../calenda
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from integrations.credentials import CredentialError
-from integrations.errors import OutboundError
-from integrations.kinds.microsoft_graph import AUTHORITY, GRAPH_URL
+from integrations.errors import CredentialError, OutboundError
 
 from .base import CalendarError, Event, EventSpec, Provider, stable_id
 
+AUTHORITY = "https://login.microsoftonline.com"
+GRAPH_URL = "https://graph.microsoft.com/v1.0"
 # The extended property holding a booking's stable id: a GUID of our own names the property set (MS-OXPROPS style).
 KEY_PROPERTY = "String {6f1d2c4e-8b3a-4d5f-9e7c-1a2b3c4d5e6f} Name FlowBuilderBookingKey"
 BUSY_STATUSES = frozenset({"busy", "tentative", "oof"})  # free and workingElsewhere leave the time bookable
@@ -82,54 +81,25 @@ class OutlookProvider(Provider):
     def __init__(self, cred: Any, services: Any, calendar_id: str = ""):
         super().__init__(cred, services, calendar_id)
         conf = cred.settings
-        self.authority = str(conf.get("authority") or AUTHORITY).rstrip("/")
         self.graph = str(conf.get("graph_url") or GRAPH_URL).rstrip("/")
         self.mailbox = str(conf.get("mailbox") or "").strip()
         self.user = f"{self.graph}/users/{quote(self.mailbox, safe='@')}"
         # The node's calendar id picks one of the mailbox's calendars; none means its default calendar.
         self.calendar_path = f"/calendars/{quote(calendar_id.strip(), safe='')}" if calendar_id.strip() else "/calendar"
         self.events_path = f"{self.calendar_path}/events" if calendar_id.strip() else "/events"
-        self._token: str | None = None
 
     # -- plumbing --
 
-    def _token_cred(self) -> Any:
-        conf = self.cred.settings
-        parts = urlsplit(self.graph)
-        return replace(
-            self.cred,
-            settings={
-                "token_url": f"{self.authority}/{quote(str(conf.get('tenant_id') or ''), safe='')}/oauth2/v2.0/token",
-                "client_id": str(conf.get("client_id") or ""),
-                "scope": f"{parts.scheme}://{parts.netloc}/.default",
-                "token_auth": "form",  # Microsoft's documented form: client_id and client_secret in the body
-            },
-            secrets={"client_secret": str(self.cred.secrets.get("client_secret") or "")},
-        )
-
-    def _authorization(self, fresh: bool = False) -> str:
-        if self._token is None or fresh:
-            try:
-                self._token = self.services.client_credentials_token(self._token_cred(), fresh=fresh)
-            except CredentialError as exc:
-                raise CalendarError(str(exc)) from None
-        return f"Bearer {self._token}"
-
     def _request(self, method: str, url: str, doing: str, **kw: Any) -> Any:
-        """One Graph call (a fresh token and one retry on 401); transport failures as a CalendarError."""
+        """One Graph call, authenticated by the credential's kind (a fresh token and one retry on 401)."""
         headers = {"Accept": "application/json", "Prefer": 'outlook.timezone="UTC"', **kw.pop("headers", {})}
         options = {"timeout_s": self.timeout_s, "retry": self.retry, "rate_keys": self.rate_keys(), **kw}
         try:
-            response = self.services.http.request(
-                method, url, headers={**headers, "Authorization": self._authorization()}, **options
-            )
-            if response.status == 401:  # revoked or expired early: one fresh token, one more try
-                response = self.services.http.request(
-                    method, url, headers={**headers, "Authorization": self._authorization(fresh=True)}, **options
-                )
+            return self.services.api_request(self.cred, method, url, headers=headers, **options)
+        except CredentialError as exc:  # the token endpoint refused the app registration
+            raise CalendarError(str(exc)) from None
         except OutboundError as exc:
             raise CalendarError(f"Could not {doing}: {exc}") from None
-        return response
 
     @staticmethod
     def _failure(response: Any, doing: str) -> CalendarError:

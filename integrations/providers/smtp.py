@@ -13,25 +13,15 @@ import ssl
 import time
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
 
 from django.conf import settings
 
-from .errors import Blocked, OutboundError
-from .ssrf import Guard, Target
+from integrations.errors import Blocked, OutboundError, SmtpError
+from integrations.http.ssrf import Guard, Target
 
 NONE, STARTTLS, SSL = "none", "starttls", "ssl"
 DEFAULT_PORTS = {NONE: 25, STARTTLS: 587, SSL: 465}
 REPLY_CHARS = 300
-
-
-class SmtpError(OutboundError):
-    """A failed SMTP exchange, as a sentence; `retryable` when trying again later may work (4xx, network)."""
-
-    def __init__(self, message: str, *, retryable: bool = False, code: int | None = None):
-        super().__init__(message)
-        self.retryable = retryable
-        self.code = code
 
 
 class LoginRefused(SmtpError):
@@ -40,7 +30,7 @@ class LoginRefused(SmtpError):
 
 @dataclass(frozen=True)
 class Server:
-    """Where and how to connect, from an smtp credential (the password stays out of repr)."""
+    """Where and how to connect and log in (kinds.smtp.Smtp.client makes it from a credential); no password in repr."""
 
     host: str
     port: int
@@ -48,20 +38,6 @@ class Server:
     username: str = ""
     password: str = field(default="", repr=False)
     ca_pem: str = ""
-
-    @classmethod
-    def of(cls, cred: Any) -> Server:
-        conf, secrets = cred.settings, cred.secrets
-        security = str(conf.get("security") or STARTTLS)
-        port = int(conf.get("port") or DEFAULT_PORTS.get(security, 587))
-        return cls(
-            host=str(conf.get("host") or "").strip(),
-            port=port,
-            security=security,
-            username=str(conf.get("username") or ""),
-            password=str(secrets.get("password") or ""),
-            ca_pem=str(conf.get("ca_certificate") or "").strip(),
-        )
 
 
 @dataclass

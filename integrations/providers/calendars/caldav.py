@@ -8,7 +8,6 @@ If-None-Match: *, so a second attempt is refused by the server (412) and finds t
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
@@ -19,7 +18,7 @@ import icalendar
 from caldav.lib import error as dav_error
 
 from integrations.errors import OutboundError
-from integrations.transports.caldav import dav_client, last_status
+from integrations.providers.transports.caldav import last_status
 
 from .base import CalendarError, Event, EventSpec, Provider, stable_id
 
@@ -93,18 +92,9 @@ class CalDavProvider(Provider):
     @property
     def dav(self) -> Any:
         if self._dav is None:
-            username = str(self.cred.settings.get("username") or "")
-            password = str(self.cred.secrets.get("password") or "")
-            # The Authorization header is masked by name; its base64 value is taught too, wherever else it shows.
-            self.services.redactor.add(base64.b64encode(f"{username}:{password}".encode()).decode())
-            self._dav = dav_client(
-                self.services.http,
-                self.url,
-                username,
-                password,
-                timeout_s=self.timeout_s,
-                retry=self.retry,
-                rate_keys=tuple(self.rate_keys()),
+            # The kind signs in (basic auth) and sends through the run's guarded client.
+            self._dav = self.services.client_for(
+                self.cred, timeout_s=self.timeout_s, retry=self.retry, rate_keys=tuple(self.rate_keys())
             )
         return self._dav
 

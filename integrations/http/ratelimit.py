@@ -8,8 +8,9 @@ from collections.abc import Sequence
 
 import redis as redis_lib
 
+from integrations.errors import OutboundError, RateLimited
+
 from . import redis
-from .errors import OutboundError, RateLimited
 
 KEY_PREFIX = "fb:rate:"
 

@@ -12,10 +12,10 @@ __all__ = ["PROVIDERS", "CalendarError", "Event", "EventSpec", "Provider", "kind
 
 # Credential kind -> provider class. Adding a provider = a module here + a line below + its credential kind.
 PROVIDERS = {
-    "caldav": "integrations.calendars.caldav.CalDavProvider",
-    "google_service_account": "integrations.calendars.google.GoogleCalendarProvider",
-    "google_oauth": "integrations.calendars.google.GoogleCalendarProvider",
-    "microsoft_graph": "integrations.calendars.outlook.OutlookProvider",
+    "caldav": "integrations.providers.calendars.caldav.CalDavProvider",
+    "google_service_account": "integrations.providers.calendars.google.GoogleCalendarProvider",
+    "google_oauth": "integrations.providers.calendars.google.GoogleCalendarProvider",
+    "microsoft_graph": "integrations.providers.calendars.outlook.OutlookProvider",
 }
 
 

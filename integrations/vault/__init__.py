@@ -172,7 +172,7 @@ def rotate(*, actor: str = "") -> Rotation:
     """Re-encrypt every credential under the newest key, in one transaction; all or nothing."""
     from django.db import transaction
 
-    from .models import Credential, CredentialEvent
+    from integrations.models import Credential, CredentialEvent
 
     multi, newest = _fernets(keys(), source())
     rotated = older = 0

@@ -1,0 +1,1 @@
+"""Outbound webhooks: Standard Webhooks signing, and the delivery log (for audit and redelivery)."""
