@@ -25,4 +25,4 @@ def _connparams_or_connection_error(self: Any, asynchronous: bool = False) -> di
 
 
 def apply() -> None:
-    kombu_redis.Channel._connparams = _connparams_or_connection_error
+    kombu_redis.Channel._connparams = _connparams_or_connection_error  # type: ignore[method-assign]
