@@ -18,7 +18,7 @@ def ws_url(live, path: str) -> str:
     return live.url.replace("http://", "ws://") + path
 
 
-def receive_until(sock, predicate, timeout: float = 15) -> list[dict]:
+def receive_until(sock, predicate, timeout: float = 60) -> list[dict]:
     events, deadline = [], time.monotonic() + timeout
     while time.monotonic() < deadline:
         sock.settimeout(max(deadline - time.monotonic(), 0.1))
@@ -32,7 +32,7 @@ def receive_until(sock, predicate, timeout: float = 15) -> list[dict]:
 def test_trace_socket_streams_every_step_with_rendered_input_and_output(live):
     flow = published_flow("greeting", slug="greet-trace")
     token = Token.objects.create(user=EditorFactory())
-    sock = websocket.create_connection(ws_url(live, f"/ws/flows/{flow.pk}/traces/?token={token.key}"), timeout=10)
+    sock = websocket.create_connection(ws_url(live, f"/ws/flows/{flow.pk}/traces/?token={token.key}"), timeout=60)
     try:
         conversation = start(live.url, "greet-trace")
         events = receive_until(sock, lambda e: e["event"] == "run.finished")
@@ -66,7 +66,7 @@ def test_trace_socket_accepts_an_editor_session_and_refuses_others(live):
     client = Client()
     client.force_login(EditorFactory())
     cookie = f"sessionid={client.cookies['sessionid'].value}"
-    sock = websocket.create_connection(ws_url(live, f"/ws/flows/{flow.pk}/traces/"), cookie=cookie, timeout=10)
+    sock = websocket.create_connection(ws_url(live, f"/ws/flows/{flow.pk}/traces/"), cookie=cookie, timeout=60)
     sock.close()
 
     outsider = Token.objects.create(user=UserFactory())
@@ -82,7 +82,7 @@ def test_trace_socket_accepts_an_editor_session_and_refuses_others(live):
 
 def close_code(live, path: str) -> int:
     """The close code a refused socket gets (it is accepted, then closed, so a browser can read why)."""
-    sock = websocket.create_connection(ws_url(live, path), timeout=10)
+    sock = websocket.create_connection(ws_url(live, path), timeout=60)
     opcode, frame = sock.recv_data_frame(True)
     assert opcode == websocket.ABNF.OPCODE_CLOSE
     return int.from_bytes(frame.data[:2], "big")
@@ -92,7 +92,7 @@ def test_chat_socket_pushes_each_bot_message_and_refuses_a_wrong_token(live):
     published_flow("greeting", slug="greet-chat")
     conversation = start(live.url, "greet-chat")
     path = f"/ws/chat/conversations/{conversation['id']}/"
-    sock = websocket.create_connection(ws_url(live, f"{path}?token={conversation['token']}"), timeout=10)
+    sock = websocket.create_connection(ws_url(live, f"{path}?token={conversation['token']}"), timeout=60)
     try:
         say(live.url, conversation, "Alan")
         events = receive_until(sock, lambda e: e["type"] == "status")
