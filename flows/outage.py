@@ -17,7 +17,7 @@ MESSAGE = "The service is briefly unavailable; try again in a few seconds."
 
 
 def unavailable_part(exc: BaseException) -> str | None:
-    """ "redis" or "database" when exc means that dependency cannot be reached right now; else None."""
+    """Which dependency ("redis" or "database") exc says cannot be reached right now; None for any other error."""
     if isinstance(exc, redis.ConnectionError | redis.TimeoutError | BrokerError):
         return "redis"  # the channel layer, locks, throttles and the Celery broker all live there
     if isinstance(exc, OperationalError | InterfaceError):
