@@ -30,8 +30,12 @@ FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) $(wildcard fr
 WIDGET_BUNDLE := static/widget/.vite/manifest.json
 WIDGET_SOURCES := $(shell find frontend/widget -type f -not -name '*.test.ts' 2>/dev/null) frontend/vite.widget.config.ts
 
+# Vite needs Node.js ^20.19 or >=22.12 (Debian 12's and Ubuntu 24.04's own nodejs is 18: see the README).
+NODE_OK := const [a, b] = process.versions.node.split(".").map(Number); process.exit((a === 20 && b >= 19) || a > 22 || (a === 22 && b >= 12) ? 0 : 1)
+
 $(NODE_STAMP): frontend/package-lock.json
-	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20.19+ (with npm) to build the builder's frontend"; exit 1; }
+	@command -v npm >/dev/null && command -v node >/dev/null || { echo "Node.js with npm not found: install Node.js 20.19+ (see the README's 'What you need'), then run make again"; exit 1; }
+	@node -e '$(NODE_OK)' || { echo "Node.js $$(node --version) is too old to build the frontend: install 20.19+ or 22.12+ (see the README's 'What you need')"; exit 1; }
 	@want="$$(sha256sum < frontend/package-lock.json)"; \
 	if [ "$$(cat $(NODE_STAMP) 2>/dev/null)" = "$$want" ]; then touch $(NODE_STAMP); else \
 		echo "installing the frontend's packages (npm ci)"; \
@@ -40,11 +44,11 @@ $(NODE_STAMP): frontend/package-lock.json
 
 $(BUNDLE): $(NODE_STAMP) $(FRONTEND_SOURCES)
 	@echo "building the frontend (vite)"
-	cd frontend && npx vite build --logLevel warn
+	@cd frontend && npx vite build --logLevel warn
 
 $(WIDGET_BUNDLE): $(NODE_STAMP) $(WIDGET_SOURCES) frontend/package-lock.json
 	@echo "building the chat widget (vite)"
-	cd frontend && npx vite build -c vite.widget.config.ts --logLevel warn
+	@cd frontend && npx vite build -c vite.widget.config.ts --logLevel warn
 
 frontend: $(BUNDLE) $(WIDGET_BUNDLE)
 

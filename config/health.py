@@ -1,4 +1,4 @@
-"""`/healthz`: is the database, Redis and at least one Celery worker there? 200 when all are, else 503."""
+"""`/healthz`: are the database, Redis and a Celery worker there? 200 when all are, else 503 naming what is down."""
 
 import time
 
@@ -38,5 +38,10 @@ def _worker():
 def healthz(request):
     report = {"database": _timed(_database), "redis": _timed(_redis)}
     report["worker"] = _timed(_worker) if report["redis"]["ok"] else {"ok": False, "error": "redis is down"}
-    ok = all(part["ok"] for part in report.values())
-    return JsonResponse({"ok": ok, **report}, status=200 if ok else 503)
+    down = [name for name, part in report.items() if not part["ok"]]
+    if not down:
+        return JsonResponse({"ok": True, "down": [], **report})
+    message = f"Unavailable: {', '.join(down)}."
+    response = JsonResponse({"ok": False, "down": down, "message": message, **report}, status=503)
+    response["Retry-After"] = "5"
+    return response

@@ -272,6 +272,10 @@ def post_message(conversation: Conversation, text: str, client_message_id: str |
                     inbound__conversation=conv, inbound__client_message_id=client_message_id
                 ).first()
                 if existing is not None:
+                    if existing.status == Run.Status.QUEUED:
+                        # A retry after an outage: the first send may have stored the turn but not queued its task.
+                        # A second task for the conversation is harmless (it finds the turn done, or does it once).
+                        _send_turn(conv.pk)
                     return existing, False
             if conv.status != Conversation.Status.ACTIVE:
                 raise ConversationClosed(f"This conversation has {conv.status}; start a new one.")

@@ -234,6 +234,7 @@ class HookDelivery(models.Model):
     class Meta:
         ordering = ["-received_at"]
         constraints = [models.UniqueConstraint(fields=["hook", "delivery_id"], name="unique_hook_delivery")]
+        verbose_name_plural = "hook deliveries"
 
     def __str__(self) -> str:
         return f"{self.hook} {self.delivery_id} ({self.outcome})"

@@ -135,9 +135,13 @@ def execute_run(run: Run) -> None:
         ),
     )
     error = services.redact(result.error) if result.error else result.error  # the run's error names no secret
-    # Nor does what is stored and sent: a secret a node echoed into a variable or a message is masked.
+    # Nor does what is stored and sent: a secret a node echoed into a variable, a message, the input awaited (choice
+    # labels), or a step (redacted as it ran, again now that every secret of the turn is known) is masked.
     result.state.variables = services.redact(result.state.variables)
     result.messages = services.redact(result.messages)
+    result.awaiting = services.redact(result.awaiting)
+    for step in result.steps:
+        step.input, step.output, step.error = services.redact([step.input, step.output, step.error])
     services.close()
     duration_ms = (time.perf_counter() - t0) * 1000
     status = Run.Status.FAILED if result.failed else Run.Status.COMPLETED

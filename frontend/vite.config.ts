@@ -12,7 +12,11 @@ export default defineConfig({
     manifest: true,
     sourcemap: true,
     chunkSizeWarningLimit: 1200,
-    rollupOptions: { input: "src/main.tsx" },
+    rolldownOptions: {
+      input: "src/main.tsx",
+      // Not a warning about the bundle: how long each plugin took, printed on every build of a busy machine.
+      checks: { bundlerTimings: false },
+    },
   },
   test: {
     include: ["src/**/*.test.ts", "widget/**/*.test.ts"],

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.views.decorators.http import require_POST
 
 from . import checks, kinds, vault
@@ -49,7 +49,8 @@ class JsonFileWidget(forms.MultiWidget):
 
 def _form_field(spec: Field) -> forms.Field:
     always_required = spec.required and not spec.show_if and not spec.secret and not spec.derived
-    common: dict[str, Any] = {"label": spec.label, "help_text": spec.help, "required": always_required}
+    # Admin shows help text as HTML: escaped, "Bearer <token>" reads as written instead of an empty tag.
+    common: dict[str, Any] = {"label": spec.label, "help_text": escape(spec.help), "required": always_required}
     widget: forms.Widget
     if spec.derived:  # shown for reading (the kind fills it in), never typed
         return forms.CharField(widget=forms.TextInput(attrs={"size": 60}), disabled=True, **common)
@@ -90,9 +91,11 @@ class CredentialForm(forms.ModelForm):
             field = self.fields[spec.name]
             if spec.secret:
                 if self.old_secrets.get(spec.name):
-                    field.help_text = f"{MASK}; leave blank to keep it. {spec.help}".strip()
+                    field.help_text = escape(f"{MASK}; leave blank to keep it. {spec.help}".strip())
                 elif self.decrypt_problem:
-                    field.help_text = f"Cannot be decrypted with the current keys: enter it again. {spec.help}".strip()
+                    field.help_text = escape(
+                        f"Cannot be decrypted with the current keys: enter it again. {spec.help}".strip()
+                    )
             elif self.instance.pk and spec.name in self.old_settings:
                 self.initial[spec.name] = spec.format(self.old_settings[spec.name])
         self.changed_names: list[str] = []

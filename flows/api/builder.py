@@ -178,8 +178,9 @@ class FlowViewSet(viewsets.ModelViewSet):
 
         The draft need not be published, and the preview does not publish it: its steps stream on the flow's
         trace socket like any other run's."""
+        wait_s = _wait_s(request)
         conversation, token, run = actions.start_preview(self.get_object(), request.user)
-        reply, code = _await_reply(run, _wait_s(request))
+        reply, code = _await_reply(run, wait_s)
         body = {"id": str(conversation.pk), "token": token, **reply}
         return Response(body, status=status.HTTP_201_CREATED if code == status.HTTP_200_OK else code)
 

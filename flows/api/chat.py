@@ -1,6 +1,7 @@
 """The chat API for widgets: start a conversation, send a message and get the bot's reply, read the transcript."""
 
 import contextlib
+import math
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db import connection, transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -36,14 +38,18 @@ BEARER = OpenApiParameter(
 )
 
 
-def _wait_s(request) -> float:
+def _wait_s(request, default: float | None = None) -> float:
+    """`?wait=` in seconds (0-30), else the default; anything else is refused before the request changes anything."""
     raw = request.query_params.get("wait")
     if raw is None:
-        return settings.CHAT_REPLY_WAIT_S
+        return settings.CHAT_REPLY_WAIT_S if default is None else default
     try:
-        return min(max(float(raw), 0.0), live.MAX_WAIT_S)
+        wait = float(raw)
     except ValueError:
-        return settings.CHAT_REPLY_WAIT_S
+        wait = math.nan
+    if not 0 <= wait <= live.MAX_WAIT_S:  # also refuses nan and inf
+        raise ValidationError({"wait": [f"A number of seconds from 0 to {live.MAX_WAIT_S:g}, not {raw[:40]!r}."]})
+    return wait
 
 
 def _await_reply(run: Run, wait_s: float) -> tuple[dict, int]:
@@ -126,10 +132,11 @@ class StartConversationView(ChatView):
             return error_response(
                 "flow_not_found", f"No flow is published as {flow_slug!r}.", status.HTTP_404_NOT_FOUND
             )
+        wait_s = _wait_s(request)
         serializer = StartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         conversation, token, run = actions.start_conversation(flow, **serializer.validated_data)
-        reply, code = _await_reply(run, _wait_s(request))
+        reply, code = _await_reply(run, wait_s)
         body = {"id": str(conversation.pk), "token": token, **reply}
         return Response(body, status=status.HTTP_201_CREATED if code == status.HTTP_200_OK else code)
 
@@ -160,12 +167,13 @@ class MessagesView(ChatView):
         conversation = self.conversation(request, conversation_id)
         if isinstance(conversation, Response):
             return conversation
+        wait_s = _wait_s(request)
         serializer = PostMessageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         run, _created = actions.post_message(
             conversation, serializer.validated_data["text"], serializer.validated_data.get("client_message_id")
         )
-        reply, code = _await_reply(run, _wait_s(request))
+        reply, code = _await_reply(run, wait_s)
         return Response(reply, status=code)
 
     @extend_schema(
@@ -202,6 +210,7 @@ class RunReplyView(ChatView):
         conversation = self.conversation(request, conversation_id)
         if isinstance(conversation, Response):
             return conversation
+        wait_s = _wait_s(request, default=0)
         run = get_object_or_404(Run, pk=run_id, conversation=conversation)
-        reply, code = _await_reply(run, _wait_s(request) if "wait" in request.query_params else 0)
+        reply, code = _await_reply(run, wait_s)
         return Response(reply, status=code)

@@ -8,6 +8,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
 
+from flows import outage
 from flows.actions import ActionError
 from flows.graph import GraphShapeError
 
@@ -31,6 +32,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return error_response(exc.code, str(exc), exc.status, **exc.extra)
     if isinstance(exc, GraphShapeError):
         return error_response("invalid_graph", str(exc), status.HTTP_400_BAD_REQUEST)
+    part = outage.unavailable_part(exc)
+    if part is not None:  # a retry will do: the client is told so, with the same shape as every other error
+        path = context["request"].path if context.get("request") is not None else ""
+        outage.log_outage(part, exc, path)
+        return Response(
+            outage.body(part, path),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(outage.RETRY_AFTER_S)},
+        )
     # As DRF's own handler does, so Django's 404 and 403 get their codes ("not_found", "permission_denied").
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(*exc.args)

@@ -220,8 +220,17 @@ class StartSerializer(serializers.Serializer):
         return value
 
 
+class StrictCharField(serializers.CharField):
+    """A CharField that takes only a JSON string: `42` or `true` is refused, not turned into "42"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class PostMessageSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=settings.CHAT_MAX_TEXT, trim_whitespace=False)
+    text = StrictCharField(max_length=settings.CHAT_MAX_TEXT, trim_whitespace=False)
     client_message_id = serializers.CharField(max_length=100, required=False, allow_null=True, allow_blank=True)
 
     def validate_text(self, value: str) -> str:

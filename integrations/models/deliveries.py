@@ -31,6 +31,7 @@ class OutboundDelivery(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name_plural = "outbound deliveries"
 
     def __str__(self) -> str:
         return f"{self.platform} {self.url} ({self.status})"

@@ -224,6 +224,53 @@ def test_text_or_message_id_of_the_wrong_kind(chat, started, body):
     assert_error(response, 400, "invalid")
 
 
+@pytest.mark.parametrize("text", [42, 4.5, True, 0])
+def test_text_that_is_not_a_string_is_refused_not_coerced(chat, started, text):
+    with stores_nothing():
+        response = chat.post(messages_url(started.id), {"text": text}, format="json", **started.auth)
+    error = assert_error(response, 400, "invalid")
+    assert error["fields"] == {"text": ["Not a valid string."]}
+
+
+BAD_WAITS = ["abc", "999", "-1", "30.5", "nan", "inf", ""]
+
+
+@pytest.mark.parametrize("wait", BAD_WAITS)
+def test_a_wait_that_is_not_0_to_30_seconds_is_refused_before_anything_is_stored(chat, flow, started, wait):
+    url = f"/api/v1/chat/conversations/{started.id}/messages/?wait={wait}"
+    with stores_nothing():
+        sent = chat.post(url, {"text": "Ada", "client_message_id": "m1"}, format="json", **started.auth)
+        begun = chat.post(f"/api/v1/chat/greet/conversations/?wait={wait}", {}, format="json")
+        polled = chat.get(f"/api/v1/chat/conversations/{started.id}/runs/{started.run.pk}/?wait={wait}", **started.auth)
+    for response in (sent, begun, polled):
+        error = assert_error(response, 400, "invalid")
+        assert list(error["fields"]) == ["wait"]
+        assert "from 0 to 30" in error["message"]
+
+
+@pytest.mark.parametrize("wait", ["0", "0.0", "0.2"])
+def test_a_wait_from_0_to_30_is_accepted(chat, started, wait):
+    response = chat.get(f"/api/v1/chat/conversations/{started.id}/runs/{started.run.pk}/?wait={wait}", **started.auth)
+    # No worker runs here: the turn stays queued, so the answer is 202 after waiting (at most) `wait` seconds.
+    assert response.status_code == 202, response.content
+
+
+def test_the_longest_wait_is_30_seconds_inclusive():
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from flows.api.chat import _wait_s
+
+    assert _wait_s(Request(APIRequestFactory().get("/?wait=30"))) == 30.0
+    assert _wait_s(Request(APIRequestFactory().get("/?wait=1e1"))) == 10.0
+
+
+def test_a_preview_with_a_bad_wait_starts_nothing(editor_client, flow):
+    with stores_nothing():
+        response = editor_client.post(f"/api/v1/flows/{flow.pk}/preview/?wait=abc")
+    assert_error(response, 400, "invalid")
+
+
 def test_a_repeated_client_message_id_stores_one_message(chat, started):
     first = chat.post(
         messages_url(started.id), {"text": "Ada", "client_message_id": "m1"}, format="json", **started.auth

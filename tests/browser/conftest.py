@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, ViewportSize
+from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.factories import EditorFactory
 from tests.support.processes import ROOT
@@ -22,7 +22,13 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 BROWSER_DIR = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "var" / "artifacts"
 PASSWORD = "pw-for-tests-123"  # EditorFactory's
-VIEWPORT: ViewportSize = {"width": 1920, "height": 1080}
+# BROWSER_VIEWPORT=1280x720 runs the browser tests in a smaller window: they must pass at any usual size.
+_width, _height = os.environ.get("BROWSER_VIEWPORT", "1920x1080").lower().split("x")
+VIEWPORT: ViewportSize = {"width": int(_width), "height": int(_height)}
+# Playwright's auto-waiting (actions and expect) waits for a state; these are only how long before it calls it a
+# failure, generous so that a loaded machine is slow, not red.
+ACTION_TIMEOUT_MS = 30_000
+expect.set_options(timeout=ACTION_TIMEOUT_MS)
 _saved: list[Path] = []
 _build_errors: list[str] = []
 
@@ -124,7 +130,7 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def browser_page(request, live, chromium, editor_user) -> Iterator[Browser]:
     context = chromium.new_context(base_url=live.url, viewport=VIEWPORT, accept_downloads=True)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
     console = Console()
     console.watch(page)

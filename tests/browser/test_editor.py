@@ -65,8 +65,12 @@ def test_build_check_publish_and_preview_a_bot_then_export_and_import_it(browser
     expect(panel.get_by_role("alert")).to_have_count(0)
 
     panel = select(page, check)
-    if panel.get_by_label("Variable").count() == 0:  # a new condition may come with its first rule, or without
-        panel.get_by_role("button", name=re.compile(r"^add", re.I)).first.click()
+    # A new condition may come with its first rule, or without: wait for the form to show one or the other.
+    first_rule = panel.get_by_label("Variable").first
+    add_rule = panel.get_by_role("button", name=re.compile(r"^add", re.I)).first
+    expect(first_rule.or_(add_rule).first).to_be_visible()
+    if not first_rule.is_visible():
+        add_rule.click()
     panel.get_by_label("Variable").first.fill("name")
     panel.get_by_label("Value").first.fill("Ada")
     saved(page)
@@ -109,7 +113,7 @@ def test_build_check_publish_and_preview_a_bot_then_export_and_import_it(browser
     expect(node(page, check)).to_have_attribute("data-status", STATUS_DONE)
     expect(trace).to_have_count(5)
     page.get_by_role("button", name="Fit view").click()
-    page.wait_for_timeout(400)  # React Flow animates the fit
+    canvas.settled(page)  # React Flow animates the fit
     save_artifact(page, "editor-preview.png")
 
     # A step of the trace selects its node and shows what went in and came out.

@@ -1,7 +1,9 @@
 """A canary secret in a credential, echoed back by the server a flow calls, never reaches anything a person sees.
 
 The app runs as in production (daphne + a Celery worker + Redis); the flow calls a real local HTTP server with a
-bearer-token credential and the server answers with everything it received, token included.
+bearer-token credential and the server answers with everything it received, token included. The echo goes into a
+message, a question's choices (a list variable offered as choices), variables, a model's streamed reply and a run's
+error: every field that leaves the worker (replies, `input`, stream deltas, traces, steps, transcripts) is checked.
 """
 
 import json
@@ -20,6 +22,7 @@ from integrations import vault
 from integrations.models import Credential
 from tests.e2e.helpers import auth, say, start, texts
 from tests.factories import EditorFactory
+from tests.integrations.openai.peer import ChatPeer
 
 pytestmark = [pytest.mark.e2e]
 
@@ -29,7 +32,13 @@ def echo(request: Request) -> Response:
     return Response(json.dumps(body), content_type="application/json")
 
 
-def graph(base_url: str, credential_id: int) -> dict:
+def offers(request: Request) -> Response:
+    """A list to offer as choices; the first one's label is what the caller sent as Authorization."""
+    body = [{"label": request.headers.get("Authorization", "")}, {"label": "No thanks"}]
+    return Response(json.dumps(body), content_type="application/json")
+
+
+def graph(base_url: str, credential_id: int, model_credential_id: int) -> dict:
     def node(node_id: str, type_: str, **data) -> dict:
         return {"id": node_id, "type": type_, "position": {"x": 0, "y": 0}, "data": data}
 
@@ -50,16 +59,36 @@ def graph(base_url: str, credential_id: int) -> dict:
                 save_as="echoed",
             ),
             node("say", "message", text="The server saw {{ echoed.body.headers.Authorization }}"),
-            node("ask", "question", text="Anything else?", variable="more"),
-            node("fail", "rest_api", method="GET", url=f"{base_url}/missing", credential=credential_id),
-            node("bye", "end"),
+            node(
+                "offers",
+                "rest_api",
+                method="GET",
+                url=f"{base_url}/offers",
+                credential=credential_id,
+                mapping=[{"variable": "offers", "path": "@"}],
+            ),
+            node(
+                "ask",
+                "question",
+                text="Anything else?",
+                input_type="choice",
+                choices_source="variable",
+                choices_variable="offers",
+                variable="more",
+            ),
+            node("missing", "rest_api", method="GET", url=f"{base_url}/missing", credential=credential_id),
+            node("ai", "openai", credential=model_credential_id, model="gpt-4o-mini", save_as="said"),
+            # A URL made of the model's reply: the step fails, and its error (the run's error too) quotes it.
+            node("fail", "rest_api", method="GET", url="{{ said }}"),
         ],
         "edges": [
             edge("start", "next", "call"),
             edge("call", "success", "say"),
-            edge("say", "next", "ask"),
-            edge("ask", "next", "fail"),
-            edge("fail", "error", "bye"),
+            edge("say", "next", "offers"),
+            edge("offers", "success", "ask"),
+            edge("ask", "next", "missing"),
+            edge("missing", "error", "ai"),
+            edge("ai", "success", "fail"),
         ],
     }
 
@@ -70,6 +99,10 @@ def test_the_canary_never_reaches_traces_api_responses_logs_or_exports(live, wor
     httpserver.expect_request("/missing").respond_with_handler(
         lambda request: Response(json.dumps({"error": "no such thing", "you_sent": dict(request.headers)}), 404)
     )
+    httpserver.expect_request("/offers").respond_with_handler(offers)
+    model = ChatPeer(httpserver)
+    # The model repeats its API key, split across streamed pieces: no delta may carry any part that gives it away.
+    model.reply("I was called with ", canary[:12], canary[12:], " as my key.")
     base_url = f"http://127.0.0.1:{httpserver.port}"
     credential = Credential.objects.create(
         name="Shop API",
@@ -77,45 +110,76 @@ def test_the_canary_never_reaches_traces_api_responses_logs_or_exports(live, wor
         settings={"base_url": base_url, "auth_type": "bearer"},
         secrets_encrypted=vault.encrypt({"token": canary}),
     )
+    model_credential = Credential.objects.create(
+        name="Model",
+        kind="openai",
+        settings={"base_url": model.base_url},
+        secrets_encrypted=vault.encrypt({"api_key": canary}),
+    )
     editor = EditorFactory()
     flow = Flow(name="Canary", slug=f"canary-{uuid.uuid4().hex[:6]}", owner=editor)
-    problems = actions.save_flow(flow, graph=graph(base_url, credential.pk))
+    problems = actions.save_flow(flow, graph=graph(base_url, credential.pk, model_credential.pk))
     assert not [p for p in problems if p["severity"] == "error"], problems
     actions.publish(flow, editor)
     token = Token.objects.create(user=editor)
     api = {"Authorization": f"Token {token.key}"}
     ws = live.url.replace("http://", "ws://")
-    sock = websocket.create_connection(f"{ws}/ws/flows/{flow.pk}/traces/?token={token.key}", timeout=10)
+    sock = websocket.create_connection(f"{ws}/ws/flows/{flow.pk}/traces/?token={token.key}", timeout=60)
     frames: list[str] = []
     try:
         conversation = start(live.url, flow.slug)
         first = texts(conversation)
-        reply = say(live.url, conversation, "no thanks", "m1")
+        chat = websocket.create_connection(
+            f"{ws}/ws/chat/conversations/{conversation['id']}/?token={conversation['token']}", timeout=60
+        )
+        reply = say(live.url, conversation, "1", "m1")  # picks the choice whose label was the echoed token
         assert reply.status_code == 200, reply.text
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         while sum('"run.finished"' in f for f in frames) < 2 and time.monotonic() < deadline:
             sock.settimeout(max(deadline - time.monotonic(), 0.1))
             frames.append(sock.recv())
+        chat_frames: list[str] = []
+
+        def second_turn_done() -> bool:
+            """The model's deltas came, then the turn's closing status (the first turn's frames may come first)."""
+            kinds = [json.loads(f)["type"] for f in chat_frames]
+            return "delta" in kinds and "status" in kinds[kinds.index("delta") :]
+
+        while not second_turn_done() and time.monotonic() < deadline:
+            chat.settimeout(max(deadline - time.monotonic(), 0.1))
+            chat_frames.append(chat.recv())
+        chat.close()
     finally:
         sock.close()
 
     # The flow really sent the token and got it back: the echo's Authorization header was masked, not dropped.
     received = httpserver.log[0][0]
     assert received.headers["Authorization"] == f"Bearer {canary}"
+    assert model.requests[-1]["headers"]["Authorization"] == f"Bearer {canary}"
     assert first == ["The server saw Bearer [redacted]", "Anything else?"]
+    # The offered choices and the input the client is told to show: the token's choice is there, masked.
+    assert conversation["input"]["choices"][0]["label"] == "Bearer [redacted]", conversation["input"]
+    assert conversation["messages"][-1]["choices"][0]["label"] == "Bearer [redacted]", conversation["messages"]
     assert sum('"run.finished"' in f for f in frames) == 2
-    assert any('"node_id": "fail"' in f and '"handle": "error"' in f for f in frames)
+    assert any('"event": "step.delta"' in f for f in frames)  # the model's reply streamed (masked)
+    assert any('"type": "delta"' in f for f in chat_frames), chat_frames
+    run_error = [json.loads(f) for f in frames if '"run.finished"' in f][-1]["error"]
+    assert "[redacted]" in run_error, run_error  # the failing step quoted the model's reply: masked
 
     seen = {
         "trace frames": "\n".join(frames),
         "chat replies": json.dumps(conversation) + reply.text,
+        "chat socket": "\n".join(chat_frames),
+        "conversation and its variables": requests.get(
+            f"{live.url}/api/v1/conversations/{conversation['id']}/", headers=api, timeout=60
+        ).text,
         "transcript": requests.get(
             f"{live.url}/api/v1/chat/conversations/{conversation['id']}/messages/",
             headers=auth(conversation),
             timeout=10,
         ).text,
         "runs and steps": requests.get(
-            f"{live.url}/api/v1/conversations/{conversation['id']}/runs/", headers=api, timeout=10
+            f"{live.url}/api/v1/conversations/{conversation['id']}/runs/", headers=api, timeout=60
         ).text,
         "flow": requests.get(f"{live.url}/api/v1/flows/{flow.pk}/", headers=api, timeout=10).text,
         "export": requests.get(f"{live.url}/api/v1/flows/{flow.pk}/export/", headers=api, timeout=10).text,
@@ -124,5 +188,6 @@ def test_the_canary_never_reaches_traces_api_responses_logs_or_exports(live, wor
         "server log": live.log.read_text(errors="replace"),
     }
     assert "Shop API" in seen["credentials"] and '"fail"' in seen["runs and steps"]
+    assert "Bearer [redacted]" in seen["conversation and its variables"]  # the echo and the offers, masked
     leaks = [where for where, text in seen.items() if canary in text]
     assert leaks == [], f"the canary secret shows in: {leaks}"

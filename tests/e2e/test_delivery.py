@@ -1,16 +1,19 @@
 """Delivery guarantees with real processes: a worker killed mid-turn, and simultaneous messages in one conversation."""
 
+import json
 import threading
 import time
 import uuid
 
 import pytest
 import requests
+import websocket
+from rest_framework.authtoken.models import Token
 
 from flows import live as live_redis
 from flows.models import Message, Run
 from tests.e2e.helpers import run_reply, say, start, texts
-from tests.factories import published_flow
+from tests.factories import EditorFactory, load_graph, published_flow
 from tests.support import processes
 
 pytestmark = [pytest.mark.e2e]
@@ -29,29 +32,28 @@ def own_stack(child_env, transactional_db):
         workers.append(w)
         return w
 
-    yield server, new_worker
+    yield server, new_worker, env["CELERY_QUEUE"]
     for w in workers:
         w.stop()
     server.stop()
 
 
 def test_worker_killed_mid_turn_completes_after_redelivery_and_replies_once(own_stack):
-    server, new_worker = own_stack
+    server, new_worker, queue = own_stack
     first = new_worker()
-    published_flow("slow_echo", slug="slow-echo")
+    flow = published_flow(slow_echo(seconds=3), slug="slow-echo")
+    editor = Token.objects.create(user=EditorFactory())
     conversation = start(server.url, "slow-echo")
     assert texts(conversation) == ["Say something."]
 
+    ws = server.url.replace("http://", "ws://")
+    trace = websocket.create_connection(f"{ws}/ws/flows/{flow.pk}/traces/?token={editor.key}", timeout=60)
     posted = say(server.url, conversation, "hello", "c-1", wait=0)
     assert posted.status_code == 202, posted.text
     run_id = posted.json()["run_id"]
-
-    lock_key = f"fb:lock:conversation:{conversation['id']}"
-    deadline = time.monotonic() + 20
-    while not live_redis.client().exists(lock_key):  # the worker has taken the turn and is inside it
-        assert time.monotonic() < deadline, "the worker never took the turn"
-        time.sleep(0.02)
-    time.sleep(0.3)  # well inside the 1 s sleep node
+    while (frame := json.loads(trace.recv()))["event"] != "step.started" or frame["node_id"] != "slow":
+        pass  # until the worker is inside the turn's slow step (3 s): it has taken the turn and not stored it
+    trace.close()
     first.kill()
 
     run = Run.objects.get(pk=run_id)
@@ -59,11 +61,16 @@ def test_worker_killed_mid_turn_completes_after_redelivery_and_replies_once(own_
     assert not Message.objects.filter(run=run).exists()
 
     new_worker()  # the unacknowledged turn is delivered again after the visibility timeout
-    reply = run_reply(server.url, conversation, run_id, wait=25)
+    reply = run_reply(server.url, conversation, run_id, wait=30)
     assert reply.status_code == 200, reply.text
     assert texts(reply.json()) == ["echo hello", "Say something."]
 
-    time.sleep(1.5)  # give a duplicate delivery, if there were one, the time to store a second reply
+    # A duplicate could only come from the turn's task still held by the broker: wait until it holds none.
+    broker = live_redis.client()
+    deadline = time.monotonic() + 60
+    while broker.hlen("unacked") or broker.llen(queue):
+        assert time.monotonic() < deadline, "the broker still holds the turn's task"
+        time.sleep(0.05)
     outbound = list(
         Message.objects.filter(conversation_id=conversation["id"], direction="out").values_list("text", flat=True)
     )
@@ -73,6 +80,13 @@ def test_worker_killed_mid_turn_completes_after_redelivery_and_replies_once(own_
     again = say(server.url, conversation, "hello", "c-1")
     assert again.status_code == 200 and texts(again.json()) == ["echo hello", "Say something."]
     assert Message.objects.filter(conversation_id=conversation["id"]).count() == 4
+
+
+def slow_echo(seconds: float) -> dict:
+    """The slow_echo fixture flow with its slow step taking this long."""
+    graph = load_graph("slow_echo")
+    next(n for n in graph["nodes"] if n["id"] == "slow")["data"]["seconds"] = seconds
+    return graph
 
 
 def test_simultaneous_messages_run_in_arrival_order_one_at_a_time(live):

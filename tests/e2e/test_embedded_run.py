@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -104,6 +105,40 @@ def _redis_answers(sock: Path) -> bool:
         return bool(redis.Redis(unix_socket_path=str(sock), socket_timeout=0.5, socket_connect_timeout=0.5).ping())
     except (redis.ConnectionError, redis.TimeoutError, OSError):
         return False
+
+
+# What the README's first-run transcript shows that depends on this machine, not on the code: a venv made or
+# filled (the test reuses its own), a vault key made (the test session sets VAULT_KEYS), npm's own summary, elisions.
+_MACHINE_LINES = ("$ make run", "creating .venv", "installing requirements-dev.txt", "[run] Created a new vault key")
+
+
+def readme_transcript() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    start = text.index("```text\n$ make run\n") + len("```text\n")
+    lines = text[start : text.index("```", start)].splitlines()
+    return [line.removeprefix("^C") for line in lines if line.strip() and not line.startswith(_MACHINE_LINES)
+            and line != "..." and not line.startswith("added ")]  # fmt: skip
+
+
+def _pattern(line: str) -> re.Pattern:
+    """A transcript line as a pattern: numbers (pids, ports), the password and paths differ from run to run."""
+    pattern = re.escape(line)
+    pattern = re.sub(r"admin\\ /\\ \S+", r"admin\\ /\\ \\S+", pattern)
+    pattern = re.sub(r"unix:///\S+redis\\.sock", r"unix:///\\S+redis\\.sock", pattern)
+    pattern = pattern.replace(re.escape(".venv/bin/python"), r"\S*bin/python")  # make's VENV= names another
+    return re.compile(re.sub(r"\d+", r"\\d+", pattern))
+
+
+def assert_prints_the_readme_transcript(log: str) -> None:
+    """Every line of the README's first-run transcript, in order, and none of Vite's timing noise."""
+    printed = log.splitlines()
+    at = 0
+    for line in readme_transcript():
+        pattern = _pattern(line)
+        found = next((i for i in range(at, len(printed)) if pattern.fullmatch(printed[i])), None)
+        assert found is not None, f"the README's first run shows {line!r}; make run printed:\n{log[-4000:]}"
+        at = found + 1
+    assert "PLUGIN_TIMINGS" not in log and "built in" not in log, log[:4000]
 
 
 class RunningClone:
@@ -231,6 +266,7 @@ def test_make_run_from_a_clean_clone_serves_the_demo_and_stops_on_ctrl_c():
         sock = app.clone / "var" / "redis.sock"
         assert not sock.exists() or not _redis_answers(sock), "the bundled Redis still answers after Ctrl-C"
         assert "[run] stopped" in log_tail()
+        assert_prints_the_readme_transcript(app.log_path.read_text(errors="replace"))
 
 
 def _redis_server(app: RunningClone) -> int:

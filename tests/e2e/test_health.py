@@ -15,7 +15,7 @@ def test_healthz_reports_database_redis_and_worker(live, worker):
     body = requests.get(f"{live.url}/healthz", timeout=10)
     assert body.status_code == 200, body.text
     report = body.json()
-    assert report["ok"] is True
+    assert report["ok"] is True and report["down"] == []
     assert report["database"]["ok"] and report["redis"]["ok"]
     assert any(name.startswith(worker.name) for name in report["worker"]["workers"])
 
@@ -32,3 +32,5 @@ def test_healthz_is_503_when_redis_does_not_answer(client, db, monkeypatch):
     assert report["ok"] is False and report["database"]["ok"] is True
     assert report["redis"]["ok"] is False and "Connection" in report["redis"]["error"]
     assert report["worker"] == {"ok": False, "error": "redis is down"}
+    assert report["down"] == ["redis", "worker"] and report["message"] == "Unavailable: redis, worker."
+    assert response["Retry-After"]

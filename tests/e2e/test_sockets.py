@@ -18,7 +18,7 @@ def ws_url(live, path: str) -> str:
     return live.url.replace("http://", "ws://") + path
 
 
-def receive_until(sock, predicate, timeout: float = 15) -> list[dict]:
+def receive_until(sock, predicate, timeout: float = 60) -> list[dict]:
     events, deadline = [], time.monotonic() + timeout
     while time.monotonic() < deadline:
         sock.settimeout(max(deadline - time.monotonic(), 0.1))
@@ -32,7 +32,7 @@ def receive_until(sock, predicate, timeout: float = 15) -> list[dict]:
 def test_trace_socket_streams_every_step_with_rendered_input_and_output(live):
     flow = published_flow("greeting", slug="greet-trace")
     token = Token.objects.create(user=EditorFactory())
-    sock = websocket.create_connection(ws_url(live, f"/ws/flows/{flow.pk}/traces/?token={token.key}"), timeout=10)
+    sock = websocket.create_connection(ws_url(live, f"/ws/flows/{flow.pk}/traces/?token={token.key}"), timeout=60)
     try:
         conversation = start(live.url, "greet-trace")
         events = receive_until(sock, lambda e: e["event"] == "run.finished")
@@ -116,7 +116,7 @@ def test_a_page_of_another_site_cannot_use_an_editors_session_on_the_trace_socke
 
 def close_code(live, path: str, **options) -> int:
     """The close code a refused socket gets (it is accepted, then closed, so a browser can read why)."""
-    sock = websocket.create_connection(ws_url(live, path), timeout=10, **options)
+    sock = websocket.create_connection(ws_url(live, path), timeout=60, **options)
     opcode, frame = sock.recv_data_frame(True)
     assert opcode == websocket.ABNF.OPCODE_CLOSE
     return int.from_bytes(frame.data[:2], "big")
@@ -126,7 +126,7 @@ def test_chat_socket_pushes_each_bot_message_and_refuses_a_wrong_token(live):
     published_flow("greeting", slug="greet-chat")
     conversation = start(live.url, "greet-chat")
     path = f"/ws/chat/conversations/{conversation['id']}/"
-    sock = websocket.create_connection(ws_url(live, f"{path}?token={conversation['token']}"), timeout=10)
+    sock = websocket.create_connection(ws_url(live, f"{path}?token={conversation['token']}"), timeout=60)
     try:
         say(live.url, conversation, "Alan")
         events = receive_until(sock, lambda e: e["type"] == "status")

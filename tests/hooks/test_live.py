@@ -14,7 +14,7 @@ from .support import body_of, make_hook, order_flow, payment_flow, signed, webho
 pytestmark = [pytest.mark.e2e]
 
 
-def bot_texts_eventually(conversation_id, count: int, timeout: float = 20) -> list[str]:
+def bot_texts_eventually(conversation_id, count: int, timeout: float = 60) -> list[str]:
     deadline = time.monotonic() + timeout
     while True:
         found = list(
@@ -69,7 +69,7 @@ def test_a_delivery_resumes_the_waiting_conversation_and_the_worker_sends_the_ne
     assert response.status_code == 202, response.text
     assert response.json()["outcome"] == "resumed"
 
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while True:
         transcript = requests.get(
             f"{live.url}/api/v1/chat/conversations/{conversation['id']}/messages/",

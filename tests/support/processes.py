@@ -56,7 +56,7 @@ class Worker:
         self.log = log or ROOT / "var" / f"test-{name}.log"
         self.proc: subprocess.Popen | None = None
 
-    def start(self, ready_timeout: float = 60) -> Worker:
+    def start(self, ready_timeout: float = 180) -> Worker:
         self.log.parent.mkdir(exist_ok=True)
         self._log_file = open(self.log, "ab")  # noqa: SIM115 - lives as long as the process
         self.proc = subprocess.Popen(
@@ -106,7 +106,7 @@ class Server:
         self.log = ROOT / "var" / f"test-daphne-{self.port}.log"
         self.proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60) -> Server:
+    def start(self, timeout: float = 180) -> Server:
         self._log_file = open(self.log, "ab")  # noqa: SIM115 - lives as long as the process
         self.proc = subprocess.Popen(
             daphne_argv("127.0.0.1", self.port),
@@ -116,14 +116,16 @@ class Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        # Ready when it answers HTTP at all (a 503 from /healthz is an answer: a test may start it with a part down).
+        # Each try may take as long as is left, so a loaded machine's slow first answer is waited for, not an error.
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"daphne exited with {self.proc.returncode}; see {self.log}")
             try:
-                requests.get(self.url + "/api/schema/", timeout=2)
+                requests.get(self.url + "/healthz", timeout=max(deadline - time.monotonic(), 1))
                 return self
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.1)
         raise RuntimeError(f"daphne did not answer in {timeout}s; see {self.log}")
 

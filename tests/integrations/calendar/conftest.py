@@ -57,7 +57,7 @@ def radicale(tmp_path_factory):
     proc = subprocess.Popen(
         [sys.executable, "-m", "radicale", "--config", str(root / "config")], stdout=log, stderr=log
     )
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()

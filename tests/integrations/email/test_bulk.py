@@ -134,7 +134,7 @@ def test_a_bulk_send_through_a_real_worker_shows_its_progress_on_the_run(live, s
     }
     flow = published_flow(graph, slug="bulk-mail")
     conversation, _token, _run = actions.start_conversation(flow, variables={"people": PEOPLE, "company": "Acme"})
-    deadline = time.monotonic() + 40
+    deadline = time.monotonic() + 90
     batch = None
     while time.monotonic() < deadline:
         batch = EmailBatch.objects.filter(status=EmailBatch.Status.DONE).first()
