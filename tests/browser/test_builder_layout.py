@@ -147,6 +147,7 @@ def test_the_selected_step_and_the_running_step_stay_in_view_beside_the_panels(b
 
     # Selected at the right edge: the settings open there, and the canvas moves the step out from under them.
     panel = select(page, "hello")
+    expect(panel.get_by_label("Message")).to_be_visible()
     settings = panel.bounding_box()
     assert settings and overlaps(before, settings), "the step should start where the settings open"
     wait_in_view(page, "hello")
@@ -226,6 +227,6 @@ def test_the_share_panel_locks_the_look_for_a_role_that_may_not_change_it(browse
     expect(share.get_by_label("Avatar image")).to_be_disabled()
     save = share.get_by_role("button", name="Save")
     expect(save).to_be_disabled()
-    expect(page.locator(".role-gate", has=save)).to_have_attribute("title", needs)
+    expect(share.locator(".role-gate", has=page.get_by_role("button", name="Save"))).to_have_attribute("title", needs)
     # What anyone may do still works: the snippet is there to copy.
     expect(share.get_by_role("button", name=re.compile("^Copy bubble snippet"))).to_be_enabled()

@@ -75,7 +75,8 @@ const NODE_WIDTH = 200;
 const REPLAY_STEP_MS = 260;
 const FAR_ZOOM = 0.4;
 const REVEAL_MARGIN = 16; // room kept between a revealed node and the edge of what the panels leave visible
-const STEP_GAP = 80; // between a node and the step its "+" adds
+const STEP_GAP = 80;
+const ADD_BUTTON_ROOM = 40; // the "+" beside a selected node's outputs, kept in view with it // between a node and the step its "+" adds
 // At this width and below (a tablet), the palette and the panels lie over the canvas instead of beside it.
 const NARROW = "(max-width: 1024px)";
 
@@ -488,7 +489,8 @@ export function Editor({ flow, types, initial }: Props) {
       let { x, y, zoom } = rf.getViewport();
       if (centre) zoom = Math.max(zoom, 0.8);
       const at = pane.getBoundingClientRect();
-      const w = (node.measured.width ?? NODE_WIDTH) * zoom;
+      // with room on the right for the selected node's "+" (drawn beside its outputs)
+      const w = ((node.measured.width ?? NODE_WIDTH) + ADD_BUTTON_ROOM) * zoom;
       const h = (node.measured.height ?? 80) * zoom;
       const left = at.left + x + node.internals.positionAbsolute.x * zoom;
       const top = at.top + y + node.internals.positionAbsolute.y * zoom;
