@@ -1,5 +1,6 @@
-"""The builder on a tablet, steps added where they are needed (a drop opens the form, "+" adds a connected step), and
-panels that never hide the step being edited or run; the Share panel's look is locked for roles that may not change it."""
+"""The builder on a tablet, steps added where they are needed (a drop opens the form, "+" adds a connected step),
+panels that never hide the step being edited or run, and the Share panel's look locked for roles that may not change
+it."""
 
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ def box(page: Page, node_id: str) -> dict:
 
 
 def overlaps(a: dict, b: dict) -> bool:
-    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+    across = a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+    return across and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
 
 
 def wait_in_view(page: Page, node_id: str) -> None:

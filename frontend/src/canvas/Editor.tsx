@@ -50,6 +50,7 @@ import { EditorContext, type EditorContextValue } from "./context";
 import { copySelection, fromGraph, isClip, nextNodeId, pasteClip, pruneEdges, restore, type Snapshot, snapshot, toGraph } from "./graph";
 import { handlesKey, outputsFor } from "./handles";
 import { type EdgeRunState, type NodeRunState, ViewStore } from "./runtime";
+import { revealShift, visibleArea } from "./reveal";
 import { AutoSaver, type SaveState } from "./saver";
 import { initialConfig, jsonEqual } from "./schema";
 import { applyFrame, emptyTrace, framesFromRuns, type TraceState } from "./trace";
@@ -74,7 +75,6 @@ const CLIPBOARD_KEY = "flowbuilder.clipboard";
 const NODE_WIDTH = 200;
 const REPLAY_STEP_MS = 260;
 const FAR_ZOOM = 0.4;
-const REVEAL_MARGIN = 16; // room kept between a revealed node and the edge of what the panels leave visible
 const STEP_GAP = 80;
 const ADD_BUTTON_ROOM = 40; // the "+" beside a selected node's outputs, kept in view with it // between a node and the step its "+" adds
 // At this width and below (a tablet), the palette and the panels lie over the canvas instead of beside it.
@@ -99,28 +99,6 @@ function useStable<T>(value: T): T {
   const ref = useRef(value);
   if (!jsonEqual(ref.current, value)) ref.current = value;
   return ref.current;
-}
-
-/** The part of the canvas (screen coordinates) that the palette and the panels lying over it leave visible. */
-function visibleArea(pane: HTMLElement): { left: number; right: number; top: number; bottom: number } {
-  const at = pane.getBoundingClientRect();
-  let left = at.left + REVEAL_MARGIN;
-  let right = at.right - REVEAL_MARGIN;
-  for (const cover of pane.parentElement?.querySelectorAll(".palette, .settings, .side") ?? []) {
-    const r = cover.getBoundingClientRect();
-    if (!r.width || r.right <= at.left || r.left >= at.right || r.bottom <= at.top || r.top >= at.bottom) continue;
-    if (r.left + r.width / 2 > at.left + at.width / 2) right = Math.min(right, r.left - REVEAL_MARGIN);
-    else left = Math.max(left, r.right + REVEAL_MARGIN);
-  }
-  return { left, right, top: at.top + REVEAL_MARGIN, bottom: at.bottom - REVEAL_MARGIN };
-}
-
-/** How far to move a box (start, size) along one axis to bring it between from and to. */
-function shift(start: number, size: number, from: number, to: number, centre: boolean): number {
-  if (centre || size > to - from) return (from + to) / 2 - (start + size / 2);
-  if (start < from) return from - start;
-  if (start + size > to) return to - (start + size);
-  return 0;
 }
 
 interface Props {
@@ -484,7 +462,8 @@ export function Editor({ flow, types, initial }: Props) {
       const pane = wrapper.current;
       const node = rf.getInternalNode(id);
       if (!pane || !node) return;
-      const area = visibleArea(pane);
+      const covers = [...(pane.parentElement?.querySelectorAll(".palette, .settings, .side") ?? [])].map((el) => el.getBoundingClientRect());
+      const area = visibleArea(pane.getBoundingClientRect(), covers);
       if (area.right - area.left < 40 || area.bottom - area.top < 40) return; // nothing to pan into
       let { x, y, zoom } = rf.getViewport();
       if (centre) zoom = Math.max(zoom, 0.8);
@@ -494,8 +473,8 @@ export function Editor({ flow, types, initial }: Props) {
       const h = (node.measured.height ?? 80) * zoom;
       const left = at.left + x + node.internals.positionAbsolute.x * zoom;
       const top = at.top + y + node.internals.positionAbsolute.y * zoom;
-      const dx = shift(left, w, area.left, area.right, centre);
-      const dy = shift(top, h, area.top, area.bottom, centre);
+      const dx = revealShift(left, w, area.left, area.right, centre);
+      const dy = revealShift(top, h, area.top, area.bottom, centre);
       if (dx || dy || zoom !== rf.getZoom()) void rf.setViewport({ x: x + dx, y: y + dy, zoom }, { duration: 250 });
     },
     [rf],
