@@ -212,6 +212,16 @@ def test_on_a_tablet_the_header_fits_and_a_step_can_be_added_and_set(browser_pag
     assert header.evaluate("h => h.scrollWidth <= h.clientWidth"), "the header overflows with the settings open"
     save_artifact(page, f"tablet-{size[0]}x{size[1]}-settings.png")
 
+    # A tap on a palette step adds it too (touch browsers do not drag), clear of its settings.
+    page.get_by_role("button", name="Show steps").click()
+    page.locator(f'{PALETTE} [data-node-type="end"]').click()
+    expect(page.locator(canvas.NODES)).to_have_count(4)
+    (end_id,) = set(canvas.node_ids(page)) - {"start", "hello", new_id}
+    expect(page.locator(".react-flow__node.selected")).to_have_attribute("data-id", end_id)
+    expect(page.locator(f"{PALETTE} [data-node-type]")).to_have_count(0)
+    expect(settings).to_contain_text("End")
+    wait_in_view(page, end_id)
+
 
 def test_the_share_panel_locks_the_look_for_a_role_that_may_not_change_it(browser_page):
     b = browser_page
