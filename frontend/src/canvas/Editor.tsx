@@ -461,7 +461,8 @@ export function Editor({ flow, types, initial }: Props) {
     (id: string, centre = false) => {
       const pane = wrapper.current;
       const node = rf.getInternalNode(id);
-      if (!pane || !node) return;
+      // not under a node being dragged (dragging selects it): the canvas would slide away from the pointer
+      if (!pane || !node || dragging.current) return;
       const covers = [...(pane.parentElement?.querySelectorAll(".palette, .settings, .side") ?? [])].map((el) => el.getBoundingClientRect());
       const area = visibleArea(pane.getBoundingClientRect(), covers);
       if (area.right - area.left < 40 || area.bottom - area.top < 40) return; // nothing to pan into
