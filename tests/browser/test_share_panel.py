@@ -21,7 +21,7 @@ def test_publish_then_share_with_snippets_link_origins_and_a_live_preview(browse
     flow = published_flow(simple_graph("Hello."), slug="support-bot", name="Support bot")
     log_in(b, f"/builder/flows/{flow.pk}/")
     page.get_by_role("button", name="Publish").click()
-    page.get_by_role("dialog").get_by_role("button", name="Publish").click()  # publishing asks first
+    page.get_by_role("dialog").get_by_role("button", name="Publish").click()  # publishing asks first (issue 17.13)
     toast = page.get_by_test_id("toast")
     expect(toast).to_contain_text("Published version 2")
     toast.get_by_role("button", name="Share").click()

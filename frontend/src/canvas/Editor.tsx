@@ -37,18 +37,20 @@ import { NODE_MIME, Palette } from "../panels/Palette";
 import { PreviewPanel } from "../panels/PreviewPanel";
 import { TraceList } from "../panels/TraceList";
 import { SharePanel } from "../panels/SharePanel";
+import { StepPicker } from "../panels/StepPicker";
 import { VersionsPanel } from "../panels/VersionsPanel";
 import { Dialog } from "../ui/Dialog";
 import { downloadBlob } from "../ui/download";
 import { Icon, typeColour } from "../ui/icons";
 import { ToastRegion, useToast } from "../ui/Toast";
-import { can, NEEDS, permissions } from "./access";
+import { can, NEEDS, permissions, SHARE_NEEDS } from "./access";
 import { diffGraphs, type GraphDifference, KIND_TEXT } from "./conflict";
 import { connectionProblem, newEdgeId } from "./connections";
 import { EditorContext, type EditorContextValue } from "./context";
 import { copySelection, fromGraph, isClip, nextNodeId, pasteClip, pruneEdges, restore, type Snapshot, snapshot, toGraph } from "./graph";
 import { handlesKey, outputsFor } from "./handles";
 import { type EdgeRunState, type NodeRunState, ViewStore } from "./runtime";
+import { revealShift, visibleArea } from "./reveal";
 import { AutoSaver, type SaveState } from "./saver";
 import { initialConfig, jsonEqual } from "./schema";
 import { applyFrame, emptyTrace, framesFromRuns, type TraceState } from "./trace";
@@ -73,6 +75,14 @@ const CLIPBOARD_KEY = "flowbuilder.clipboard";
 const NODE_WIDTH = 200;
 const REPLAY_STEP_MS = 260;
 const FAR_ZOOM = 0.4;
+const STEP_GAP = 80;
+const ADD_BUTTON_ROOM = 40; // the "+" beside a selected node's outputs, kept in view with it // between a node and the step its "+" adds
+// At this width and below (a tablet), the palette and the panels lie over the canvas instead of beside it.
+const NARROW = "(max-width: 1024px)";
+
+function isNarrow(): boolean {
+  return typeof window.matchMedia === "function" && window.matchMedia(NARROW).matches;
+}
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -327,8 +337,9 @@ export function Editor({ flow, types, initial }: Props) {
   // Adding, deleting, editing nodes.
   const wrapper = useRef<HTMLDivElement>(null);
   const [announcement, setAnnouncement] = useState("");
+  const [paletteOpen, setPaletteOpen] = useState(() => !isNarrow());
   const addNode = useCallback(
-    (type: string, at?: { x: number; y: number }, select = true) => {
+    (type: string, at?: { x: number; y: number }, select = true, from?: { source: string; handle: string }) => {
       const meta = typeOf(type);
       if (!meta) return;
       let position = at;
@@ -352,10 +363,39 @@ export function Editor({ flow, types, initial }: Props) {
         selected: select,
       };
       const others = select ? nodesRef.current.map((n) => (n.selected ? { ...n, selected: false } : n)) : nodesRef.current;
-      commit([...others, node], edgesRef.current, {});
-      setAnnouncement(`Added ${meta.label} step ${node.id}.`);
+      const free = from && !edgesRef.current.some((e) => e.source === from.source && (e.sourceHandle ?? "next") === from.handle);
+      const edge: FlowEdge | null =
+        from && free && meta.accepts_input !== false
+          ? { id: newEdgeId(from.source, from.handle, edgesRef.current), source: from.source, sourceHandle: from.handle, target: node.id }
+          : null;
+      commit([...others, node], edge ? [...edgesRef.current, edge] : edgesRef.current, {});
+      setAnnouncement(edge ? `Added ${meta.label} step ${node.id} after ${from!.source}.` : `Added ${meta.label} step ${node.id}.`);
+      // On a tablet the palette lies over the canvas: it makes way for the new step and its settings.
+      if (isNarrow()) setPaletteOpen(false);
     },
     [typeOf, rf, commit],
+  );
+
+  // A node's "+" on a free output: a small list of steps; the chosen one goes to the right of it, connected.
+  const [picker, setPicker] = useState<{ source: string; handle: string; anchor: DOMRect } | null>(null);
+  const openStepPicker = useCallback((source: string, handle: string, anchor: DOMRect) => setPicker({ source, handle, anchor }), []);
+  const closeStepPicker = useCallback(() => setPicker(null), []);
+  const addAfter = useCallback(
+    (type: string) => {
+      if (!picker) return;
+      setPicker(null);
+      const source = rf.getInternalNode(picker.source);
+      if (!source) return;
+      const { x, y } = source.internals.positionAbsolute;
+      const bounds = source.internals.handleBounds?.source?.find((h) => (h.id ?? "next") === picker.handle);
+      let position = { x: x + (source.measured.width ?? NODE_WIDTH) + STEP_GAP, y: y + (bounds ? bounds.y + bounds.height / 2 - 30 : 0) };
+      // Below any step already in that spot.
+      for (let i = 0; i < 30 && nodesRef.current.some((n) => Math.abs(n.position.x - position.x) < NODE_WIDTH && Math.abs(n.position.y - position.y) < 90); i++) {
+        position = { x: position.x, y: position.y + 100 };
+      }
+      addNode(type, position, true, { source: picker.source, handle: picker.handle });
+    },
+    [picker, rf, addNode],
   );
 
   // A pan holds the pointer: the browser then skips hit-testing thousands of elements on every mouse move.
@@ -377,8 +417,9 @@ export function Editor({ flow, types, initial }: Props) {
       if (!type) return;
       event.preventDefault();
       const at = rf.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      // Dropped steps are not opened: the settings would cover the canvas while the flow is being laid out.
-      addNode(type, { x: at.x - NODE_WIDTH / 2, y: at.y - 30 }, false);
+      // A dropped step is selected and its settings open, as a step added with Enter is: the next thing to do
+      // with a new step is to fill it in (the canvas pans if the settings would cover it).
+      addNode(type, { x: at.x - NODE_WIDTH / 2, y: at.y - 30 }, true);
     },
     [rf, addNode],
   );
@@ -414,6 +455,34 @@ export function Editor({ flow, types, initial }: Props) {
     [commit],
   );
 
+  /** Pan so the node is in the part of the canvas no panel covers: centred there (`centre`), or moved just
+   * enough (nothing moves when it is in view already). */
+  const reveal = useCallback(
+    (id: string, centre = false) => {
+      const pane = wrapper.current;
+      const node = rf.getInternalNode(id);
+      // not under a node being dragged (dragging selects it): the canvas would slide away from the pointer
+      if (!pane || !node || dragging.current) return;
+      const covers = [...(pane.parentElement?.querySelectorAll(".palette, .settings, .side") ?? [])].map((el) => el.getBoundingClientRect());
+      const area = visibleArea(pane.getBoundingClientRect(), covers);
+      if (area.right - area.left < 40 || area.bottom - area.top < 40) return; // nothing to pan into
+      let { x, y, zoom } = rf.getViewport();
+      if (centre) zoom = Math.max(zoom, 0.8);
+      const at = pane.getBoundingClientRect();
+      // with room on the right for the selected node's "+" (drawn beside its outputs)
+      const w = ((node.measured.width ?? NODE_WIDTH) + ADD_BUTTON_ROOM) * zoom;
+      const h = (node.measured.height ?? 80) * zoom;
+      const left = at.left + x + node.internals.positionAbsolute.x * zoom;
+      const top = at.top + y + node.internals.positionAbsolute.y * zoom;
+      const dx = revealShift(left, w, area.left, area.right, centre);
+      const dy = revealShift(top, h, area.top, area.bottom, centre);
+      if (dx || dy || zoom !== rf.getZoom()) void rf.setViewport({ x: x + dx, y: y + dy, zoom }, { duration: 250 });
+    },
+    [rf],
+  );
+  // After React has drawn what changed (a panel opening moves the canvas's edges), not before.
+  const revealSoon = useCallback((id: string, centre = false) => requestAnimationFrame(() => reveal(id, centre)), [reveal]);
+
   const selectOnly = useCallback(
     (id: string | null, centre = false) => {
       const next = nodesRef.current.map((n) => {
@@ -422,16 +491,9 @@ export function Editor({ flow, types, initial }: Props) {
       });
       const nextEdges = edgesRef.current.map((e) => (e.selected ? { ...e, selected: false } : e));
       setGraph(next, nextEdges);
-      if (centre && id) {
-        const node = rf.getNode(id);
-        if (node) {
-          const w = node.measured?.width ?? NODE_WIDTH;
-          const h = node.measured?.height ?? 80;
-          void rf.setCenter(node.position.x + w / 2, node.position.y + h / 2, { zoom: Math.max(rf.getZoom(), 0.8), duration: 300 });
-        }
-      }
+      if (centre && id) revealSoon(id, true);
     },
-    [rf, setGraph],
+    [revealSoon, setGraph],
   );
 
   // Undo, redo, copy, paste.
@@ -539,6 +601,7 @@ export function Editor({ flow, types, initial }: Props) {
     (frame: TraceFrame) => {
       if (frame.event === "step.started") {
         stores.nodeViews.runs.set(frame.node_id, { status: "running", durationMs: null });
+        revealSoon(frame.node_id); // the running step is what to watch: never behind the preview or the settings
       } else if (frame.event === "step.finished") {
         stores.nodeViews.runs.set(frame.node_id, {
           status: frame.status === "failed" ? "failed" : "succeeded",
@@ -553,7 +616,7 @@ export function Editor({ flow, types, initial }: Props) {
       // text, per stream, for the trace list and the preview chat
       setTrace((t) => applyFrame(t, frame));
     },
-    [stores],
+    [stores, revealSoon],
   );
   const clearLighting = useCallback(() => {
     stores.nodeViews.runs.clear();
@@ -635,11 +698,14 @@ export function Editor({ flow, types, initial }: Props) {
         clearLighting();
       }
       const opening = panel === next ? null : next;
+      const focus = nodesRef.current.find((n) => n.selected)?.id;
       // the canvas is what to watch while chatting or replaying: the settings make way
       if (opening === "preview" || opening === "conversations") selectOnly(null);
       setPanel(opening);
+      // the canvas is narrower (or wider) now: the step that was selected stays in view
+      if (focus) revealSoon(focus);
     },
-    [panel, stopReplay, clearLighting, selectOnly],
+    [panel, stopReplay, clearLighting, selectOnly, revealSoon],
   );
 
   const [busy, setBusy] = useState<"publish" | "export" | null>(null);
@@ -753,6 +819,13 @@ export function Editor({ flow, types, initial }: Props) {
   // What the settings panel needs.
   const selected = useMemo(() => nodes.filter((n) => n.selected), [nodes]);
   const current = selected.length === 1 ? selected[0] : null;
+  // A node selected (clicked, dropped, added) is kept out from under its settings.
+  const currentId = current?.id ?? null;
+  useEffect(() => {
+    if (!currentId) return;
+    const frame = revealSoon(currentId);
+    return () => cancelAnimationFrame(frame);
+  }, [currentId, revealSoon]);
   const currentProblems = useMemo(
     () => (current ? problems.filter((p) => p.node_id === current.id && (!p.edge_id || p.field)) : []),
     [current, problems],
@@ -842,11 +915,29 @@ export function Editor({ flow, types, initial }: Props) {
     }
   }, [ready, initialised, nodes.length, flowId]);
 
-  const context: EditorContextValue = useMemo(() => ({ typeOf, ...stores, deleteEdge }), [typeOf, stores, deleteEdge]);
+  const context: EditorContextValue = useMemo(
+    () => ({ typeOf, ...stores, deleteEdge, canEdit, openStepPicker }),
+    [typeOf, stores, deleteEdge, canEdit, openStepPicker],
+  );
 
   const errors = problems.filter((p) => p.severity === "error").length;
   const warnings = problems.length - errors;
   const [problemsOpen, setProblemsOpen] = useState(false);
+  const [moreOpen, setMoreOpen] = useState(false);
+  const moreRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!moreOpen) return;
+    function away(event: PointerEvent | KeyboardEvent) {
+      if (event instanceof KeyboardEvent ? event.key === "Escape" : !(event.target as HTMLElement).closest(".more-tools, .more-tools-btn")) setMoreOpen(false);
+    }
+    document.addEventListener("pointerdown", away, true);
+    document.addEventListener("keydown", away);
+    return () => {
+      document.removeEventListener("pointerdown", away, true);
+      document.removeEventListener("keydown", away);
+    };
+  }, [moreOpen]);
+  const togglePalette = useCallback(() => setPaletteOpen((o) => !o), []);
 
   return (
     <EditorContext.Provider value={context}>
@@ -914,6 +1005,26 @@ export function Editor({ flow, types, initial }: Props) {
           </div>
           <div className="spacer" />
           <div className="toolbar">
+            {/* On a narrow screen the secondary tools fold into "More"; wide, the wrapper is invisible to layout */}
+            <button
+              type="button"
+              className="tool more-tools-btn"
+              aria-expanded={moreOpen}
+              aria-controls="more-tools"
+              onClick={() => setMoreOpen((o) => !o)}
+              title="More tools"
+            >
+              <Icon name="more" size={16} />
+              <span>More</span>
+            </button>
+            <div
+              id="more-tools"
+              className={`more-tools${moreOpen ? " is-open" : ""}`}
+              ref={moreRef}
+              onClick={(event) => {
+                if ((event.target as HTMLElement).closest("button") && isNarrow()) setMoreOpen(false);
+              }}
+            >
             <button type="button" className="tool" onClick={undo} disabled={!undoable.undo} title="Undo (Ctrl+Z)">
               <Icon name="undo" size={16} />
               <span>Undo</span>
@@ -939,6 +1050,7 @@ export function Editor({ flow, types, initial }: Props) {
               <Icon name="download" size={16} />
               <span>Export</span>
             </button>
+            </div>
             <span className="sep" aria-hidden="true" />
             {/* A disabled button gets no pointer events: its wrapper carries the tooltip saying which role it needs */}
             <span className="role-gate" title={canPreview ? undefined : NEEDS["flows.preview_flow"]}>
@@ -974,7 +1086,7 @@ export function Editor({ flow, types, initial }: Props) {
         </header>
         <div className="workspace">
           {canEdit ? (
-            <Palette types={types} onAdd={addNode} />
+            <Palette types={types} onAdd={addNode} open={paletteOpen} onToggle={togglePalette} />
           ) : (
             <aside className="palette palette-locked" aria-label="Node palette">
               <div className="palette-head">
@@ -1090,7 +1202,13 @@ export function Editor({ flow, types, initial }: Props) {
                   streams={trace.streams}
                 />
               ) : panel === "share" ? (
-                <SharePanel flowId={flowId} slug={flow.slug ?? ""} publishedVersion={publishedVersion} onClose={() => togglePanel("share")} />
+                <SharePanel
+                  flowId={flowId}
+                  slug={flow.slug ?? ""}
+                  publishedVersion={publishedVersion}
+                  onClose={() => togglePanel("share")}
+                  changeRefused={canPublish ? null : SHARE_NEEDS}
+                />
               ) : panel === "versions" ? (
                 <VersionsPanel
                   flowId={flowId}
@@ -1122,6 +1240,7 @@ export function Editor({ flow, types, initial }: Props) {
         <div className="sr-only" aria-live="polite">
           {announcement}
         </div>
+        {picker ? <StepPicker types={types} anchor={picker.anchor} onPick={addAfter} onClose={closeStepPicker} /> : null}
         <Dialog open={publishing !== null} title={`Publish version ${(publishedVersion ?? 0) + 1}?`} onClose={() => setPublishing(null)}>
           <form
             className="stack"

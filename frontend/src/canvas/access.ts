@@ -19,6 +19,9 @@ export const NEEDS: Record<Permission, string> = {
   "flows.delete_flow": "Deleting flows needs the Publisher role",
 };
 
+/** Why the Share panel's look and allowed websites are locked (a change is live at once, like publishing). */
+export const SHARE_NEEDS = "Changing the widget's look and allowed websites needs the Publisher role";
+
 export function permissions(): Set<string> {
   const user = boot().user;
   return new Set(user?.permissions ?? []);

@@ -9,6 +9,9 @@ export interface EditorContextValue {
   nodeViews: ViewStore<NodeRunState>;
   edgeViews: ViewStore<EdgeRunState>;
   deleteEdge: (id: string) => void;
+  canEdit: boolean;
+  /** A node's "+" on a free output: the list of steps to add there, beside the button. */
+  openStepPicker: (source: string, handle: string, anchor: DOMRect) => void;
 }
 
 export const EditorContext = createContext<EditorContextValue | null>(null);

@@ -1,7 +1,7 @@
 // The one node component: every type is drawn from its metadata (icon, label, outputs) and its config.
-import { Handle, type NodeProps, type NodeTypes, Position, useUpdateNodeInternals } from "@xyflow/react";
+import { Handle, type NodeProps, type NodeTypes, Position, useStore, useUpdateNodeInternals } from "@xyflow/react";
 import { memo, useEffect, useMemo, useRef } from "react";
-import type { FlowNode } from "../api/types";
+import type { FlowNode, OutputInfo } from "../api/types";
 import { useEditor } from "../canvas/context";
 import { handlesKey, outputsFor } from "../canvas/handles";
 import { useView } from "../canvas/runtime";
@@ -23,6 +23,28 @@ function HandleWatcher({ id, handles }: { id: string; handles: string }) {
   return null;
 }
 
+/** "+" beside a free output of the selected node (drawn only then: one store subscription, not a thousand): opens the
+ * list of steps to add and connect there. */
+function AddButton({ id, output, single }: { id: string; output: OutputInfo; single: boolean }) {
+  const editor = useEditor();
+  const used = useStore((s) => s.edges.some((e) => e.source === id && (e.sourceHandle ?? "next") === output.id));
+  if (used) return null;
+  return (
+    <button
+      type="button"
+      className={`fnode-add nodrag nopan${single ? " is-single" : ""}`}
+      aria-label={single ? "Add a step after this one" : `Add a step after ${outputLabel(output.label)}`}
+      title="Add a step here, connected"
+      onClick={(event) => {
+        event.stopPropagation();
+        editor.openStepPicker(id, output.id, event.currentTarget.getBoundingClientRect());
+      }}
+    >
+      <Icon name="plus" size={12} />
+    </button>
+  );
+}
+
 const STATUS_TEXT = { running: "Running…", succeeded: "Done", failed: "Failed" } as const;
 
 function FlowNodeView({ id, type, data, selected, height }: NodeProps<FlowNode>) {
@@ -40,6 +62,7 @@ function FlowNodeView({ id, type, data, selected, height }: NodeProps<FlowNode>)
   const count = problems?.length ?? 0;
   const single = outputs.length === 1 && outputs[0].id === "next";
   const colour = typeColour(type, meta?.category);
+  const adding = selected && editor.canEdit;
 
   return (
     <div
@@ -85,13 +108,17 @@ function FlowNodeView({ id, type, data, selected, height }: NodeProps<FlowNode>)
         </div>
       ) : null}
       {single ? (
-        <Handle type="source" id="next" position={Position.Right} className="fnode-out" />
+        <>
+          <Handle type="source" id="next" position={Position.Right} className="fnode-out" />
+          {adding ? <AddButton id={id} output={outputs[0]} single /> : null}
+        </>
       ) : outputs.length ? (
         <div className="fnode-outputs">
           {outputs.map((o) => (
             <div className={`fnode-output out-${o.id.replace(/[^a-z0-9]/gi, "-")}`} key={o.id}>
               <span className="fnode-output-label">{outputLabel(o.label)}</span>
               <Handle type="source" id={o.id} position={Position.Right} className="fnode-out" />
+              {adding ? <AddButton id={id} output={o} single={false} /> : null}
             </div>
           ))}
         </div>

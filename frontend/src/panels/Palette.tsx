@@ -5,7 +5,14 @@ import { Icon, typeColour } from "../ui/icons";
 
 export const NODE_MIME = "application/x-node-type";
 
-function PaletteView({ types, onAdd }: { types: NodeTypeInfo[]; onAdd: (type: string) => void }) {
+interface Props {
+  types: NodeTypeInfo[];
+  onAdd: (type: string) => void;
+  open: boolean; // folded to a narrow rail when not (a tablet starts so: the canvas needs the room)
+  onToggle: () => void;
+}
+
+function PaletteView({ types, onAdd, open, onToggle }: Props) {
   const [query, setQuery] = useState("");
   const groups = useMemo(() => {
     const q = query.trim().toLowerCase();
@@ -29,10 +36,25 @@ function PaletteView({ types, onAdd }: { types: NodeTypeInfo[]; onAdd: (type: st
     items[(index + (event.key === "ArrowDown" ? 1 : -1) + items.length) % items.length]?.focus();
   }
 
+  if (!open) {
+    return (
+      <aside className="palette is-folded" aria-label="Node palette">
+        <button type="button" className="icon-btn palette-toggle" onClick={onToggle} aria-expanded={false} aria-label="Show steps" title="Show steps">
+          <Icon name="plus" />
+        </button>
+      </aside>
+    );
+  }
+
   return (
     <aside className="palette" aria-label="Node palette">
       <div className="palette-head">
-        <h2>Steps</h2>
+        <div className="palette-title">
+          <h2>Steps</h2>
+          <button type="button" className="icon-btn palette-toggle" onClick={onToggle} aria-expanded aria-label="Hide steps" title="Hide steps">
+            <Icon name="chevron-left" size={16} />
+          </button>
+        </div>
         <p className="muted">Drag a step onto the canvas, or select it and press Enter.</p>
         <div className="search">
           <Icon name="search" size={15} />

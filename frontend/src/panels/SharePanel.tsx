@@ -13,6 +13,8 @@ interface Props {
   slug: string;
   publishedVersion: number | null;
   onClose: () => void;
+  /** Why this user may not change the look or the allowed websites (null: they may); the API refuses it too. */
+  changeRefused?: string | null;
 }
 
 interface PreviewHandle {
@@ -101,7 +103,7 @@ function CopyField({ label, value, multiline }: { label: string; value: string; 
   );
 }
 
-export function SharePanel({ flowId, slug, publishedVersion, onClose }: Props) {
+export function SharePanel({ flowId, slug, publishedVersion, onClose, changeRefused = null }: Props) {
   const origin = window.location.origin;
   const [settings, setSettings] = useState<WidgetSettings | null>(null);
   const [draft, setDraft] = useState<WidgetSettings | null>(null);
@@ -294,6 +296,13 @@ export function SharePanel({ flowId, slug, publishedVersion, onClose }: Props) {
             </a>
           </section>
 
+          {changeRefused ? (
+            <p className="notice" role="note" data-testid="share-refused">
+              {changeRefused}: you can copy the snippets and the link, and see the look, but not change it.
+            </p>
+          ) : null}
+          {/* A disabled fieldset disables every control in it, the avatar's file input too */}
+          <fieldset className="share-changes" disabled={!!changeRefused} title={changeRefused ?? undefined}>
           <section aria-labelledby="share-origins">
             <h3 id="share-origins">Allowed websites</h3>
             <div className="share-field">
@@ -368,13 +377,22 @@ export function SharePanel({ flowId, slug, publishedVersion, onClose }: Props) {
           </section>
 
           <div className="share-save">
-            <button type="button" className="btn btn-primary" onClick={() => void save()} disabled={status === "saving" || !dirty}>
-              {status === "saving" ? "Saving…" : "Save"}
-            </button>
+            <span className="role-gate" title={changeRefused ?? undefined}>
+              <button
+                type="button"
+                className="btn btn-primary"
+                onClick={() => void save()}
+                disabled={status === "saving" || !dirty || !!changeRefused}
+                aria-description={changeRefused ?? undefined}
+              >
+                {status === "saving" ? "Saving…" : "Save"}
+              </button>
+            </span>
             <span role="status" className="muted">
               {status === "saved" ? "Saved: the widget shows it on the next page load." : dirty ? "Unsaved changes" : ""}
             </span>
           </div>
+          </fieldset>
         </div>
       ) : null}
     </SidePanel>

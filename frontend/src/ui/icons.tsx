@@ -151,6 +151,7 @@ const paths: Record<string, ReactNode> = {
   "chevron-left": <path d="m14.5 6-6 6 6 6" />,
   "chevron-right": <path d="m9.5 6 6 6-6 6" />,
   "chevron-down": <path d="m6 9.5 6 6 6-6" />,
+  more: <path d="M5 12h.01M12 12h.01M19 12h.01" strokeWidth={3} />,
   copy: (
     <>
       <rect x="8.5" y="8.5" width="12" height="12" rx="2" />
