@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Min
+from django.db.models import Min, Prefetch, QuerySet
 from django.utils import timezone
 
+from .actions import ActionError, _send_turn
 from .engine import WAKE_KEEP, WAKE_SET, TurnResult
 from .models import Conversation, Message, Run, Timer
 
@@ -168,8 +169,6 @@ def _fire(timers: list[Timer], now: datetime) -> int:
     """Inside the claim's transaction: one marker message and one queued run per timer; the rows move on."""
     if not timers:
         return 0
-    from .actions import _send_turn
-
     messages = Message.objects.bulk_create(
         [
             Message(
@@ -245,17 +244,29 @@ def overdue() -> dict[str, Any]:
     return {"pending_timers": pending.count(), "most_overdue_s": round(late, 3)}
 
 
-def pending_for(conversation_id: Any) -> list[dict[str, Any]]:
-    """The conversation's pending timers, soonest first, as the conversation view lists them."""
-    return [
-        {
-            "id": t.pk,
-            "kind": t.kind,
-            "name": t.name,
-            "node_id": t.node_id,
-            "due_at": t.due_at,
-            "fired_count": t.fired_count,
-            "repeats": bool(t.payload.get("every_s")),
-        }
-        for t in Timer.objects.filter(conversation_id=conversation_id, state=PENDING).order_by("due_at", "pk")
-    ]
+def with_pending(conversations: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """Conversations with their pending timers, soonest first, loaded as `pending_timers` (one query for all)."""
+    pending = Timer.objects.filter(state=PENDING).order_by("due_at", "pk")
+    return conversations.prefetch_related(Prefetch("timers", queryset=pending, to_attr="pending_timers"))
+
+
+class NothingToSkip(ActionError):
+    code = "nothing_to_skip"
+    status = 409
+
+
+class NotAPreview(ActionError):
+    code = "not_a_preview"
+    status = 409
+
+
+def skip_wait(conversation: Conversation, timer_id: int | None = None) -> Timer:
+    """Fire a preview conversation's pending timer now (its wake-up, or the timer named by id): the Skip wait button."""
+    if not conversation.version.is_preview:
+        raise NotAPreview("Only a preview conversation's timers can be fired early; real ones fire on time.")
+    pending = Timer.objects.filter(conversation_id=conversation.pk, state=PENDING)
+    timer = pending.filter(pk=timer_id).first() if timer_id else pending.filter(kind=WAKE).order_by("-pk").first()
+    if timer is None or not fire_now(timer):
+        raise NothingToSkip("The conversation has no pending timer to fire now (it may just have fired).")
+    timer.refresh_from_db()
+    return timer
