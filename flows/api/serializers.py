@@ -215,9 +215,12 @@ class ChatMessageSerializer(serializers.Serializer):
 
 
 class InputSerializer(serializers.Serializer):
-    type = serializers.CharField()
+    type = serializers.CharField(help_text="text, number, email, phone, date, choice; webhook or wait: no answer asked")
     choices = serializers.ListField(child=serializers.DictField(), allow_null=True)
     node_id = serializers.CharField()
+    wake_at = serializers.CharField(
+        required=False, help_text="ISO date-time: when the wait ends, or when a question reminds or times out"
+    )
 
 
 class ReplySerializer(serializers.Serializer):
