@@ -144,7 +144,7 @@ def test_make_run_from_a_clean_clone_serves_the_demo_and_stops_on_ctrl_c():
                 pass
             time.sleep(0.25)
         assert health is not None, f"/healthz did not answer 200 within {START_TIMEOUT_S} s:\n{log_tail()}"
-        assert health["ok"] and all(health[part]["ok"] for part in ("database", "redis", "worker")), health
+        assert health["ok"] and all(health[part]["ok"] for part in ("database", "redis", "worker", "scheduler")), health
         assert health["database"]["vendor"] == "sqlite", health
 
         started = requests.post(f"{base}/api/v1/chat/demo/conversations/", json={}, timeout=30)
