@@ -655,6 +655,74 @@ def splice_canvas(doc: str, c: dict[str, Any]) -> str:
     return doc[:anchor] + section + doc[anchor:]
 
 
+TIMERS_HEADING = "## 6. Timers: 10,000 due at once, and lateness at idle"
+TIMER_STACKS = {"postgres": "PostgreSQL + Redis", "embedded": "embedded (SQLite + bundled redis-server)"}
+
+
+def _pair(t: dict[str, Any], kind: str, part: str, key: str, scale: float, digits: int, unit: str) -> str:
+    """p50 / p99 of a lateness sample (ms), scaled to the unit shown."""
+    p50, p99 = (_get(t, kind, part, key, p) for p in ("p50", "p99"))
+    shown = [fmt(v / scale if v is not None else None, digits) for v in (p50, p99)]
+    return f"{shown[0]} / {shown[1]} {unit}"
+
+
+def timers_section(t: dict[str, Any] | None) -> str:
+    """Drain time of N timers due in the same instant, and how late timers fire at idle, per stack."""
+    if not t:
+        return "Not measured (see errors)."
+    m = t.get("machine") or {}
+    lines = [
+        "One daphne and one Celery worker (-c 2) per stack; the worker's scheduler thread fires the timers "
+        "(`TIMER_POLL_S` 0.25, `TIMER_BATCH` 500). Each timer is a conversation waiting at a Wait node; its turn "
+        "runs wait -> message -> end. *Claimed*: the timer row became a queued turn (`fired_at`); *turn done*: that "
+        "turn's message is stored and published (`finished_at`). Lateness is measured from the due time "
+        f"(`bench/timers.py`, `BENCH_ONLY=timers`). Measured {m.get('date', '?')} on {m.get('nproc', '?')} cores "
+        f"({m.get('cpu_model', '?')}), load {m.get('loadavg', '?')}.",
+        "",
+        _table(
+            [
+                "stack",
+                f"{t.get('drain_n', 0):,} due at once: all claimed after",
+                "all turns done after",
+                "claim lateness p50 / p99",
+                "turn lateness p50 / p99",
+                f"idle ({t.get('idle_n', 0)} timers): claim p50 / p99",
+                "idle: turn done p50 / p99",
+            ],
+            [
+                [
+                    TIMER_STACKS[kind],
+                    f"{fmt(_get(t, kind, 'drain', 'claims_drained_s'))} s",
+                    f"{fmt(_get(t, kind, 'drain', 'turns_drained_s'))} s",
+                    _pair(t, kind, "drain", "claim_ms", 1000, 2, "s"),
+                    _pair(t, kind, "drain", "turn_ms", 1000, 1, "s"),
+                    _pair(t, kind, "idle", "claim_ms", 1, 0, "ms"),
+                    _pair(t, kind, "idle", "turn_ms", 1, 0, "ms"),
+                ]
+                for kind in TIMER_STACKS
+                if kind in t
+            ],
+        ),
+    ]
+    errors = t.get("errors") or []
+    if errors:
+        lines += ["", "Errors: " + "; ".join(errors)]
+    return "\n".join(lines)
+
+
+def splice_timers(doc: str, t: dict[str, Any]) -> str:
+    """docs/benchmarks.md with only its timers section replaced (or added before the time breakdown)."""
+    section = f"{TIMERS_HEADING}\n\n{timers_section(t)}\n\n"
+    start = doc.find(TIMERS_HEADING)
+    if start >= 0:
+        end = doc.find("\n## ", start + len(TIMERS_HEADING))
+        return doc[:start] + section + (doc[end + 1 :] if end >= 0 else "")
+    anchor = doc.find("## Where the time of a chat turn goes")
+    if anchor < 0:
+        return doc.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
+    return doc[:anchor] + section + doc[anchor:]
+
+
 def machine_section(m: dict[str, str], results: dict[str, Any]) -> str:
     free = "\n".join("    " + line for line in m.get("free_h", "").splitlines())
     return "\n".join(
@@ -717,6 +785,8 @@ def render(results: dict[str, Any]) -> str:
         ws_section(results),
         CANVAS_HEADING,
         canvas_section(results.get("canvas")),
+        TIMERS_HEADING,
+        timers_section(results.get("timers")),
         "## Where the time of a chat turn goes",
         "Measured after the load runs on each stack, with nothing else running against it. Parts are timed by "
         "wrapping the functions the code calls (`bench/breakdown.py`): queries through Django's "

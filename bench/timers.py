@@ -1,0 +1,141 @@
+"""Timers under load: how long 10,000 timers due in the same second take to fire (claimed, and their turns run), and
+how late a timer fires at idle (p50/p99), on each stack (PostgreSQL + Redis, and the embedded SQLite one).
+
+The stack is the one the chat benchmark uses: one daphne, one Celery worker (-c 2) whose scheduler thread fires the
+timers. Rows are written in bulk by `bench.timers_db` (the state N earlier turns would have left), then armed: their
+due time moved to a few seconds ahead. Lateness is measured from the due time to the claim (`fired_at`: the timer is
+a queued turn) and to the end of its turn (`finished_at`: the bot's message is stored and sent).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import time
+from typing import Any
+
+from .common import PYTHON, ROOT, Procs, say, summary
+from .stack import PG_ADMIN_URL, Stack
+
+# A database of its own (not the chat benchmark's `bench`), so the two never drop each other's.
+PG_DB = os.environ.get("BENCH_TIMERS_PG_DB", "bench_timers")
+PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
+DRAIN_N = int(os.environ.get("BENCH_TIMERS_N", "10000"))
+IDLE_N = 60
+IDLE_SPREAD_S = 20.0
+
+
+def _db(stack: Stack, *args: str, timeout: float = 600) -> dict[str, Any]:
+    out = subprocess.run(
+        [PYTHON, "-m", "bench.timers_db", *args],
+        cwd=ROOT,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"bench.timers_db {' '.join(args)} failed: {out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _left(stack: Stack) -> int:
+    """Timers still pending plus timer turns still queued, read straight from the database (cheap, no Django)."""
+    sql = (
+        "SELECT (SELECT count(*) FROM flows_timer WHERE state = 'pending')"
+        " + (SELECT count(*) FROM flows_run WHERE trigger = 'timer' AND status = 'queued')"
+    )
+    if stack.kind == "postgres":
+        import psycopg
+
+        with psycopg.connect(PG_URL.replace("postgres://", "postgresql://", 1), connect_timeout=10) as conn:
+            return int(conn.execute(sql).fetchone()[0])
+    with sqlite3.connect(stack.dir / "var" / "db.sqlite3", timeout=30) as conn:
+        return int(conn.execute(sql).fetchone()[0])
+
+
+def _wait_done(stack: Stack, timeout: float) -> float:
+    t0 = time.monotonic()
+    while _left(stack):
+        if time.monotonic() - t0 > timeout:
+            raise RuntimeError(f"timers still pending or queued after {timeout:.0f} s")
+        time.sleep(0.5)
+    return time.monotonic() - t0
+
+
+def _lateness(rows: list[dict[str, Any]], since: float | None = None) -> dict[str, Any]:
+    fired = [r for r in rows if r["due_at"] is not None and (since is None or r["due_at"] >= since)]
+    claim = [(r["fired_at"] - r["due_at"]) * 1000 for r in fired if r["fired_at"]]
+    turn = [(r["finished_at"] - r["due_at"]) * 1000 for r in fired if r["finished_at"]]
+    return {
+        "fired": len(fired),
+        "completed": sum(1 for r in fired if r["run_status"] == "completed"),
+        "claim_ms": summary(claim),
+        "turn_ms": summary(turn),
+        "last_claim_s": max((r["fired_at"] for r in fired if r["fired_at"]), default=None),
+        "last_turn_s": max((r["finished_at"] for r in fired if r["finished_at"]), default=None),
+    }
+
+
+class TimerStack(Stack):
+    """The chat benchmark's stack, on the timer benchmark's own PostgreSQL database."""
+
+    def __init__(self, kind: str, procs: Procs):
+        super().__init__(kind, procs)
+        self.dir = self.dir.with_name(f"timers-{kind}")
+        self.env["VAR_DIR"] = str(self.dir / "var")
+        if kind == "postgres":
+            self.env["DATABASE_URL"] = PG_URL
+        else:
+            self.redis_url = f"unix://{self.dir / 'var' / 'redis.sock'}"
+
+    def _recreate_pg(self) -> None:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {PG_DB}")
+
+
+def run_stack(kind: str, procs: Procs) -> dict[str, Any]:
+    stack = TimerStack(kind, procs)
+    stack.prepare()
+    stack.start()
+    result: dict[str, Any] = {}
+
+    say(f"timers/{kind}: idle lateness, {IDLE_N} timers spread over {IDLE_SPREAD_S:.0f} s")
+    _db(stack, "setup", str(IDLE_N))
+    armed = _db(stack, "arm", "3", str(IDLE_SPREAD_S))
+    _wait_done(stack, 120)
+    result["idle"] = _lateness(_db(stack, "stats")["timers"], since=armed["at"] - 0.001)
+
+    say(f"timers/{kind}: {DRAIN_N} timers due in the same instant")
+    _db(stack, "setup", str(DRAIN_N))
+    armed = _db(stack, "arm", "5")
+    at = armed["at"]
+    _wait_done(stack, 600)
+    drain = _lateness(_db(stack, "stats")["timers"], since=at - 0.001)
+    drain["timers"] = armed["armed"]
+    drain["claims_drained_s"] = drain["last_claim_s"] - at if drain["last_claim_s"] else None
+    drain["turns_drained_s"] = drain["last_turn_s"] - at if drain["last_turn_s"] else None
+    result["drain"] = drain
+    say(
+        f"timers/{kind}: {drain['fired']} fired; all claimed {drain['claims_drained_s']:.1f} s and all turns done "
+        f"{drain['turns_drained_s']:.1f} s after their due time"
+    )
+    stack.stop()
+    return result
+
+
+def run(procs: Procs) -> dict[str, Any]:
+    out: dict[str, Any] = {"errors": [], "drain_n": DRAIN_N, "idle_n": IDLE_N}
+    for kind in ("postgres", "embedded"):
+        try:
+            out[kind] = run_stack(kind, procs)
+        except Exception as exc:  # noqa: BLE001 - one stack failing must not lose the other's figures
+            out["errors"].append(f"{kind}: {type(exc).__name__}: {exc}")
+        finally:
+            procs.stop_all()
+    return out
