@@ -671,6 +671,7 @@ def timers_section(t: dict[str, Any] | None) -> str:
     if not t:
         return "Not measured (see errors)."
     m = t.get("machine") or {}
+    kinds = [k for k in TIMER_STACKS if k in t]
     lines = [
         "One daphne and one Celery worker (-c 2) per stack; the worker's scheduler thread fires the timers "
         "(`TIMER_POLL_S` 0.25, `TIMER_BATCH` 500). Each timer is a conversation waiting at a Wait node; its turn "
@@ -680,27 +681,35 @@ def timers_section(t: dict[str, Any] | None) -> str:
         f"({m.get('cpu_model', '?')}), load {m.get('loadavg', '?')}.",
         "",
         _table(
-            [
-                "stack",
-                f"{t.get('drain_n', 0):,} due at once: all claimed after",
-                "all turns done after",
-                "claim lateness p50 / p99",
-                "turn lateness p50 / p99",
-                f"idle ({t.get('idle_n', 0)} timers): claim p50 / p99",
-                "idle: turn done p50 / p99",
-            ],
+            ["", *(TIMER_STACKS[k] for k in kinds)],
             [
                 [
-                    TIMER_STACKS[kind],
-                    f"{fmt(_get(t, kind, 'drain', 'claims_drained_s'))} s",
-                    f"{fmt(_get(t, kind, 'drain', 'turns_drained_s'))} s",
-                    _pair(t, kind, "drain", "claim_ms", 1000, 2, "s"),
-                    _pair(t, kind, "drain", "turn_ms", 1000, 1, "s"),
-                    _pair(t, kind, "idle", "claim_ms", 1, 0, "ms"),
-                    _pair(t, kind, "idle", "turn_ms", 1, 0, "ms"),
-                ]
-                for kind in TIMER_STACKS
-                if kind in t
+                    f"{t.get('drain_n', 0):,} timers due at once: all claimed (queued turns) after",
+                    *(f"{fmt(_get(t, k, 'drain', 'claims_drained_s'))} s" for k in kinds),
+                ],
+                [
+                    "... all their turns done after",
+                    *(f"{fmt(_get(t, k, 'drain', 'turns_drained_s'))} s" for k in kinds),
+                ],
+                ["... claim lateness p50 / p99", *(_pair(t, k, "drain", "claim_ms", 1000, 2, "s") for k in kinds)],
+                ["... turn lateness p50 / p99", *(_pair(t, k, "drain", "turn_ms", 1000, 1, "s") for k in kinds)],
+                [
+                    f"idle ({t.get('idle_n', 0)} timers over 20 s): claim lateness p50 / p99",
+                    *(_pair(t, k, "idle", "claim_ms", 1, 0, "ms") for k in kinds),
+                ],
+                ["idle: turn done p50 / p99", *(_pair(t, k, "idle", "turn_ms", 1, 0, "ms") for k in kinds)],
+                [
+                    "under chat load (wrk, 32 connections): claim lateness p50 / p99",
+                    *(_pair(t, k, "loaded", "claim_ms", 1, 0, "ms") for k in kinds),
+                ],
+                [
+                    "under chat load: turn done p50 / p99",
+                    *(_pair(t, k, "loaded", "turn_ms", 1, 0, "ms") for k in kinds),
+                ],
+                [
+                    "under chat load: chat turns/s meanwhile",
+                    *(fmt(_get(t, k, "loaded", "chat_turns_per_s"), 0) for k in kinds),
+                ],
             ],
         ),
     ]
