@@ -666,6 +666,11 @@ def _pair(t: dict[str, Any], kind: str, part: str, key: str, scale: float, digit
     return f"{shown[0]} / {shown[1]} {unit}"
 
 
+def _rate(t: dict[str, Any], kind: str) -> float | None:
+    done, seconds = _get(t, kind, "drain", "completed"), _get(t, kind, "drain", "turns_drained_s")
+    return done / seconds if done and seconds else None
+
+
 def timers_section(t: dict[str, Any] | None) -> str:
     """Drain time of N timers due in the same instant, and how late timers fire at idle, per stack."""
     if not t:
@@ -678,7 +683,9 @@ def timers_section(t: dict[str, Any] | None) -> str:
         "runs wait -> message -> end. *Claimed*: the timer row became a queued turn (`fired_at`); *turn done*: that "
         "turn's message is stored and published (`finished_at`). Lateness is measured from the due time "
         f"(`bench/timers.py`, `BENCH_ONLY=timers`). Measured {m.get('date', '?')} on {m.get('nproc', '?')} cores "
-        f"({m.get('cpu_model', '?')}), load {m.get('loadavg', '?')}.",
+        f"({m.get('cpu_model', '?')}), load {m.get('loadavg', '?')} when it started (the machine is shared). "
+        "Firing is the claim (one transaction per 500 rows, then their tasks published); the turns are ordinary "
+        "turns, so draining them takes as long as the workers need for that many turns: add workers to go faster.",
         "",
         _table(
             ["", *(TIMER_STACKS[k] for k in kinds)],
@@ -691,6 +698,7 @@ def timers_section(t: dict[str, Any] | None) -> str:
                     "... all their turns done after",
                     *(f"{fmt(_get(t, k, 'drain', 'turns_drained_s'))} s" for k in kinds),
                 ],
+                ["... turns per second meanwhile", *(fmt(_rate(t, k), 0) for k in kinds)],
                 ["... claim lateness p50 / p99", *(_pair(t, k, "drain", "claim_ms", 1000, 2, "s") for k in kinds)],
                 ["... turn lateness p50 / p99", *(_pair(t, k, "drain", "turn_ms", 1000, 1, "s") for k in kinds)],
                 [

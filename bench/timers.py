@@ -89,6 +89,9 @@ class TimerStack(Stack):
         super().__init__(kind, procs)
         self.dir = self.dir.with_name(f"timers-{kind}")
         self.env["VAR_DIR"] = str(self.dir / "var")
+        # The heartbeat's sweep re-sends every turn queued longer than STALE_RUN_S (60 s); a backlog of 10,000 turns
+        # would have it send thousands of duplicate tasks every beat, and the figures would measure that.
+        self.env["STALE_RUN_S"] = "900"
         if kind == "postgres":
             self.env["DATABASE_URL"] = PG_URL
         else:

@@ -28,7 +28,7 @@ def test_the_preview_counts_down_a_wait_and_skip_wait_fires_it_now(browser_page)
     chat = page.locator(PREVIEW)
     expect(chat.get_by_test_id("chat-bot")).to_have_text(["Hello, back in a moment."])
     bar = chat.get_by_test_id("wait-bar")
-    expect(bar).to_contain_text("Waiting at")
+    expect(bar).to_contain_text("Waiting at pause until")
     expect(bar.get_by_role("button", name="Skip wait")).to_be_visible()
     expect(chat.get_by_test_id("wait-countdown")).to_have_text(re.compile(r"^(1:00:00|59:[0-5]\d)$"))
 

@@ -69,12 +69,13 @@ function WaitBar({ conversationId, input }: { conversationId: string; input: Cha
       setSkipping(false);
     }
   }
-  const what = input.type === "wait" ? "Waiting" : "No answer yet: reminder or timeout";
+  const node = input.node_id ? ` at ${input.node_id}` : "";
+  const what = input.type === "wait" ? `Waiting${node} until` : `No answer yet${node}: reminder or timeout at`;
   return (
     <div className="wait-bar" role="status" data-testid="wait-bar">
       <Icon name="hourglass" size={14} />
       <span>
-        {what} at <time dateTime={wakeAt}>{formatDate(wakeAt)}</time>
+        {what} <time dateTime={wakeAt}>{formatDate(wakeAt)}</time>
         {" · "}
         <strong data-testid="wait-countdown">{countdown(wakeAt, now)}</strong>
       </span>
