@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import queue
 import socket
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from celery.signals import worker_ready, worker_shutdown
 from django.conf import settings
@@ -25,12 +28,35 @@ _KEY = "fb:scheduler:"
 _stop = threading.Event()
 
 
-def run_once(now: datetime | None = None) -> int:
+class Sender:
+    """Publishes the turns of fired timers from a thread of its own, so the next claim need not wait for it.
+
+    Runs whose task is not sent yet (the process dies first) are queued rows: the heartbeat's sweep re-sends them."""
+
+    def __init__(self) -> None:
+        self.batches: queue.SimpleQueue[list[Any]] = queue.SimpleQueue()
+        threading.Thread(target=self._run, daemon=True, name="timer-sender").start()
+
+    def __call__(self, conversation_ids: list[Any]) -> None:
+        self.batches.put(conversation_ids)
+
+    def _run(self) -> None:
+        from .timers import send_turns
+
+        while True:
+            ids = self.batches.get()
+            try:
+                send_turns(ids)
+            except Exception:  # noqa: BLE001 - the broker may be restarting; the sweep re-sends these turns
+                log.warning("could not send the turns of %d fired timer(s)", len(ids), exc_info=True)
+
+
+def run_once(now: datetime | None = None, send: Callable[[list[Any]], None] | None = None) -> int:
     """Fire what is due now, batch after batch; how many fired."""
     from .timers import fire_due
 
     fired = 0
-    while (n := fire_due(now, settings.TIMER_BATCH)) > 0:
+    while (n := fire_due(now, settings.TIMER_BATCH, send)) > 0:
         fired += n
         if n < settings.TIMER_BATCH:
             break
@@ -52,11 +78,12 @@ def loop(name: str, stop: threading.Event = _stop) -> None:
     """Fire due timers until stopped; report alive in Redis for /healthz; never die of an error."""
     beat_every = max(settings.TIMER_POLL_S, 1.0)
     last_beat = 0.0
+    send = Sender()
     while not stop.is_set():
         pause = settings.TIMER_POLL_S
         try:
             close_old_connections()
-            pause = 0.0 if run_once() else _pause()
+            pause = 0.0 if run_once(send=send) else _pause()
         except Exception:  # noqa: BLE001 - the database or Redis may be restarting; the next round tries again
             log.warning("the timer scheduler could not fire due timers", exc_info=True)
         if time.monotonic() - last_beat >= beat_every:

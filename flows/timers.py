@@ -10,7 +10,7 @@ broker) is re-sent by the heartbeat's sweep of stale queued runs (flows/heartbea
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -140,8 +140,11 @@ def next_due() -> datetime | None:
     return Timer.objects.filter(state=PENDING).aggregate(due=Min("due_at"))["due"]
 
 
-def fire_due(now: datetime | None = None, limit: int = 500) -> int:
-    """Fire up to `limit` timers due by now, oldest first; how many fired. Safe to call from many processes at once."""
+def fire_due(now: datetime | None = None, limit: int = 500, send: Callable[[list[Any]], None] | None = None) -> int:
+    """Fire up to `limit` timers due by now, oldest first; how many fired. Safe to call from many processes at once.
+
+    `send(conversation_ids)` queues their turns after the commit (send_turns by default; the scheduler hands them to a
+    thread of its own, so publishing hundreds of tasks does not hold up the next claim)."""
     now = now or clock()
     if not Timer.objects.filter(state=PENDING, due_at__lte=now).exists():
         return 0  # a read only: no write lock taken while nothing is due (SQLite)
@@ -149,7 +152,7 @@ def fire_due(now: datetime | None = None, limit: int = 500) -> int:
         due = Timer.objects.filter(state=PENDING, due_at__lte=now).order_by("due_at")
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True, of=("self",))
-        return _fire(list(due[:limit]), now)
+        return _fire(list(due[:limit]), now, send or send_turns)
 
 
 def fire_now(timer: Timer) -> bool:
@@ -162,10 +165,10 @@ def fire_now(timer: Timer) -> bool:
         claimed = list(rows)
         for row in claimed:
             row.due_at = min(row.due_at, now)
-        return _fire(claimed, now) == 1
+        return _fire(claimed, now, send_turns) == 1
 
 
-def _fire(timers: list[Timer], now: datetime) -> int:
+def _fire(timers: list[Timer], now: datetime, send: Callable[[list[Any]], None]) -> int:
     """Inside the claim's transaction: one marker message and one queued run per timer; the rows move on."""
     if not timers:
         return 0
@@ -207,7 +210,7 @@ def _fire(timers: list[Timer], now: datetime) -> int:
         state=DONE, fired_count=F("fired_count") + 1, fired_at=now, ended_at=now
     )
     conversations = _unique(t.conversation_id for t in timers)
-    transaction.on_commit(lambda: send_turns(conversations))
+    transaction.on_commit(lambda: send(conversations))
     return len(timers)
 
 
