@@ -75,9 +75,10 @@ def main() -> int:
             say(f"wrote the canvas section of {path.relative_to(ROOT)}; figures in {OUT / 'canvas.json'}")
         return 0 if "canvas" in results else 1
     if wanted == ["timers"]:
-        (OUT / "timers.json").write_text(json.dumps(results["timers"], indent=1, default=str))
-        if os.environ.get("BENCH_NO_DOC") != "1" and "timers" in results and path.exists():
+        if "timers" in results:
             results["timers"]["machine"] = results["machine"]
+        (OUT / "timers.json").write_text(json.dumps(results.get("timers"), indent=1, default=str))
+        if os.environ.get("BENCH_NO_DOC") != "1" and "timers" in results and path.exists():
             path.write_text(report.splice_timers(path.read_text(), results["timers"]))
             say(f"wrote the timers section of {path.relative_to(ROOT)}; figures in {OUT / 'timers.json'}")
         return 0 if "timers" in results else 1

@@ -19,7 +19,7 @@ from typing import Any
 
 import requests
 
-from .common import PYTHON, ROOT, Procs, say, summary
+from .common import PYTHON, ROOT, Procs, fmt, say, summary
 from .stack import PG_ADMIN_URL, Stack
 
 # A database of its own (not the chat benchmark's `bench`), so the two never drop each other's.
@@ -196,8 +196,8 @@ def run_stack(kind: str, procs: Procs) -> dict[str, Any]:
         drain["turn_ms"] = {}
     result["drain"] = drain
     say(
-        f"timers/{kind}: {drain['fired']} fired; all claimed {drain['claims_drained_s']:.1f} s and all turns done "
-        f"{drain['turns_drained_s']:.1f} s after their due time"
+        f"timers/{kind}: {drain['fired']} fired, all claimed {fmt(drain['claims_drained_s'])} s after their due time; "
+        f"turns done: {drain['completed']} (the last {fmt(drain['turns_drained_s'])} s after)"
     )
     stack.stop()
     return result
