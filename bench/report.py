@@ -757,6 +757,100 @@ def splice_widget(doc: str, w: dict[str, Any]) -> str:
     return doc.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
 
 
+TIMERS_HEADING = "## 6. Timers: 10,000 due at once, and lateness at idle"
+TIMER_STACKS = {"postgres": "PostgreSQL + Redis", "embedded": "embedded (SQLite + bundled redis-server)"}
+
+
+def _pair(t: dict[str, Any], kind: str, part: str, key: str, scale: float, digits: int, unit: str) -> str:
+    """p50 / p99 of a lateness sample (ms), scaled to the unit shown."""
+    p50, p99 = (_get(t, kind, part, key, p) for p in ("p50", "p99"))
+    shown = [fmt(v / scale if v is not None else None, digits) for v in (p50, p99)]
+    return f"{shown[0]} / {shown[1]} {unit}"
+
+
+def _rate(t: dict[str, Any], kind: str) -> float | None:
+    if _get(t, kind, "drain", "turns_per_s"):
+        return _get(t, kind, "drain", "turns_per_s")
+    done, seconds = _get(t, kind, "drain", "completed"), _get(t, kind, "drain", "turns_drained_s")
+    return done / seconds if done and seconds else None
+
+
+def _turns_done(t: dict[str, Any], kind: str) -> str:
+    """When the last turn was done; a run stopped before that says how far it got."""
+    if _get(t, kind, "drain", "turns_drained_s") is not None:
+        return f"{fmt(_get(t, kind, 'drain', 'turns_drained_s'))} s"
+    done, window = _get(t, kind, "drain", "completed"), _get(t, kind, "drain", "turns_window_s")
+    if not done or not window:
+        return "-"
+    return f"not measured to the end: {done:,} done in the first {fmt(window, 0)} s"
+
+
+def timers_section(t: dict[str, Any] | None) -> str:
+    """Drain time of N timers due in the same instant, and how late timers fire at idle, per stack."""
+    if not t:
+        return "Not measured (see errors)."
+    m = t.get("machine") or {}
+    kinds = [k for k in TIMER_STACKS if k in t]
+    lines = [
+        "One daphne and one Celery worker (-c 2) per stack; the worker's scheduler thread fires the timers "
+        "(`TIMER_POLL_S` 0.25, `TIMER_BATCH` 500). Each timer is a conversation waiting at a Wait node; its turn "
+        "runs wait -> message -> end. *Claimed*: the timer row became a queued turn (`fired_at`); *turn done*: that "
+        "turn's message is stored and published (`finished_at`). Lateness is measured from the due time "
+        f"(`bench/timers.py`, `BENCH_ONLY=timers`). Measured {m.get('date', '?')} on {m.get('nproc', '?')} cores "
+        f"({m.get('cpu_model', '?')}), load {m.get('loadavg', '?')} when it started (the machine is shared). "
+        "Firing is the claim (one transaction per 500 rows, then their tasks published); the turns are ordinary "
+        "turns, so draining them takes as long as the workers need for that many turns: add workers to go faster.",
+        "",
+        _table(
+            ["", *(TIMER_STACKS[k] for k in kinds)],
+            [
+                [
+                    f"{t.get('drain_n', 0):,} timers due at once: all claimed (queued turns) after",
+                    *(f"{fmt(_get(t, k, 'drain', 'claims_drained_s'))} s" for k in kinds),
+                ],
+                ["... all their turns done after", *(_turns_done(t, k) for k in kinds)],
+                ["... turns per second meanwhile", *(fmt(_rate(t, k), 0) for k in kinds)],
+                ["... claim lateness p50 / p99", *(_pair(t, k, "drain", "claim_ms", 1000, 2, "s") for k in kinds)],
+                ["... turn lateness p50 / p99", *(_pair(t, k, "drain", "turn_ms", 1000, 1, "s") for k in kinds)],
+                [
+                    f"idle ({t.get('idle_n', 0)} timers over 20 s): claim lateness p50 / p99",
+                    *(_pair(t, k, "idle", "claim_ms", 1, 0, "ms") for k in kinds),
+                ],
+                ["idle: turn done p50 / p99", *(_pair(t, k, "idle", "turn_ms", 1, 0, "ms") for k in kinds)],
+                [
+                    "under chat load (16 chat clients): claim lateness p50 / p99",
+                    *(_pair(t, k, "loaded", "claim_ms", 1, 0, "ms") for k in kinds),
+                ],
+                [
+                    "under chat load: turn done p50 / p99",
+                    *(_pair(t, k, "loaded", "turn_ms", 1, 0, "ms") for k in kinds),
+                ],
+                [
+                    "under chat load: chat turns/s meanwhile",
+                    *(fmt(_get(t, k, "loaded", "chat_turns_per_s"), 0) for k in kinds),
+                ],
+            ],
+        ),
+    ]
+    errors = t.get("errors") or []
+    if errors:
+        lines += ["", "Errors: " + "; ".join(errors)]
+    return "\n".join(lines)
+
+
+def splice_timers(doc: str, t: dict[str, Any]) -> str:
+    """docs/benchmarks.md with only its timers section replaced (or added before the time breakdown)."""
+    section = f"{TIMERS_HEADING}\n\n{timers_section(t)}\n\n"
+    start = doc.find(TIMERS_HEADING)
+    if start >= 0:
+        end = doc.find("\n## ", start + len(TIMERS_HEADING))
+        return doc[:start] + section + (doc[end + 1 :] if end >= 0 else "")
+    anchor = doc.find("## Where the time of a chat turn goes")
+    if anchor < 0:
+        return doc.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
+    return doc[:anchor] + section + doc[anchor:]
+
+
 def machine_section(m: dict[str, str], results: dict[str, Any]) -> str:
     free = "\n".join("    " + line for line in m.get("free_h", "").splitlines())
     return "\n".join(
@@ -822,6 +916,8 @@ def render(results: dict[str, Any]) -> str:
         canvas_section(results.get("canvas")),
         WIDGET_HEADING,
         widget_section(results.get("widget")),
+        TIMERS_HEADING,
+        timers_section(results.get("timers")),
         "## Where the time of a chat turn goes",
         "Measured after the load runs on each stack, with nothing else running against it. Parts are timed by "
         "wrapping the functions the code calls (`bench/breakdown.py`): queries through Django's "

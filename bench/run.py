@@ -1,10 +1,11 @@
 """`make bench`: every benchmark in one run, a summary on stdout, figures into docs/benchmarks.md.
 
 Environment knobs: BENCH_SECONDS (wrk duration, default 15), BENCH_ONLY / BENCH_SKIP (comma lists of
-engine, postgres, embedded, peers, canvas, widget), BENCH_PEERS_SETUP_TIMEOUT (seconds for setup.sh, default 300),
-BENCH_ENGINE_REPS (turns per shape, default 20000), BENCH_NO_DOC=1 (do not rewrite docs/benchmarks.md).
+engine, postgres, embedded, peers, canvas, widget, timers), BENCH_PEERS_SETUP_TIMEOUT (seconds for setup.sh, default
+300), BENCH_ENGINE_REPS (turns per shape, default 20000), BENCH_NO_DOC=1 (do not rewrite docs/benchmarks.md).
 `BENCH_ONLY=canvas` rewrites only the canvas section of docs/benchmarks.md (it is measured in the browser and
-stands on its own), `BENCH_ONLY=widget` only the chat widget's; other partial runs leave the file alone.
+stands on its own), `BENCH_ONLY=widget` only the chat widget's, and `BENCH_ONLY=timers` only the timers' (BENCH_TIMERS_N
+timers due at once, default 10000); other partial runs leave the file alone.
 Processes the bench starts are stopped when it ends, also on an error, Ctrl-C or SIGTERM.
 """
 
@@ -20,7 +21,7 @@ from typing import Any
 
 from .common import OUT, ROOT, Procs, machine, say
 
-PARTS = ("engine", "postgres", "embedded", "peers", "canvas", "widget")
+PARTS = ("engine", "postgres", "embedded", "peers", "canvas", "widget", "timers")
 
 
 def _wanted() -> list[str]:
@@ -80,6 +81,14 @@ def main() -> int:
             path.write_text(report.splice_canvas(path.read_text(), results["canvas"]))
             say(f"wrote the canvas section of {path.relative_to(ROOT)}; figures in {OUT / 'canvas.json'}")
         return 0 if "canvas" in results else 1
+    if wanted == ["timers"]:
+        if "timers" in results:
+            results["timers"]["machine"] = results["machine"]
+        (OUT / "timers.json").write_text(json.dumps(results.get("timers"), indent=1, default=str))
+        if os.environ.get("BENCH_NO_DOC") != "1" and "timers" in results and path.exists():
+            path.write_text(report.splice_timers(path.read_text(), results["timers"]))
+            say(f"wrote the timers section of {path.relative_to(ROOT)}; figures in {OUT / 'timers.json'}")
+        return 0 if "timers" in results else 1
     (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
     if os.environ.get("BENCH_NO_DOC") != "1" and wanted == list(PARTS):
         path.write_text(report.render(results))
@@ -109,6 +118,10 @@ def _run_part(part: str, procs: Procs, seconds: int) -> dict[str, Any]:
         from . import widget
 
         return widget.run(procs)
+    if part == "timers":
+        from . import timers
+
+        return timers.run(procs)
     if part == "peers":
         from . import peers
 

@@ -1,4 +1,5 @@
-"""`/healthz`: are the database, Redis and a Celery worker there? 200 when all are, else 503 naming what is down."""
+"""`/healthz`: are the database, Redis, a Celery worker and a timer scheduler there? 200 when all are, else 503
+naming what is down."""
 
 import time
 
@@ -7,6 +8,8 @@ from django.http import JsonResponse
 
 from flows import live
 from flows.heartbeat import live_workers
+from flows.scheduler import live_schedulers
+from flows.timers import overdue
 
 
 def _timed(check):
@@ -35,9 +38,17 @@ def _worker():
     return {"workers": workers}
 
 
+def _scheduler():
+    schedulers = live_schedulers()
+    if not schedulers:
+        raise RuntimeError("no timer scheduler has reported in the last few seconds")
+    return {"schedulers": schedulers, **overdue()}
+
+
 def healthz(request):
     report = {"database": _timed(_database), "redis": _timed(_redis)}
     report["worker"] = _timed(_worker) if report["redis"]["ok"] else {"ok": False, "error": "redis is down"}
+    report["scheduler"] = _timed(_scheduler) if report["redis"]["ok"] else {"ok": False, "error": "redis is down"}
     down = [name for name, part in report.items() if not part["ok"]]
     if not down:
         return JsonResponse({"ok": True, "down": [], **report})

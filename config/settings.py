@@ -222,6 +222,8 @@ NODE_TYPES = [
     "nodes.core.set_variable.SetVariable",
     "nodes.core.end.End",
     "nodes.core.wait_webhook.WaitWebhook",
+    "nodes.core.wait.Wait",
+    "nodes.core.timer.Timer",
     "nodes.integrations.rest_api.RestApi",
     "nodes.integrations.connect.Connect",
     "nodes.integrations.zapier.Zapier",
@@ -245,6 +247,11 @@ WORKER_HEARTBEAT_S = env.float("WORKER_HEARTBEAT_S", default=5.0)
 # A run still queued after this long, with no live lease on its conversation for a whole TURN_LOCK_TTL_S, lost its
 # task or its worker (say, the broker restarted empty, or the worker was killed): a worker sends it again.
 STALE_RUN_S = env.float("STALE_RUN_S", default=60.0)
+# Timers (flows/scheduler.py): every worker fires due timers unless TIMER_SCHEDULER=false; it looks at least every
+# TIMER_POLL_S seconds (sooner when a timer is due sooner) and claims up to TIMER_BATCH due timers per transaction.
+TIMER_SCHEDULER = env.bool("TIMER_SCHEDULER", default=True)
+TIMER_POLL_S = env.float("TIMER_POLL_S", default=0.25)
+TIMER_BATCH = env.int("TIMER_BATCH", default=500)
 
 # Credential vault: Fernet keys, newest first (the first encrypts, all decrypt). Unset in the embedded default:
 # a key is made once in var/vault.key and the run command says so.

@@ -1,5 +1,5 @@
 """Django admin: flows and versions; conversations with their messages; runs (read-only) with their steps; hooks;
-flow assets (uploaded files)."""
+flow assets (uploaded files); timers with their state (read-only)."""
 
 from django import forms
 from django.conf import settings
@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from . import actions, assets
 from .graph import GraphShapeError, check_shape
-from .models import Conversation, Flow, FlowAsset, FlowVersion, Hook, HookDelivery, Message, Run, Step
+from .models import Conversation, Flow, FlowAsset, FlowVersion, Hook, HookDelivery, Message, Run, Step, Timer
 
 
 class ReadOnlyMixin:
@@ -111,6 +111,14 @@ class RunAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class StepAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["run", "seq", "node_id", "node_type", "status", "duration_ms"]
     list_filter = ["status", "node_type"]
+
+
+@admin.register(Timer)
+class TimerAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["id", "flow", "conversation", "kind", "name", "node_id", "state", "due_at", "fired_count"]
+    list_filter = ["state", "kind", "flow"]
+    search_fields = ["name", "conversation__id", "node_id"]
+    date_hierarchy = "due_at"
 
 
 class HookForm(forms.ModelForm):

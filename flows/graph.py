@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
@@ -54,6 +55,7 @@ class Graph:
     nodes: dict[str, Node]
     start_id: str
     fallback_text: str
+    time_zone: str = "UTC"  # settings.time_zone: moments without an offset are read in it (wait, timer)
 
 
 def check_shape(doc: Any) -> None:
@@ -201,6 +203,15 @@ def analyse(doc: dict[str, Any], registry: Registry) -> tuple[Graph | None, list
     if not isinstance(fallback, str) or not fallback.strip():
         problems.append(Problem("The fallback message must be a non-empty text", field="settings.fallback_text"))
         fallback = DEFAULT_FALLBACK
+    time_zone = settings.get("time_zone") or "UTC"
+    if not isinstance(time_zone, str) or not _known_zone(time_zone):
+        problems.append(
+            Problem(
+                f"{time_zone!r} is not a time zone name; use an IANA name such as Europe/London.",
+                field="settings.time_zone",
+            )
+        )
+        time_zone = "UTC"
 
     if len(starts) == 1:
         seen, stack = {starts[0]}, [starts[0]]
@@ -215,7 +226,15 @@ def analyse(doc: dict[str, Any], registry: Registry) -> tuple[Graph | None, list
 
     if any(p.severity == "error" for p in problems) or len(starts) != 1:
         return None, problems
-    return Graph(nodes, starts[0], fallback), problems
+    return Graph(nodes, starts[0], fallback, time_zone), problems
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def errors(problems: list[Problem]) -> list[Problem]:

@@ -79,6 +79,9 @@ class Conversation(models.Model):
     waiting_node = models.CharField(max_length=100, blank=True)
     awaiting = models.JSONField(null=True, blank=True, help_text="What input the bot waits for.")
     variables = models.JSONField(default=dict, blank=True)
+    held = models.JSONField(
+        default=list, blank=True, help_text="Messages that came during a wait, answered by the next node that asks."
+    )
     token_hash = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -125,6 +128,7 @@ class Run(models.Model):
         START = "start"
         MESSAGE = "message"
         HOOK = "hook"
+        TIMER = "timer"
 
     class Status(models.TextChoices):
         QUEUED = "queued"
@@ -150,10 +154,18 @@ class Run(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.FloatField(null=True, blank=True)
     error = models.TextField(blank=True)
+    timer = models.ForeignKey(
+        "Timer", null=True, blank=True, on_delete=models.CASCADE, related_name="runs", help_text="The timer that fired."
+    )
+    firing = models.PositiveIntegerField(null=True, blank=True, help_text="Which firing of the timer (1, 2, ...).")
 
     class Meta:
         ordering = ["-queued_at"]
         indexes = [models.Index(fields=["conversation", "status"])]
+        constraints = [
+            # A timer's firing becomes exactly one turn, whichever scheduler claims it and however often.
+            models.UniqueConstraint(fields=["timer", "firing"], condition=Q(timer__isnull=False), name="unique_firing")
+        ]
 
     def __str__(self) -> str:
         return f"run {self.id} ({self.status})"
@@ -282,3 +294,43 @@ class FlowWidget(models.Model):
 
     def __str__(self) -> str:
         return f"widget of {self.flow}"
+
+
+class Timer(models.Model):
+    """A moment at which a conversation gets a turn of its own: a wait or question timeout, or a named timer."""
+
+    class Kind(models.TextChoices):
+        WAKE = "wake", "Wake the waiting node (wait, question timeout)"
+        NAMED = "named", "Named timer (timer node)"
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        DONE = "done", "Done (fired its last time)"
+        CANCELLED = "cancelled"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="timers")
+    flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="timers")
+    version = models.ForeignKey(
+        FlowVersion, on_delete=models.CASCADE, related_name="timers", help_text="The version it was set on; it runs it."
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    name = models.CharField(max_length=100, blank=True, help_text="A named timer's name; empty for a wake-up.")
+    node_id = models.CharField(max_length=100, help_text="The node that set it (and that it resumes).")
+    due_at = models.DateTimeField(help_text="When it fires next.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    payload = models.JSONField(default=dict, blank=True, help_text="every_s, count, end; a question's reminder.")
+    fired_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    fired_at = models.DateTimeField(null=True, blank=True, help_text="When it last fired.")
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="timer_due"),
+            models.Index(fields=["conversation", "state"], name="timer_conversation"),
+        ]
+
+    def __str__(self) -> str:
+        what = self.name or f"wake {self.node_id}"
+        return f"{what} at {self.due_at:%Y-%m-%d %H:%M:%S} ({self.state})"

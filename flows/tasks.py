@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from integrations.services import Services
 
-from . import assets, heartbeat, history, live  # noqa: F401  (heartbeat: worker signals)
+from . import assets, heartbeat, history, live, scheduler, timers  # noqa: F401  (heartbeat, scheduler: worker signals)
 from .actions import message_json, reply_payload
 from .compiled import VersionInvalid, compiled
 from .engine import State, StepRecord, run_turn
@@ -112,7 +112,12 @@ def execute_run(run: Run) -> None:
         # Resumed by a chat message or another delivery since the hook queued this: it must not answer a question.
         _finish_skipped(run, conversation, f"the conversation no longer waits for the hook {hook.get('key')!r}")
         return
-    state = State(conversation.status, conversation.waiting_node or None, conversation.variables)
+    timer = timers.event(run)
+    if run.trigger == Run.Trigger.TIMER and (reason := timers.stale_reason(conversation, run)):
+        _finish_skipped(run, conversation, reason)
+        return
+    held = list(conversation.held or [])
+    state = State(conversation.status, conversation.waiting_node or None, conversation.variables, held)
     services = Services(run_id=run.pk, flow_id=str(run.flow_id), assets=assets.loader(run.flow_id))
     result = run_turn(
         graph,
@@ -123,6 +128,8 @@ def execute_run(run: Run) -> None:
         conversation_id=str(conversation.pk),
         flow_id=str(run.flow_id),
         hook=hook,
+        timer=timer,
+        now=timers.clock,
         services=services,
         redact=services.redact,
         history=history.loader(conversation.pk, run),
@@ -152,13 +159,16 @@ def execute_run(run: Run) -> None:
         if not claimed:
             return  # a redelivered copy of this turn already stored it: send nothing twice
         run.status = status
+        awaiting = timers.awaiting_after(conversation, result)
         Conversation.objects.filter(pk=conversation.pk).update(
             status=result.state.status,
             waiting_node=result.state.waiting_node or "",
             variables=result.state.variables,
-            awaiting=result.awaiting,
+            awaiting=awaiting,
+            held=result.state.held,
             updated_at=timezone.now(),
         )
+        timers.apply_turn(conversation, result, timers.clock())
         messages = Message.objects.bulk_create(
             [
                 Message(
@@ -174,7 +184,7 @@ def execute_run(run: Run) -> None:
         Step.objects.bulk_create([_step_row(run, s) for s in result.steps])
         out = [message_json(m) for m in messages]
         streams = [m.get("stream_id") for m in result.messages]
-        reply = reply_payload(run, result.state.status, out, result.awaiting)
+        reply = reply_payload(run, result.state.status, out, awaiting)
         finished = {
             **publisher.base,
             "event": "run.finished",

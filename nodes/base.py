@@ -120,6 +120,12 @@ class Outcome:
     wait: bool = False
     output: dict[str, Any] | None = None  # extra detail for the trace
     awaiting: dict[str, Any] | None = None  # while waiting, when what the client should offer depends on variables
+    # While waiting: wake this node at this moment (ctx.timer then says so), with this payload (see flows/timers.py).
+    wake: datetime | None = None
+    wake_payload: dict[str, Any] | None = None
+    keep_wake: bool = False  # waiting on: the wake-up set earlier stays as it is (no new one, none cancelled)
+    hold: bool = False  # the answer is kept for the next node that asks, not taken here (a message during a wait)
+    timers: list[dict[str, Any]] = field(default_factory=list)  # named timers to set or cancel (the timer node)
 
 
 class NodeError(Exception):
@@ -144,6 +150,10 @@ class Context:
     open_stream: Callable[[], TextStream] | None = None
     # The current time (timezone-aware): a node asks this, not the system clock, so a turn can be run at a set moment.
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # A timer resuming this node: {"kind": "wake" | "named", "name", "firing", "payload", "due_at"}; else None.
+    timer: dict[str, Any] | None = None
+    time_zone: str = "UTC"  # the flow's time zone (graph settings), for moments written without an offset
+    wired: frozenset[str] = frozenset()  # the running node's output handles that lead somewhere
 
     @property
     def resuming(self) -> bool:

@@ -15,7 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from flows import actions, roles
+from flows import actions, roles, timers
 from flows.models import Conversation, Flow, Step
 from nodes.registry import registry
 
@@ -239,7 +239,7 @@ class FlowViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["get"])
     def conversations(self, request, pk=None):
         flow = self.get_object()
-        conversations = flow.conversations.select_related("version").order_by("-created_at")[:200]
+        conversations = timers.with_pending(flow.conversations.select_related("version")).order_by("-created_at")[:200]
         page = self.paginate_queryset(conversations)  # None without a paginator: then the list itself
         return Response(ConversationSerializer(conversations if page is None else page, many=True).data)
 
@@ -247,9 +247,32 @@ class FlowViewSet(viewsets.ModelViewSet):
 class ConversationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """A conversation of any flow, and the runs (with their steps) of each turn."""
 
-    queryset = Conversation.objects.select_related("version")
+    queryset = timers.with_pending(Conversation.objects.select_related("version"))
     serializer_class = ConversationSerializer
-    required_permissions = {"retrieve": "flows.view_conversation", "runs": "flows.view_run"}
+    required_permissions = {
+        "retrieve": "flows.view_conversation",
+        "runs": "flows.view_run",
+        "skip_wait": "flows.preview_flow",  # preview conversations only: the editor's test chat
+    }
+
+    @extend_schema(
+        request=inline_serializer(
+            "SkipWait", {"timer": serializers.IntegerField(required=False, help_text="Empty: the wait's wake-up.")}
+        ),
+        responses={
+            200: ConversationSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="Not a preview, or nothing pending (nothing_to_skip)"),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="skip-wait", url_name="skip-wait")
+    def skip_wait(self, request, pk=None):
+        """Preview only: fire the pending wait (or the timer given by id) now; the turn runs as when it is due."""
+        conversation = self.get_object()
+        raw = request.data.get("timer") if isinstance(request.data, dict) else None
+        if raw is not None and (isinstance(raw, bool) or not isinstance(raw, int)):
+            raise actions.ActionError("timer must be the id of one of the conversation's pending timers.")
+        timers.skip_wait(conversation, raw)
+        return Response(ConversationSerializer(self.get_queryset().get(pk=conversation.pk)).data)
 
     @extend_schema(responses=RunSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -186,8 +186,10 @@ class MessagesView(ChatView):
         conversation = self.conversation(request, conversation_id)
         if isinstance(conversation, Response):
             return conversation
-        # A hook delivery that resumed the conversation is stored as an inbound message, but nobody typed it.
-        messages = conversation.messages.exclude(triggered__trigger=Run.Trigger.HOOK).order_by("id")
+        # A hook delivery or a timer firing that resumed the conversation is stored as an inbound message (so turns
+        # keep their order), but nobody typed it.
+        unsaid = [Run.Trigger.HOOK, Run.Trigger.TIMER]
+        messages = conversation.messages.exclude(triggered__trigger__in=unsaid).order_by("id")
         after = request.query_params.get("after", "")
         if after.isdigit():
             messages = messages.filter(id__gt=int(after))

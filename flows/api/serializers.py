@@ -10,7 +10,7 @@ from rest_framework.validators import UniqueValidator
 from flows import spec
 from flows.actions import EXPORT_FORMAT, unique_slug
 from flows.graph import SPEC_VERSION
-from flows.models import Conversation, Flow, FlowVersion, Message, Run, Step
+from flows.models import Conversation, Flow, FlowVersion, Message, Run, Step, Timer
 from nodes.registry import registry
 
 
@@ -175,9 +175,26 @@ class RunSerializer(serializers.ModelSerializer):
         ]
 
 
+class PendingTimerSerializer(serializers.ModelSerializer):
+    """A timer that has not fired (its last time) yet: a wait's or a question's wake-up, or a named timer."""
+
+    repeats = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Timer
+        fields = ["id", "kind", "name", "node_id", "due_at", "fired_count", "repeats"]
+
+    def get_repeats(self, timer: Timer) -> bool:
+        return bool((timer.payload or {}).get("every_s"))
+
+
 class ConversationSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(source="version.number", help_text="0 for a preview of a draft")
     preview = serializers.BooleanField(source="version.is_preview", read_only=True)
+    awaiting = serializers.JSONField(read_only=True, help_text="What the bot waits for (wake_at: when a wait ends).")
+    timers = PendingTimerSerializer(
+        source="pending_timers", many=True, read_only=True, help_text="Pending timers, soonest first."
+    )
 
     class Meta:
         model = Conversation
@@ -189,6 +206,8 @@ class ConversationSerializer(serializers.ModelSerializer):
             "external_user_id",
             "status",
             "waiting_node",
+            "awaiting",
+            "timers",
             "variables",
             "created_at",
             "updated_at",
@@ -246,9 +265,12 @@ class ChatMessageSerializer(serializers.Serializer):
 
 
 class InputSerializer(serializers.Serializer):
-    type = serializers.CharField()
+    type = serializers.CharField(help_text="text, number, email, phone, date, choice; webhook or wait: no answer asked")
     choices = serializers.ListField(child=serializers.DictField(), allow_null=True)
     node_id = serializers.CharField()
+    wake_at = serializers.CharField(
+        required=False, help_text="ISO date-time: when the wait ends, or when a question reminds or times out"
+    )
 
 
 class ReplySerializer(serializers.Serializer):

@@ -14,12 +14,13 @@ from nodes.base import (
     NodeType,
     Outcome,
     OutMessage,
+    Output,
     lookup,
     template_field,
     variable_field,
 )
 
-from . import answers
+from . import answers, moments
 
 InputType = Literal["text", "number", "email", "phone", "date", "choice"]
 ChoicesSource = Literal["fixed", "variable"]
@@ -27,6 +28,7 @@ MAX_LISTED = 50
 CHOICE: JsonDict = {"x-show-when": {"input_type": ["choice"]}}
 LISTED: JsonDict = {"x-show-when": {"input_type": ["choice"], "choices_source": ["variable"]}}
 FIXED: JsonDict = {"x-show-when": {"input_type": ["choice"], "choices_source": ["fixed"]}}
+TIMEOUT = Output("timeout", "No answer")
 
 
 class Choice(NodeConfig):
@@ -63,6 +65,17 @@ class QuestionConfig(NodeConfig):
     )
     variable: str | None = variable_field(None, title="Save the answer in")
     retry_text: str = template_field("", title="When the answer is not valid, say", max_length=1000)
+    timeout: str = Field(
+        "",
+        title="No answer after",
+        max_length=40,
+        description="Empty: wait as long as it takes. Else a duration (90s, 15m, 2h, 3d): then remind, and after "
+        "the last reminder follow No answer (when it is wired; otherwise keep waiting silently).",
+    )
+    reminders: int = Field(0, title="Reminders", ge=0, le=5)
+    reminder_text: str = template_field(
+        "", title="Reminder", max_length=1000, description="Empty: ask the question again.", by_node=True
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +97,12 @@ class Question(NodeType[QuestionConfig]):
     icon = "help-circle"
     description = "Ask something and wait for the answer: text, number, email, phone, date or a choice."
     Config = QuestionConfig
+    outputs = (Output("next", "Next"), TIMEOUT)
 
     def handles(self, config: QuestionConfig) -> list[str]:
         if config.input_type == "choice" and not _listed(config):
-            return [f"choice:{c.id}" for c in config.choices]
-        return ["next"]
+            return [f"choice:{c.id}" for c in config.choices] + [TIMEOUT.id]
+        return ["next", TIMEOUT.id]
 
     def dynamic_outputs(self) -> dict:
         return {
@@ -96,10 +110,16 @@ class Question(NodeType[QuestionConfig]):
             "each": "choices",
             "id": "choice:{id}",
             "label": "{label}",
+            "also": [{"id": TIMEOUT.id, "label": TIMEOUT.label}],
         }
 
     def check(self, config: QuestionConfig) -> list[tuple[str, str]]:
         problems = []
+        if config.timeout.strip():
+            try:
+                moments.duration(config.timeout)
+            except ValueError as exc:
+                problems.append(("timeout", str(exc)))
         if _listed(config):
             if not config.choices_variable:
                 problems.append(("choices_variable", "Name the list variable whose items are offered."))
@@ -138,8 +158,33 @@ class Question(NodeType[QuestionConfig]):
         return found
 
     def run(self, config: QuestionConfig, ctx: Context) -> Outcome:
-        if _listed(config):
-            return self._run_listed(config, ctx)
+        if ctx.timer is not None and ctx.timer.get("kind") == "wake":
+            return self._timed_out(config, ctx)
+        outcome = self._run_listed(config, ctx) if _listed(config) else self._run(config, ctx)
+        if outcome.wait and config.timeout.strip():
+            # Each time it asks (again), the answer has the whole timeout; the reminders start over.
+            outcome.wake, outcome.wake_payload = ctx.now() + moments.duration(config.timeout), {"reminder": 0}
+        return outcome
+
+    def _timed_out(self, config: QuestionConfig, ctx: Context) -> Outcome:
+        """No answer in time: remind (up to `reminders` times), then follow `timeout`, or wait on silently."""
+        sent = int((ctx.timer or {}).get("payload", {}).get("reminder", 0))
+        if sent < config.reminders and config.timeout.strip():
+            text = ctx.render(config.reminder_text) if config.reminder_text else config.text
+            choices = [{"id": c.id, "label": c.label} for c in self._items(config, ctx)] if _listed(config) else None
+            return Outcome(
+                wait=True,
+                messages=[OutMessage(text, choices or self._choices(config))],
+                wake=ctx.now() + moments.duration(config.timeout),
+                wake_payload={"reminder": sent + 1},
+                output={"reminder": sent + 1},
+                awaiting={"type": "choice", "choices": choices} if choices else None,
+            )
+        if TIMEOUT.id in ctx.wired:
+            return Outcome(handle=TIMEOUT.id, output={"timed_out": True, "reminders": sent})
+        return Outcome(wait=True, output={"timed_out": True, "reminders": sent, "waiting": "silently"})
+
+    def _run(self, config: QuestionConfig, ctx: Context) -> Outcome:
         if ctx.answer is None:
             return Outcome(wait=True, messages=[OutMessage(config.text, self._choices(config))])
         if config.input_type == "choice":

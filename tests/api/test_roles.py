@@ -49,6 +49,8 @@ RULES: dict[tuple[str, str], tuple[str, int]] = {
     ("post", "/api/v1/flows/{id}/duplicate/"): (roles.EDITOR, 201),
     ("post", "/api/v1/flows/import/"): (roles.EDITOR, 201),
     ("post", "/api/v1/flows/{id}/preview/"): (roles.EDITOR, 202),
+    # The world's conversation is a published one, not a preview: allowed, and told why nothing is skipped.
+    ("post", "/api/v1/conversations/{id}/skip-wait/"): (roles.EDITOR, 409),
     ("post", "/api/v1/flows/{id}/publish/"): (roles.PUBLISHER, 201),
     ("post", "/api/v1/flows/{id}/versions/{number}/restore/"): (roles.PUBLISHER, 200),
     ("delete", "/api/v1/flows/{id}/"): (roles.PUBLISHER, 204),

@@ -220,7 +220,7 @@ def test_make_run_from_a_clean_clone_serves_the_demo_and_stops_on_ctrl_c():
     with make_run() as app:
         base, proc, log_tail = app.base, app.proc, app.log_tail
         health = app.wait_healthy()
-        assert health["ok"] and all(health[part]["ok"] for part in ("database", "redis", "worker")), health
+        assert health["ok"] and all(health[part]["ok"] for part in ("database", "redis", "worker", "scheduler")), health
         assert health["database"]["vendor"] == "sqlite", health
 
         started = requests.post(f"{base}/api/v1/chat/demo/conversations/", json={}, timeout=30)

@@ -18,6 +18,10 @@ def test_healthz_reports_database_redis_and_worker(live, worker):
     assert report["ok"] is True and report["down"] == []
     assert report["database"]["ok"] and report["redis"]["ok"]
     assert any(name.startswith(worker.name) for name in report["worker"]["workers"])
+    # The worker's timer scheduler reports too, with what it has pending.
+    assert report["scheduler"]["ok"] is True
+    assert any(name.startswith(worker.name) for name in report["scheduler"]["schedulers"])
+    assert report["scheduler"]["pending_timers"] >= 0
 
 
 def test_healthz_is_503_when_redis_does_not_answer(client, db, monkeypatch):
@@ -32,5 +36,7 @@ def test_healthz_is_503_when_redis_does_not_answer(client, db, monkeypatch):
     assert report["ok"] is False and report["database"]["ok"] is True
     assert report["redis"]["ok"] is False and "Connection" in report["redis"]["error"]
     assert report["worker"] == {"ok": False, "error": "redis is down"}
-    assert report["down"] == ["redis", "worker"] and report["message"] == "Unavailable: redis, worker."
+    assert report["down"] == ["redis", "worker", "scheduler"], report
+    assert report["message"] == "Unavailable: redis, worker, scheduler."
     assert response["Retry-After"]
+    assert report["scheduler"] == {"ok": False, "error": "redis is down"}

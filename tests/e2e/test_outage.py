@@ -137,7 +137,7 @@ def test_redis_killed_mid_turn_and_restarted(child_env, transactional_db, own_re
         assert_unavailable(say(server.url, conversation, "Bob", "m2"), "redis")
         health = requests.get(f"{server.url}/healthz", timeout=30)
         assert health.status_code == 503 and health.headers["Retry-After"]
-        assert health.json()["down"] == ["redis", "worker"], health.text
+        assert health.json()["down"] == ["redis", "worker", "scheduler"], health.text
         assert health.json()["database"]["ok"] is True
 
         own_redis.start()  # empty, as a Redis without persistence comes back

@@ -219,13 +219,13 @@ def test_a_custom_retry_text_for_a_choice_also_carries_the_choices():
     assert chat.say("purple").messages == [{"text": "Pick a colour!", "choices": COLOURS}]
 
 
-def test_a_choice_question_has_one_handle_per_choice():
+def test_a_choice_question_has_one_handle_per_choice_and_one_for_no_answer():
     graph = load_flow("signup")
     ask_plan = graph.nodes["ask_plan"]
 
-    assert ask_plan.type.handles(ask_plan.config) == ["choice:basic", "choice:pro"]
+    assert ask_plan.type.handles(ask_plan.config) == ["choice:basic", "choice:pro", "timeout"]
     assert ask_plan.edges == {"choice:basic": "basic_msg", "choice:pro": "pro_msg"}
-    assert graph.nodes["ask_name"].type.handles(graph.nodes["ask_name"].config) == ["next"]
+    assert graph.nodes["ask_name"].type.handles(graph.nodes["ask_name"].config) == ["next", "timeout"]
 
 
 def test_a_choice_with_no_edge_ends_the_conversation():

@@ -45,6 +45,9 @@ export const api = {
 
   conversations: (id: number) => getJson<Conversation[]>(`${API}/flows/${id}/conversations/`),
   runs: (conversationId: string) => getJson<Run[]>(`${API}/conversations/${conversationId}/runs/`),
+  /** Preview only: fire the conversation's pending wait (or the timer given by id) now. */
+  skipWait: (conversationId: string, timer?: number) =>
+    sendJson<Conversation>("POST", `${API}/conversations/${conversationId}/skip-wait/`, timer ? { timer } : {}),
 
   /** Credentials of one kind, by name; none (rather than an error) when the endpoint is not there. */
   credentials: async (kind: string): Promise<Credential[]> => {

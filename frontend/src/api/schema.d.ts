@@ -122,6 +122,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/{id}/skip-wait/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Preview only: fire the pending wait (or the timer given by id) now; the turn runs as when it is due. */
+        post: operations["v1_conversations_skip_wait_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/credentials/": {
         parameters: {
             query?: never;
@@ -552,6 +569,8 @@ export interface components {
          */
         CheckStatusEnum: "unchecked" | "ok" | "failed";
         Conversation: {
+            /** @description What the bot waits for (wake_at: when a wait ends). */
+            readonly awaiting: unknown;
             channel?: string;
             /** Format: date-time */
             readonly created_at: string;
@@ -560,6 +579,8 @@ export interface components {
             readonly id: string;
             readonly preview: boolean;
             status?: components["schemas"]["ConversationStatusEnum"];
+            /** @description Pending timers, soonest first. */
+            readonly timers: components["schemas"]["PendingTimer"][];
             /** Format: date-time */
             readonly updated_at: string;
             variables?: unknown;
@@ -745,7 +766,10 @@ export interface components {
                 [key: string]: unknown;
             }[] | null;
             node_id: string;
+            /** @description text, number, email, phone, date, choice; webhook or wait: no answer asked */
             type: string;
+            /** @description ISO date-time: when the wait ends, or when a question reminds or times out */
+            wake_at?: string;
         };
         IntegrationTemplate: {
             credential: components["schemas"]["TemplateCredential"] | null;
@@ -768,6 +792,12 @@ export interface components {
             reference: string;
             request: components["schemas"]["TemplateRequest"];
         };
+        /**
+         * @description * `wake` - Wake the waiting node (wait, question timeout)
+         *     * `named` - Named timer (timer node)
+         * @enum {string}
+         */
+        KindEnum: "wake" | "named";
         /**
          * @description * `chat` - chat
          *     * `help` - help
@@ -835,6 +865,23 @@ export interface components {
             /** @description Part of the catch URL; made from 'hook' */
             key?: string;
             variable?: string;
+        };
+        /** @description A timer that has not fired (its last time) yet: a wait's or a question's wake-up, or a named timer. */
+        PendingTimer: {
+            /**
+             * Format: date-time
+             * @description When it fires next.
+             */
+            due_at: string;
+            /** Format: int64 */
+            fired_count?: number;
+            readonly id: number;
+            kind: components["schemas"]["KindEnum"];
+            /** @description A named timer's name; empty for a wake-up. */
+            name?: string;
+            /** @description The node that set it (and that it resumes). */
+            node_id: string;
+            readonly repeats: boolean;
         };
         /**
          * @description * `left` - left
@@ -940,6 +987,10 @@ export interface components {
          * @enum {string}
          */
         SeverityEnum: "error" | "warning";
+        SkipWaitRequest: {
+            /** @description Empty: the wait's wake-up. */
+            timer?: number;
+        };
         StartReply: {
             /** Format: uuid */
             id: string;
@@ -1020,9 +1071,10 @@ export interface components {
          * @description * `start` - Start
          *     * `message` - Message
          *     * `hook` - Hook
+         *     * `timer` - Timer
          * @enum {string}
          */
-        TriggerEnum: "start" | "message" | "hook";
+        TriggerEnum: "start" | "message" | "hook" | "timer";
         ValidateRequest: {
             graph: unknown;
         };
@@ -1328,6 +1380,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Run"][];
+                };
+            };
+        };
+    };
+    v1_conversations_skip_wait_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this conversation. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SkipWaitRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SkipWaitRequest"];
+                "multipart/form-data": components["schemas"]["SkipWaitRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description Not a preview, or nothing pending (nothing_to_skip) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

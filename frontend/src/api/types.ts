@@ -60,7 +60,7 @@ export interface OutputInfo {
 /** How a type derives its handles from its config: one per item of a list (a question's choices), or a fixed set
  * (`outputs`, e.g. a calendar node's available/unavailable/error) while `when` holds. */
 export type DynamicOutputs =
-  | { when?: Record<string, unknown>; each: string; id: string; label: string }
+  | { when?: Record<string, unknown>; each: string; id: string; label: string; also?: OutputInfo[] }
   | { when?: Record<string, unknown>; outputs: OutputInfo[] };
 
 export interface NodeTypeInfo {

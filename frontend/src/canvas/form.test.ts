@@ -44,7 +44,15 @@ describe("form schema", () => {
 
 describe("config <-> form data", () => {
   it("starts a new node with its defaults and the list items its schema needs", () => {
-    expect(initialConfig(question)).toEqual({ input_type: "text", choices_source: "fixed", choice_label: "label", retry_text: "" });
+    expect(initialConfig(question)).toEqual({
+      input_type: "text",
+      choices_source: "fixed",
+      choice_label: "label",
+      retry_text: "",
+      timeout: "",
+      reminders: 0,
+      reminder_text: "",
+    });
     expect(initialConfig(condition)).toEqual({ match: "all", rules: [{ operator: "equals", value: "" }] });
   });
 

@@ -11,9 +11,9 @@ describe("outputsFor", () => {
     expect(outputsFor(typeOf("end"), {})).toEqual([]);
   });
 
-  it("gives a text question its single next handle", () => {
-    expect(outputsFor(question, { text: "Name?" }).map((o) => o.id)).toEqual(["next"]);
-    expect(outputsFor(question, { text: "Name?", input_type: "email", choices: [{ id: "a", label: "A" }] })).toHaveLength(1);
+  it("gives a text question its next handle and the no-answer (timeout) one", () => {
+    expect(outputsFor(question, { text: "Name?" }).map((o) => o.id)).toEqual(["next", "timeout"]);
+    expect(outputsFor(question, { text: "Name?", input_type: "email", choices: [{ id: "a", label: "A" }] })).toHaveLength(2);
   });
 
   it("gives a choice question one handle per choice, labelled, in order", () => {
@@ -27,6 +27,7 @@ describe("outputsFor", () => {
     expect(outputsFor(question, data)).toEqual([
       { id: "choice:quote", label: "Get a quote" },
       { id: "choice:support", label: "Support" },
+      { id: "timeout", label: "No answer" },
     ]);
   });
 
@@ -37,11 +38,12 @@ describe("outputsFor", () => {
     expect(outputsFor(question, three)).toEqual([
       { id: "choice:yes", label: "Yes" },
       { id: "choice:no", label: "choice:no" },
+      { id: "timeout", label: "No answer" },
     ]);
   });
 
-  it("gives a choice question without choices no handle at all", () => {
-    expect(outputsFor(question, { input_type: "choice" })).toEqual([]);
+  it("gives a choice question without choices only its no-answer handle", () => {
+    expect(outputsFor(question, { input_type: "choice" })).toEqual([{ id: "timeout", label: "No answer" }]);
   });
 
   it("falls back to next for an unknown type", () => {
@@ -75,7 +77,7 @@ describe("outputsFor with a fixed set per setting", () => {
 
   it("gives a choice question offering a list variable its single next handle", () => {
     const data = { input_type: "choice", choices_source: "variable", choices_variable: "slots", choices: [{ id: "a", label: "A" }] };
-    expect(outputsFor(question, data).map((o) => o.id)).toEqual(["next"]);
-    expect(outputsFor(question, { ...data, choices_source: "fixed" }).map((o) => o.id)).toEqual(["choice:a"]);
+    expect(outputsFor(question, data).map((o) => o.id)).toEqual(["next", "timeout"]);
+    expect(outputsFor(question, { ...data, choices_source: "fixed" }).map((o) => o.id)).toEqual(["choice:a", "timeout"]);
   });
 });

@@ -33,7 +33,7 @@ export function outputsFor(type: NodeTypeInfo | undefined, data: NodeConfig | un
     seen.add(id);
     outputs.push({ id, label: fill(rule.label, record) || id });
   }
-  return outputs;
+  return [...outputs, ...(rule.also ?? []).filter((o) => !seen.has(o.id))];
 }
 
 /** A short key that changes exactly when the node's handles change (so React Flow re-measures them). */

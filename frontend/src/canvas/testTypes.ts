@@ -70,6 +70,10 @@ export const apiTypes: NodeTypeInfo[] = [
    {
     "id": "next",
     "label": "Next"
+   },
+   {
+    "id": "timeout",
+    "label": "No answer"
    }
   ],
   "dynamic_outputs": {
@@ -79,7 +83,13 @@ export const apiTypes: NodeTypeInfo[] = [
    },
    "each": "choices",
    "id": "choice:{id}",
-   "label": "{label}"
+   "label": "{label}",
+   "also": [
+    {
+     "id": "timeout",
+     "label": "No answer"
+    }
+   ]
   },
   "config_schema": {
    "$defs": {
@@ -220,6 +230,30 @@ export const apiTypes: NodeTypeInfo[] = [
      "maxLength": 1000,
      "title": "When the answer is not valid, say",
      "type": "string",
+     "x-template": true,
+     "x-widget": "template"
+    },
+    "timeout": {
+     "default": "",
+     "description": "Empty: wait as long as it takes. Else a duration (90s, 15m, 2h, 3d): then remind, and after the last reminder follow No answer (when it is wired; otherwise keep waiting silently).",
+     "maxLength": 40,
+     "title": "No answer after",
+     "type": "string"
+    },
+    "reminders": {
+     "default": 0,
+     "maximum": 5,
+     "minimum": 0,
+     "title": "Reminders",
+     "type": "integer"
+    },
+    "reminder_text": {
+     "default": "",
+     "description": "Empty: ask the question again.",
+     "maxLength": 1000,
+     "title": "Reminder",
+     "type": "string",
+     "x-rendered-by": "node",
      "x-template": true,
      "x-widget": "template"
     }

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from "react";
 import { errorMessage } from "../api/client";
 import { api } from "../api/endpoints";
 import type { Conversation } from "../api/types";
-import { formatDate, timeAgo } from "../ui/format";
+import { formatDate, timeAgo, timeUntil } from "../ui/format";
 import { Icon } from "../ui/icons";
 import { SidePanel } from "./SidePanel";
 
@@ -64,6 +64,19 @@ export function ConversationsPanel({ flowId, replaying, onReplay, onStop, onClos
                 {c.channel && c.channel !== "api" ? ` · ${c.channel}` : ""}
                 {c.external_user_id ? ` · ${c.external_user_id}` : ""}
               </span>
+              {c.timers.length ? (
+                <ul className="timer-list" aria-label="Pending timers">
+                  {c.timers.map((t) => (
+                    <li key={t.id} data-testid="pending-timer">
+                      <Icon name={t.kind === "wake" ? "hourglass" : "alarm-clock"} size={12} /> {t.kind === "wake" ? `wait at ${t.node_id}` : `timer ${t.name}`}
+                      {t.repeats ? ` (repeats, fired ${t.fired_count}×)` : ""}{" "}
+                      <time dateTime={t.due_at} title={formatDate(t.due_at)}>
+                        {timeUntil(t.due_at)}
+                      </time>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
             </div>
             {replaying === c.id ? (
               <button type="button" className="btn btn-small" onClick={onStop}>

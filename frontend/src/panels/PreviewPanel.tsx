@@ -3,10 +3,10 @@
 // the turn's stored messages arrive and take its place.
 import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, errorMessage } from "../api/client";
-import { chat } from "../api/endpoints";
+import { api, chat } from "../api/endpoints";
 import type { ChatInput, PreviewReply, Problem, Reply } from "../api/types";
 import { pendingStreams, type TraceStream } from "../canvas/trace";
-import { newId } from "../ui/format";
+import { countdown, formatDate, newId } from "../ui/format";
 import { Icon } from "../ui/icons";
 
 interface Bubble {
@@ -35,6 +35,57 @@ const PLACEHOLDER: Record<string, string> = {
   date: "Type a date…",
   choice: "Pick an answer or type it…",
 };
+
+/** What the widget's chat socket sends: a stored bot message, or what the bot now waits for. */
+type ChatFrame =
+  | { type: "message"; message: { id: number; text: string } }
+  | { type: "status"; status: string; input: ChatInput | null };
+
+/** New bot messages only: one a reply and the chat socket both bring is shown once. */
+function added(bubbles: Bubble[], more: Bubble[]): Bubble[] {
+  const seen = new Set(bubbles.map((b) => b.id));
+  const fresh = more.filter((b) => !seen.has(b.id));
+  return fresh.length ? [...bubbles, ...fresh] : bubbles;
+}
+
+/** A wait's (or a question's reminder's) countdown, with Skip wait: fire it now rather than waiting (preview only). */
+function WaitBar({ conversationId, input }: { conversationId: string; input: ChatInput }) {
+  const [now, setNow] = useState(() => Date.now());
+  const [skipping, setSkipping] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    const tick = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(tick);
+  }, []);
+  const wakeAt = input.wake_at ?? "";
+  async function skip() {
+    setSkipping(true);
+    setProblem(null);
+    try {
+      await api.skipWait(conversationId);
+    } catch (exc) {
+      setProblem(errorMessage(exc));
+    } finally {
+      setSkipping(false);
+    }
+  }
+  const node = input.node_id ? ` at ${input.node_id}` : "";
+  const what = input.type === "wait" ? `Waiting${node} until` : `No answer yet${node}: reminder or timeout at`;
+  return (
+    <div className="wait-bar" role="status" data-testid="wait-bar">
+      <Icon name="hourglass" size={14} />
+      <span>
+        {what} <time dateTime={wakeAt}>{formatDate(wakeAt)}</time>
+        {" · "}
+        <strong data-testid="wait-countdown">{countdown(wakeAt, now)}</strong>
+      </span>
+      <button type="button" className="btn btn-small" onClick={() => void skip()} disabled={skipping}>
+        Skip wait
+      </button>
+      {problem ? <span className="muted">{problem}</span> : null}
+    </div>
+  );
+}
 
 /** The reply of a turn that took long (202): ask for it until the worker has answered. */
 async function settle(reply: Reply, conversationId: string, token: string): Promise<Reply> {
@@ -69,10 +120,12 @@ export function PreviewPanel({ start, onClose, onSelectProblem, socketOk, stream
   const absorb = useCallback((reply: Reply) => {
     const done = reply.run_status !== "queued";
     const shown = new Set(liveNow.current.filter((s) => s.runId === reply.run_id).map((s) => s.text));
-    setBubbles((b) => [
-      ...b,
-      ...reply.messages.map((m) => ({ id: `b${m.id}`, from: "bot" as const, text: m.text, wasLive: done && shown.has(m.text) })),
-    ]);
+    setBubbles((b) =>
+      added(
+        b,
+        reply.messages.map((m) => ({ id: `b${m.id}`, from: "bot" as const, text: m.text, wasLive: done && shown.has(m.text) })),
+      ),
+    );
     if (done) setAnswered((a) => new Set(a).add(reply.run_id));
     setInput(reply.input);
     setStatus(reply.run_status === "queued" ? "waiting" : reply.status);
@@ -115,6 +168,31 @@ export function PreviewPanel({ start, onClose, onSelectProblem, socketOk, stream
       generation.current++;
     };
   }, [begin]);
+
+  const busyNow = useRef(busy);
+  busyNow.current = busy;
+  // The widget's chat socket: messages the bot sends on its own (a wait ending, a timer firing) arrive here.
+  useEffect(() => {
+    if (!conversation) return;
+    const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/chat/conversations/${conversation.id}/?token=${encodeURIComponent(conversation.token)}`;
+    const socket = new WebSocket(url);
+    socket.onmessage = (event) => {
+      let frame: ChatFrame;
+      try {
+        frame = JSON.parse(event.data as string) as ChatFrame;
+      } catch {
+        return;
+      }
+      if (frame.type === "message") {
+        const m = frame.message;
+        setBubbles((b) => added(b, [{ id: `b${m.id}`, from: "bot", text: m.text }]));
+      } else if (frame.type === "status" && !busyNow.current) {
+        setInput(frame.input);
+        setStatus(frame.status);
+      }
+    };
+    return () => socket.close();
+  }, [conversation]);
 
   useEffect(() => {
     // (scroll methods return a promise in newer browsers: an effect must return nothing)
@@ -207,6 +285,7 @@ export function PreviewPanel({ start, onClose, onSelectProblem, socketOk, stream
           </div>
         ) : null}
         {ended && !error ? <p className="chat-end">The conversation has ended.</p> : null}
+        {conversation && input?.wake_at && !ended && !busy ? <WaitBar conversationId={conversation.id} input={input} /> : null}
         {choices.length && !busy ? (
           <div className="chat-choices" role="group" aria-label="Answers">
             {choices.map((c) => (

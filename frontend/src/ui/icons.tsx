@@ -119,6 +119,13 @@ const paths: Record<string, ReactNode> = {
     </>
   ),
   phone: <path d="M5 4h3.5l1.5 4-2 1.5a11 11 0 0 0 6.5 6.5l1.5-2 4 1.5V19a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2z" />,
+  hourglass: <path d="M6.5 3.5h11M6.5 20.5h11M8 3.5c0 4.5 8 6 8 8.5s-8 4-8 8.5M16 3.5c0 4.5-8 6-8 8.5s8 4 8 8.5" />,
+  "alarm-clock": (
+    <>
+      <circle cx="12" cy="13" r="7.5" />
+      <path d="M12 9.5V13l2.5 1.5M4.5 5 7 2.8M19.5 5 17 2.8" />
+    </>
+  ),
   // toolbar and panels
   plus: <path d="M12 5v14M5 12h14" />,
   trash: <path d="M4 7h16M9 7V4.5h6V7M6.5 7l1 13h9l1-13M10 11v5M14 11v5" />,

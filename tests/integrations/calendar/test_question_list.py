@@ -59,12 +59,12 @@ def test_a_list_of_texts_and_a_label_field_of_choice():
 def test_handles_and_save_time_problems():
     question = registry().get("question")
     config = question.Config.model_validate({"text": "?", "input_type": "choice", "choices_source": "variable"})
-    assert question.handles(config) == ["next"]
+    assert question.handles(config) == ["next", "timeout"]  # every question also has its No answer output
     assert question.check(config) == [("choices_variable", "Name the list variable whose items are offered.")]
     fixed = question.Config.model_validate(
         {"text": "?", "input_type": "choice", "choices": [{"id": "a", "label": "A"}]}
     )
-    assert question.handles(fixed) == ["choice:a"]  # static choices keep a handle each
+    assert question.handles(fixed) == ["choice:a", "timeout"]  # static choices keep a handle each
     bad = flow()
     bad["edges"][1]["sourceHandle"] = "choice:1"
     _graph, problems = analyse(bad, registry())

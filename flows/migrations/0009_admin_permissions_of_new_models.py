@@ -18,6 +18,6 @@ def grant(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("flows", "0007_widget_flowwidget")]
+    dependencies = [("flows", "0008_timers")]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('flows', '0008_admin_permissions_of_new_models'),
+        ('flows', '0009_admin_permissions_of_new_models'),
     ]
 
     operations = [
