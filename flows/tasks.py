@@ -17,6 +17,7 @@ from django.utils import timezone
 from integrations.services import Services
 
 from . import assets, heartbeat, history, live  # noqa: F401  (heartbeat: worker signals)
+from .messaging import tasks as messaging
 from .actions import message_json, reply_payload
 from .compiled import VersionInvalid, compiled
 from .engine import State, StepRecord, run_turn
@@ -112,7 +113,12 @@ def execute_run(run: Run) -> None:
         # Resumed by a chat message or another delivery since the hook queued this: it must not answer a question.
         _finish_skipped(run, conversation, f"the conversation no longer waits for the hook {hook.get('key')!r}")
         return
-    state = State(conversation.status, conversation.waiting_node or None, conversation.variables)
+    variables = conversation.variables
+    if conversation.messaging_channel_id and run.inbound is not None and hook is None:
+        # A text's attachments (MMS, WhatsApp) for this turn only: the `media` variable is that text's, or empty.
+        payload = run.inbound.payload if isinstance(run.inbound.payload, dict) else {}
+        variables = {**variables, "media": payload.get("media", [])}
+    state = State(conversation.status, conversation.waiting_node or None, variables)
     services = Services(run_id=run.pk, flow_id=str(run.flow_id), assets=assets.loader(run.flow_id))
     result = run_turn(
         graph,
@@ -168,6 +174,7 @@ def execute_run(run: Run) -> None:
             ]
         )
         Step.objects.bulk_create([_step_row(run, s) for s in result.steps])
+        messaging.queue_replies(conversation, [m.pk for m in messages])
         out = [message_json(m) for m in messages]
         streams = [m.get("stream_id") for m in result.messages]
         reply = reply_payload(run, result.state.status, out, result.awaiting)

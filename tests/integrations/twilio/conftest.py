@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integrations.nodes.support import credential
 from tests.support.fake_twilio import FakeTwilio
 
-SID = "AC" + "a1" * 16
-TOKEN = "twilio-auth-token-0f9e8d7c6b5a"
+from .support import SID, TOKEN, make_credential
+
+__all__ = ["SID", "TOKEN"]
 
 
 @pytest.fixture(autouse=True)
@@ -27,5 +27,4 @@ def twilio_server():
 
 @pytest.fixture
 def twilio_credential(db, twilio_server):
-    return credential("Twilio", "twilio", {"account_sid": SID, "auth": "auth_token",
-                                           "base_url": twilio_server.base_url}, {"auth_token": TOKEN})  # fmt: skip
+    return make_credential(twilio_server.base_url)
