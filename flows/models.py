@@ -330,6 +330,9 @@ class ChannelInbound(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["channel", "message_sid"], name="unique_channel_message_sid")]
 
+    def __str__(self) -> str:
+        return f"{self.message_sid} on {self.channel_id}"
+
 
 class OptOut(models.Model):
     """A number that texted STOP to a channel: nothing more is sent to it there until it texts START."""

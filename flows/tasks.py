@@ -17,12 +17,12 @@ from django.utils import timezone
 from integrations.services import Services
 
 from . import assets, heartbeat, history, live  # noqa: F401  (heartbeat: worker signals)
-from .messaging import tasks as messaging
 from .actions import message_json, reply_payload
 from .compiled import VersionInvalid, compiled
 from .engine import State, StepRecord, run_turn
 from .hooks import hook_event, waits_for
 from .locks import ConversationLock
+from .messaging import tasks as messaging
 from .models import Conversation, Message, Run, Step
 
 log = logging.getLogger(__name__)

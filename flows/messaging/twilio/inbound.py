@@ -9,18 +9,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from flows import actions
 from flows.actions import ActionError
+from flows.messaging.keywords import keyword
 from flows.models import Channel, ChannelInbound, Conversation, Message, OptOut
 from integrations import credentials
 from integrations.errors import CredentialError
 from integrations.kinds import Unverified
 
-from ..keywords import keyword
 from . import CREDENTIAL_KIND
 
 log = logging.getLogger(__name__)
@@ -101,7 +100,7 @@ def _act(channel: Channel, message_sid: str, form: Mapping[str, str]) -> Outcome
     if opted_out.exists():
         return Outcome("ignored")  # Twilio blocks an opted-out number; should one still arrive, nothing answers it
     if said == "help":
-        from ..tasks import send_text
+        from flows.messaging.tasks import send_text
 
         reply = channel.help_text or f"{channel.flow.name}: reply STOP to stop these messages, START to resume."
         transaction.on_commit(lambda: send_text.delay(str(channel.pk), sender, reply))
@@ -127,7 +126,7 @@ def _act(channel: Channel, message_sid: str, form: Mapping[str, str]) -> Outcome
         )  # fmt: skip
         return Outcome("started", str(conversation.pk))
     run, _created = actions.post_message(conversation, text, message_sid[:100])
-    if media:
+    if media and run.inbound_id is not None:
         Message.objects.filter(pk=run.inbound_id).update(payload={"media": media})
     return Outcome("continued", str(conversation.pk))
 
