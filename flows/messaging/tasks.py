@@ -17,9 +17,21 @@ SUPPRESSED = "suppressed"  # not sent: the number opted out of the channel
 
 
 def queue_replies(conversation: Any, message_ids: list[int]) -> None:
-    """On commit of a turn: its messages go out through the conversation's channel, if it has one."""
+    """On commit of a turn: its messages go out through the conversation's channel, if it has one.
+
+    Sent right there, by the worker that ran the turn while it still holds the conversation's lease: the replies of
+    one conversation leave in the order of its turns (a task per turn could overtake the one before on another
+    worker). A send that fails is kept on the message (status failed, the error code); it never fails the turn.
+    """
     if getattr(conversation, "messaging_channel_id", None) and message_ids:
-        transaction.on_commit(lambda: send_messages.delay(message_ids))
+        transaction.on_commit(lambda: _send_safely(message_ids))
+
+
+def _send_safely(message_ids: list[int]) -> None:
+    try:
+        send_messages(message_ids)
+    except Exception:  # noqa: BLE001 - the turn is stored already; the messages keep the status they reached
+        log.exception("could not send messages %s", message_ids)
 
 
 @shared_task(acks_late=True)
