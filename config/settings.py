@@ -229,6 +229,7 @@ NODE_TYPES = [
     "nodes.integrations.template.Template",
     "nodes.integrations.openai.OpenAINode",
     "nodes.integrations.email.Email",
+    "nodes.integrations.sms.Sms",
     "nodes.integrations.calendar.Calendar",
     "nodes.integrations.sheets.Sheets",
 ] + env.list("NODE_TYPES_EXTRA", default=[])
