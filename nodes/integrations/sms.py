@@ -47,7 +47,7 @@ class Sms(NodeType[SmsConfig]):
     key = "sms"
     label = "Send SMS"
     category = CATEGORY
-    icon = "message-square"
+    icon = "message-circle"
     description = "Text any number (SMS or WhatsApp) through Twilio: a confirmation, a reminder, a code."
     outputs = OUTPUTS
     Config = SmsConfig
