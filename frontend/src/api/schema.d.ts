@@ -1126,7 +1126,11 @@ export interface components {
             client_message_id?: string | null;
             /** Format: date-time */
             readonly created_at: string;
+            /** @description Through an SMS/WhatsApp channel: queued, sent, delivered, undelivered, failed (suppressed: the number opted out); blank for the web chat */
+            delivery_status?: string;
             direction: components["schemas"]["DirectionEnum"];
+            /** @description The provider's error code when it failed (Twilio's 21211, 30003, ...) */
+            error_code?: string;
             readonly id: number;
             text?: string;
         };

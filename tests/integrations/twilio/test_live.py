@@ -8,6 +8,9 @@ import uuid
 
 import pytest
 import requests
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
 
 from flows.models import Channel, ChannelInbound, Message
 from tests.factories import published_flow
@@ -24,6 +27,13 @@ def twilio_server():
     server = FakeTwilio(SID, TOKEN).start()
     yield server
     server.stop()
+
+
+def logged_in(user) -> tuple[str, str]:
+    """A session cookie for the user, as the login page would set it."""
+    client = Client()
+    client.force_login(user)
+    return settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def text(live, channel: Channel, body: str, sender: str = NUMBER, sid: str | None = None) -> requests.Response:
@@ -66,6 +76,12 @@ def test_a_text_starts_the_flow_a_number_answers_the_choice_stop_silences_and_st
     assert answer.status_code == 200
     delivered = Message.objects.get(provider_sid=greeting["sid"])
     assert (delivered.text, delivered.delivery_status) == ("Hi! I'm the support bot.", "delivered")
+    # The admin's transcript shows it.
+    admin = get_user_model().objects.create(username="root", is_staff=True, is_superuser=True)
+    browser = requests.Session()
+    browser.cookies.set(*logged_in(admin))
+    page = browser.get(f"{live.url}/admin/flows/conversation/{delivered.conversation_id}/change/", timeout=30).text
+    assert "delivered" in page and "twilio_sms" in page
 
     # STOP silences the channel: the text after it reaches no flow; after START the next one does.
     assert text(live, channel, "STOP").status_code == 200
