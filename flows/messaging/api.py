@@ -52,7 +52,7 @@ class ChannelSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class TestMessageSerializer(serializers.Serializer):
+class ChannelTestMessageSerializer(serializers.Serializer):
     to = serializers.RegexField(NUMBER, help_text="The number to text, in E.164 form (+15551234567)")
     text = serializers.CharField(max_length=1600, required=False, default="A test message from your flow.")
 
@@ -100,12 +100,12 @@ class FlowChannelsViewSet(
         with transaction.atomic():
             instance.delete()
 
-    @extend_schema(request=TestMessageSerializer, responses={200: TestResult})
+    @extend_schema(request=ChannelTestMessageSerializer, responses={200: TestResult})
     @action(detail=True, methods=["post"])
     def test(self, request, flow_id=None, channel_id=None):
         """Send a text from the channel's number now; Twilio's answer (or its error code) in words."""
         channel = self.get_object()
-        body = TestMessageSerializer(data=request.data)
+        body = ChannelTestMessageSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         sent = outbound.send(channel, body.validated_data["to"], body.validated_data["text"])
         return Response({"status": sent.status, "sid": sent.sid, "error_code": sent.error_code, "error": sent.error})

@@ -631,6 +631,12 @@ export interface components {
             /** @description The number texts come from: +15551234567, whatsapp:+15551234567, or MG... (a Messaging Service SID). */
             sender: string;
         };
+        ChannelTestMessageRequest: {
+            /** @default A test message from your flow. */
+            text: string;
+            /** @description The number to text, in E.164 form (+15551234567) */
+            to: string;
+        };
         ChannelTestResult: {
             error: string;
             /** @description Twilio's error code, such as 21211 (invalid number) */
@@ -1100,12 +1106,6 @@ export interface components {
             method: string;
             /** @description A template; relative to the credential's base URL when it has one. */
             url: string;
-        };
-        TestMessageRequest: {
-            /** @default A test message from your flow. */
-            text: string;
-            /** @description The number to text, in E.164 form (+15551234567) */
-            to: string;
         };
         /**
          * @description * `light` - light
@@ -1756,9 +1756,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TestMessageRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["TestMessageRequest"];
-                "multipart/form-data": components["schemas"]["TestMessageRequest"];
+                "application/json": components["schemas"]["ChannelTestMessageRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ChannelTestMessageRequest"];
+                "multipart/form-data": components["schemas"]["ChannelTestMessageRequest"];
             };
         };
         responses: {

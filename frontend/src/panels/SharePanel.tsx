@@ -4,6 +4,7 @@ import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { ApiError, errorMessage } from "../api/client";
 import { widgetApi, type WidgetSettings } from "../api/widget";
 import { Icon } from "../ui/icons";
+import { ChannelsSection } from "./ChannelsSection";
 import { SidePanel } from "./SidePanel";
 
 type Mode = "bubble" | "popup" | "inline";
@@ -293,6 +294,8 @@ export function SharePanel({ flowId, slug, publishedVersion, onClose }: Props) {
               Open the chat page
             </a>
           </section>
+
+          <ChannelsSection flowId={flowId} />
 
           <section aria-labelledby="share-origins">
             <h3 id="share-origins">Allowed websites</h3>
