@@ -11,7 +11,6 @@ from tests.factories import published_flow
 from tests.integrations.twilio.support import SID, TOKEN, make_credential
 from tests.support.fake_twilio import FakeTwilio
 
-
 pytestmark = [pytest.mark.e2e]
 
 
