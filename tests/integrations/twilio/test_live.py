@@ -92,6 +92,11 @@ def test_a_text_starts_the_flow_a_number_answers_the_choice_stop_silences_and_st
     assert replies[3:] == ["Ticket BILL-grace@acme.example: a human will call you shortly.", "Goodbye!"]
     assert not Message.objects.filter(text="ada@acme.example").exists()
 
+    # HELP is answered with the channel's help text, outside any conversation.
+    Channel.objects.filter(pk=channel.pk).update(help_text="Desk bot: text STOP to stop. Call +1 555 0100.")
+    assert text(live, channel, "help").status_code == 200
+    assert twilio_server.wait_for(6)[5]["Body"] == "Desk bot: text STOP to stop. Call +1 555 0100."
+
 
 def test_concurrent_texts_from_one_number_are_answered_in_the_order_they_were_stored(live, twilio_server):
     flow = published_flow("slow_echo", slug="live-echo")
