@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -35,6 +36,8 @@ class ChannelSerializer(serializers.ModelSerializer):
 
     def get_webhook_url(self, channel: Channel) -> str:
         path = reverse("channel-twilio", kwargs={"channel_id": channel.pk})
+        if settings.PUBLIC_BASE_URL:  # the address Twilio reaches, when this server sits behind a proxy
+            return settings.PUBLIC_BASE_URL.rstrip("/") + path
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
 

@@ -95,7 +95,9 @@ def test_whatsapp_replies_go_to_the_whatsapp_address(twilio_credential, twilio_s
     assert (sent["To"], sent["From"]) == (f"whatsapp:{NUMBER}", "whatsapp:+15550000001")
 
 
-def test_the_builder_adds_lists_tests_and_removes_a_channel_without_any_secret(twilio_credential, twilio_server):
+def test_the_builder_adds_lists_tests_and_removes_a_channel_without_any_secret(
+    twilio_credential, twilio_server, settings
+):
     flow = published_flow("greeting", slug="shop")
     client = APIClient()
     client.force_login(role_user("Publisher"))
@@ -122,5 +124,7 @@ def test_the_builder_adds_lists_tests_and_removes_a_channel_without_any_secret(t
 
     for answer in (created, listed, tested, failed):
         assert TOKEN not in answer.content.decode()
+    settings.PUBLIC_BASE_URL = "https://bots.example.com/"
+    assert client.get(url).json()[0]["webhook_url"] == f"https://bots.example.com/api/v1/channels/{body['id']}/twilio/"
     assert client.delete(f"{url}{body['id']}/").status_code == 204
     assert not Channel.objects.exists()
