@@ -267,10 +267,10 @@ WEBHOOK_HOSTS_EXTRA = env.list("WEBHOOK_HOSTS_EXTRA", default=[])
 # Incoming hooks: signed timestamps further than this from now are refused (a delivery id is refused forever).
 HOOK_TOLERANCE_S = env.int("HOOK_TOLERANCE_S", default=300)
 HOOK_MAX_BODY_BYTES = env.int("HOOK_MAX_BODY_BYTES", default=256 * 1024)
-# Messaging channels (docs/sms.md). PUBLIC_BASE_URL: this server's address as Twilio reaches it (https://bots.example.com),
-# for the status callbacks of outbound texts; blank sends none. TWILIO_TRUST_FORWARDED: a proxy in front sets
-# X-Forwarded-Proto/Host, and Twilio's signature is checked over the URL it names. SMS_MAX_BODY_CHARS: a longer reply is
-# split into texts of at most this many characters (Twilio's limit for one body is 1600).
+# Messaging channels (docs/sms.md). PUBLIC_BASE_URL: this server's address as Twilio reaches it
+# (https://bots.example.com), for channel webhook URLs and the status callbacks of outbound texts (blank sends none).
+# TWILIO_TRUST_FORWARDED: a proxy in front sets X-Forwarded-Proto/Host, and Twilio's signature is checked over the URL
+# it names. SMS_MAX_BODY_CHARS: a longer reply is split into texts of at most this many characters (Twilio's limit).
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
 TWILIO_TRUST_FORWARDED = env.bool("TWILIO_TRUST_FORWARDED", default=False)
 SMS_MAX_BODY_CHARS = env.int("SMS_MAX_BODY_CHARS", default=1600)
