@@ -232,6 +232,7 @@ NODE_TYPES = [
     "nodes.integrations.template.Template",
     "nodes.integrations.openai.OpenAINode",
     "nodes.integrations.email.Email",
+    "nodes.integrations.sms.Sms",
     "nodes.integrations.calendar.Calendar",
     "nodes.integrations.sheets.Sheets",
 ] + env.list("NODE_TYPES_EXTRA", default=[])
@@ -274,6 +275,13 @@ WEBHOOK_HOSTS_EXTRA = env.list("WEBHOOK_HOSTS_EXTRA", default=[])
 # Incoming hooks: signed timestamps further than this from now are refused (a delivery id is refused forever).
 HOOK_TOLERANCE_S = env.int("HOOK_TOLERANCE_S", default=300)
 HOOK_MAX_BODY_BYTES = env.int("HOOK_MAX_BODY_BYTES", default=256 * 1024)
+# Messaging channels (docs/sms.md). PUBLIC_BASE_URL: this server's address as Twilio reaches it
+# (https://bots.example.com), for channel webhook URLs and the status callbacks of outbound texts (blank sends none).
+# TWILIO_TRUST_FORWARDED: a proxy in front sets X-Forwarded-Proto/Host, and Twilio's signature is checked over the URL
+# it names. SMS_MAX_BODY_CHARS: a longer reply is split into texts of at most this many characters (Twilio's limit).
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
+TWILIO_TRUST_FORWARDED = env.bool("TWILIO_TRUST_FORWARDED", default=False)
+SMS_MAX_BODY_CHARS = env.int("SMS_MAX_BODY_CHARS", default=1600)
 
 # Email (the email node; integrations/smtp.py). Certificates are always verified: a self-hosted server with a private
 # CA is trusted through this PEM bundle (or the credential's own CA certificate field), never by turning checks off.

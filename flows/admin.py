@@ -9,7 +9,20 @@ from django.urls import reverse
 
 from . import actions, assets
 from .graph import GraphShapeError, check_shape
-from .models import Conversation, Flow, FlowAsset, FlowVersion, Hook, HookDelivery, Message, Run, Step, Timer
+from .models import (
+    Channel,
+    Conversation,
+    Flow,
+    FlowAsset,
+    FlowVersion,
+    Hook,
+    HookDelivery,
+    Message,
+    OptOut,
+    Run,
+    Step,
+    Timer,
+)
 
 
 class ReadOnlyMixin:
@@ -65,7 +78,7 @@ class FlowVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 class MessageInline(ReadOnlyMixin, admin.TabularInline):
     model = Message
-    fields = ["created_at", "direction", "text", "choices", "client_message_id", "run"]
+    fields = ["created_at", "direction", "text", "choices", "delivery_status", "error_code", "client_message_id", "run"]
     readonly_fields = fields
     extra = 0
 
@@ -86,9 +99,27 @@ class ConversationAdmin(admin.ModelAdmin):
 
 @admin.register(Message)
 class MessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["id", "conversation", "direction", "text", "created_at"]
-    list_filter = ["direction"]
-    search_fields = ["text", "client_message_id"]
+    list_display = ["id", "conversation", "direction", "text", "delivery_status", "error_code", "created_at"]
+    list_filter = ["direction", "delivery_status"]
+    search_fields = ["text", "client_message_id", "provider_sid"]
+
+
+class OptOutInline(admin.TabularInline):
+    model = OptOut
+    fields = ["address", "created_at"]
+    readonly_fields = ["created_at"]
+    extra = 0
+
+
+@admin.register(Channel)
+class ChannelAdmin(admin.ModelAdmin):
+    """SMS and WhatsApp numbers connected to flows; the opt-out list of each (delete a row to let a number back in)."""
+
+    list_display = ["sender", "kind", "flow", "credential", "created_at"]
+    list_filter = ["kind", "flow"]
+    search_fields = ["sender"]
+    readonly_fields = ["id", "created_at"]
+    inlines = [OptOutInline]
 
 
 class StepInline(ReadOnlyMixin, admin.TabularInline):

@@ -75,6 +75,10 @@ class Conversation(models.Model):
     version = models.ForeignKey(FlowVersion, on_delete=models.CASCADE, related_name="conversations")
     channel = models.CharField(max_length=40, default="api")
     external_user_id = models.CharField(max_length=200, blank=True, db_index=True)
+    # The messaging channel (SMS, WhatsApp) its replies go out through; null for the web chat, the API and hooks.
+    messaging_channel = models.ForeignKey(
+        "Channel", null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     waiting_node = models.CharField(max_length=100, blank=True)
     awaiting = models.JSONField(null=True, blank=True, help_text="What input the bot waits for.")
@@ -105,6 +109,11 @@ class Message(models.Model):
     payload = models.JSONField(null=True, blank=True)
     client_message_id = models.CharField(max_length=100, null=True, blank=True)
     run = models.ForeignKey("Run", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
+    # Delivery through a messaging channel (blank for the web chat): the provider's status and error code, as its
+    # status callbacks report them (queued, sent, delivered, undelivered, failed; Twilio's 21211, 21610, ...).
+    delivery_status = models.CharField(max_length=20, blank=True)
+    error_code = models.CharField(max_length=20, blank=True)
+    provider_sid = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -334,3 +343,59 @@ class Timer(models.Model):
     def __str__(self) -> str:
         what = self.name or f"wake {self.node_id}"
         return f"{what} at {self.due_at:%Y-%m-%d %H:%M:%S} ({self.state})"
+
+
+class Channel(models.Model):
+    """A phone number (or WhatsApp sender) connected to a flow: people text it, the flow answers them there."""
+
+    class Kind(models.TextChoices):
+        TWILIO_SMS = "twilio_sms", "Twilio SMS"
+        TWILIO_WHATSAPP = "twilio_whatsapp", "Twilio WhatsApp"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="channels")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    credential = models.ForeignKey("integrations.Credential", on_delete=models.PROTECT, related_name="channels")
+    sender = models.CharField(
+        max_length=100,
+        help_text="The number texts come from: +15551234567, whatsapp:+15551234567, or MG... (a "
+        "Messaging Service SID).",
+    )
+    help_text = models.TextField(
+        blank=True, default="", help_text="The answer to HELP; blank for a sentence naming the flow and STOP."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.sender} → {self.flow}"
+
+
+class ChannelInbound(models.Model):
+    """A provider's message id seen on a channel: its unique constraint is what makes a retried delivery do nothing."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="inbound")
+    message_sid = models.CharField(max_length=64)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "message_sid"], name="unique_channel_message_sid")]
+
+    def __str__(self) -> str:
+        return f"{self.message_sid} on {self.channel_id}"
+
+
+class OptOut(models.Model):
+    """A number that texted STOP to a channel: nothing more is sent to it there until it texts START."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="opt_outs")
+    address = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "address"], name="unique_channel_opt_out")]
+
+    def __str__(self) -> str:
+        return f"{self.address} opted out of {self.channel}"

@@ -22,6 +22,7 @@ _VIEWER = [
     "flows.view_hook",
     "flows.view_hookdelivery",
     "flows.view_flowasset",
+    "flows.view_channel",
 ]
 _EDITOR = [*_VIEWER, "flows.add_flow", "flows.change_flow", "flows.preview_flow"]
 # Hooks and shared files act on published flows at once, so they are the publisher's, like publishing itself.
@@ -35,6 +36,8 @@ _PUBLISHER = [
     "flows.add_flowasset",
     "flows.change_flowasset",
     "flows.delete_flowasset",
+    "flows.add_channel",
+    "flows.delete_channel",
 ]
 # "app.*": every permission of the app (credentials, their audit log, deliveries, templates, bookings).
 _ADMIN = [*_PUBLISHER, "integrations.*", "auth.*", "authtoken.*", "flows.*"]
@@ -56,6 +59,9 @@ DOING = {
     "flows.add_hook": "Adding hooks",
     "flows.change_hook": "Changing hooks",
     "flows.delete_hook": "Deleting hooks",
+    "flows.view_channel": "Seeing channels",
+    "flows.add_channel": "Adding channels",
+    "flows.delete_channel": "Removing channels",
 }
 
 

@@ -22,6 +22,7 @@ from .compiled import VersionInvalid, compiled
 from .engine import State, StepRecord, run_turn
 from .hooks import hook_event, waits_for
 from .locks import ConversationLock
+from .messaging import tasks as messaging
 from .models import Conversation, Message, Run, Step
 
 log = logging.getLogger(__name__)
@@ -117,7 +118,12 @@ def execute_run(run: Run) -> None:
         _finish_skipped(run, conversation, reason)
         return
     held = list(conversation.held or [])
-    state = State(conversation.status, conversation.waiting_node or None, conversation.variables, held)
+    variables = conversation.variables
+    if conversation.messaging_channel_id and run.inbound is not None and hook is None and timer is None:
+        # A text's attachments (MMS, WhatsApp) for this turn only: the `media` variable is that text's, or empty.
+        payload = run.inbound.payload if isinstance(run.inbound.payload, dict) else {}
+        variables = {**variables, "media": payload.get("media", [])}
+    state = State(conversation.status, conversation.waiting_node or None, variables, held)
     services = Services(run_id=run.pk, flow_id=str(run.flow_id), assets=assets.loader(run.flow_id))
     result = run_turn(
         graph,
@@ -182,6 +188,7 @@ def execute_run(run: Run) -> None:
             ]
         )
         Step.objects.bulk_create([_step_row(run, s) for s in result.steps])
+        messaging.queue_replies(conversation, [m.pk for m in messages])
         out = [message_json(m) for m in messages]
         streams = [m.get("stream_id") for m in result.messages]
         reply = reply_payload(run, result.state.status, out, awaiting)

@@ -289,7 +289,23 @@ class StartReplySerializer(ReplySerializer):
 class TranscriptMessageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Message
-        fields = ["id", "direction", "text", "choices", "client_message_id", "created_at"]
+        fields = [
+            "id",
+            "direction",
+            "text",
+            "choices",
+            "client_message_id",
+            "delivery_status",
+            "error_code",
+            "created_at",
+        ]
+        extra_kwargs = {
+            "delivery_status": {
+                "help_text": "Through an SMS/WhatsApp channel: queued, sent, delivered, undelivered, "
+                "failed (suppressed: the number opted out); blank for the web chat"
+            },
+            "error_code": {"help_text": "The provider's error code when it failed (Twilio's 21211, 30003, ...)"},
+        }
 
 
 class TranscriptSerializer(serializers.Serializer):

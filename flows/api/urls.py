@@ -1,6 +1,9 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from flows.messaging import api as messaging_api
+from flows.messaging.twilio import views as twilio_views
+
 from . import builder, chat, hooks, widget
 
 router = SimpleRouter()
@@ -30,5 +33,21 @@ urlpatterns = [
         ),
         name="flow-hook",
     ),
+    path(
+        "flows/<int:flow_id>/channels/",
+        messaging_api.FlowChannelsViewSet.as_view({"get": "list", "post": "create"}),
+        name="flow-channels",
+    ),
+    path(
+        "flows/<int:flow_id>/channels/<uuid:channel_id>/",
+        messaging_api.FlowChannelsViewSet.as_view({"delete": "destroy"}),
+        name="flow-channel",
+    ),
+    path(
+        "flows/<int:flow_id>/channels/<uuid:channel_id>/test/",
+        messaging_api.FlowChannelsViewSet.as_view({"post": "test"}),
+        name="flow-channel-test",
+    ),
+    path("channels/<uuid:channel_id>/twilio/", twilio_views.TwilioWebhookView.as_view(), name="channel-twilio"),
     *router.urls,
 ]

@@ -16,6 +16,7 @@ KINDS = [
     "integrations.kinds.webhook_url.WebhookUrl",
     "integrations.kinds.telegram_bot.TelegramBot",
     "integrations.kinds.openai.OpenAI",
+    "integrations.kinds.twilio.Twilio",
     "integrations.kinds.smtp.Smtp",
     "integrations.kinds.caldav.CalDav",
     "integrations.kinds.microsoft_graph.MicrosoftGraph",

@@ -7,6 +7,7 @@ permission is closed to everyone (superusers too), which fails here as well.
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -15,10 +16,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from flows import actions, roles
-from flows.models import Conversation, Flow, FlowAsset, FlowVersion, FlowWidget, Hook
+from flows.models import Channel, Conversation, Flow, FlowAsset, FlowVersion, FlowWidget, Hook
 from integrations.models import EmailBatch
 from tests.factories import UserFactory, load_graph, published_flow, role_user
 from tests.hooks.support import make_hook, webhook_credential
+from tests.integrations.twilio.support import make_credential, twilio_signature
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +45,7 @@ RULES: dict[tuple[str, str], tuple[str, int]] = {
     ("get", "/api/v1/email-batches/{id}/"): (roles.VIEWER, 200),
     ("get", "/api/v1/flows/{flow_id}/hooks/"): (roles.VIEWER, 200),
     ("get", "/api/v1/flows/{flow_id}/hooks/{id}/"): (roles.VIEWER, 200),
+    ("get", "/api/v1/flows/{flow_id}/channels/"): (roles.VIEWER, 200),
     ("post", "/api/v1/flows/"): (roles.EDITOR, 201),
     ("put", "/api/v1/flows/{id}/"): (roles.EDITOR, 200),
     ("patch", "/api/v1/flows/{id}/"): (roles.EDITOR, 200),
@@ -58,6 +61,10 @@ RULES: dict[tuple[str, str], tuple[str, int]] = {
     ("put", "/api/v1/flows/{flow_id}/hooks/{id}/"): (roles.PUBLISHER, 200),
     ("patch", "/api/v1/flows/{flow_id}/hooks/{id}/"): (roles.PUBLISHER, 200),
     ("delete", "/api/v1/flows/{flow_id}/hooks/{id}/"): (roles.PUBLISHER, 204),
+    # A channel answers texts to a number at once, as a hook does: a publisher's to add or remove.
+    ("post", "/api/v1/flows/{flow_id}/channels/"): (roles.PUBLISHER, 201),
+    ("delete", "/api/v1/flows/{flow_id}/channels/{channel_id}/"): (roles.PUBLISHER, 204),
+    ("post", "/api/v1/flows/{flow_id}/channels/{channel_id}/test/"): (roles.PUBLISHER, 200),
     # The widget's look and allowed websites are live as soon as they are saved: a publisher's to change.
     ("get", "/api/v1/flows/{flow_id}/appearance/"): (roles.VIEWER, 200),
     ("put", "/api/v1/flows/{flow_id}/appearance/"): (roles.PUBLISHER, 200),
@@ -69,6 +76,7 @@ RULES: dict[tuple[str, str], tuple[str, int]] = {
     ("post", "/api/v1/chat/conversations/{conversation_id}/messages/"): (PUBLIC, 202),
     ("get", "/api/v1/chat/conversations/{conversation_id}/runs/{run_id}/"): (PUBLIC, 202),
     ("post", "/api/v1/hooks/{flow_slug}/{key}/"): (PUBLIC, 202),
+    ("post", "/api/v1/channels/{channel_id}/twilio/"): (PUBLIC, 200),  # Twilio's signature
     ("get", "/api/v1/chat/{flow_slug}/widget/"): (PUBLIC, 200),
     ("get", "/api/v1/chat/{flow_slug}/widget/avatar/"): (PUBLIC, 404),  # public; this world's flow has no avatar
 }
@@ -98,6 +106,9 @@ class World:
         self.credential = webhook_credential(token="hook-token-1234")
         self.hook = make_hook(self.flow, self.credential, key="orders", auth=Hook.Auth.TOKEN)
         self.batch = EmailBatch.objects.create(sender="shop@example.com", flow_id=str(self.flow.pk))
+        self.twilio = make_credential()
+        self.channel = Channel.objects.create(flow=self.flow, kind="twilio_sms", credential=self.twilio,
+                                              sender="+15550000001")  # fmt: skip
 
     def url(self, path: str) -> str:
         flow_scoped = path.startswith("/api/v1/flows/")
@@ -117,6 +128,7 @@ class World:
             "{run_id}": self.run.pk,
             "{flow_slug}": self.flow.slug,
             "{key}": self.hook.key,
+            "{channel_id}": self.channel.pk,
         }
         for name, value in values.items():
             path = path.replace(name, str(value))
@@ -142,6 +154,10 @@ class World:
             return {"text": "Ada", "client_message_id": str(uuid.uuid4())} if method == "post" else None
         if path.startswith("/api/v1/hooks/"):
             return {"order": 1}
+        if path == "/api/v1/flows/{flow_id}/channels/":
+            return {"kind": "twilio_sms", "credential": self.twilio.pk, "sender": "+15550000002"}
+        if path.endswith("/test/") and "/channels/" in path:
+            return {"to": "+15550001111"}
         if path == "/api/v1/flows/{flow_id}/appearance/avatar/" and method == "post":
             return {"file": SimpleUploadedFile("avatar.png", PNG, content_type="image/png")}
         if path == "/api/v1/flows/{flow_id}/appearance/" and method == "put":
@@ -155,11 +171,27 @@ class World:
             return {"HTTP_X_HOOK_TOKEN": "hook-token-1234", "HTTP_WEBHOOK_ID": str(uuid.uuid4())}
         return {}
 
+    def send(self, client: APIClient, method: str, path: str, **extra):
+        """The request as its endpoint takes it: Twilio's signed form, multipart for files, JSON otherwise."""
+        if path.endswith("/twilio/"):
+            url = self.url(path)
+            form = {"MessageSid": "SM" + uuid.uuid4().hex, "From": "+15550001111", "To": "+15550000001", "Body": "hi"}
+            signature = twilio_signature(f"http://testserver{url}", form)
+            return client.post(url, urlencode(form), content_type="application/x-www-form-urlencoded",
+                               HTTP_X_TWILIO_SIGNATURE=signature, **extra)  # fmt: skip
+        return getattr(client, method)(
+            self.url(path),
+            self.body(method, path),
+            format="multipart" if path.endswith("/avatar/") and method == "post" else "json",
+            **self.headers(path),
+            **extra,
+        )
+
     def state(self) -> tuple:
         """What a refused request must leave as it was."""
         flow = Flow.objects.filter(pk=self.flow.pk).values_list("name", "revision", "graph").first()
         hooks = list(Hook.objects.values_list("key", "enabled").order_by("pk"))
-        counts = [m.objects.count() for m in (Flow, FlowVersion, Conversation, Hook)]
+        counts = [m.objects.count() for m in (Flow, FlowVersion, Conversation, Hook, Channel)]
         look = list(FlowWidget.objects.values_list("appearance", "allowed_origins").order_by("pk"))
         return flow, hooks, counts, look, FlowAsset.objects.count()
 
@@ -200,13 +232,7 @@ def test_each_role_on_each_endpoint(operation, who, settings):
     # A client address of the test's own, so the chat throttles never carry over between tests.
     n = uuid.uuid4().int
     address = f"10.{n % 250 + 1}.{n // 250 % 250 + 1}.{n // 62500 % 250 + 1}"
-    response = getattr(client, method)(
-        world.url(path),
-        world.body(method, path),
-        format="multipart" if path.endswith("/avatar/") and method == "post" else "json",
-        REMOTE_ADDR=address,
-        **world.headers(path),
-    )
+    response = world.send(client, method, path, REMOTE_ADDR=address)
 
     if allowed(rule, who):
         assert response.status_code == success, (who, response.status_code, response.content[:500])

@@ -192,3 +192,92 @@ def test_the_canary_never_reaches_traces_api_responses_logs_or_exports(live, wor
     assert "Bearer [redacted]" in seen["conversation and its variables"]  # the echo and the offers, masked
     leaks = [where for where, text in seen.items() if canary in text]
     assert leaks == [], f"the canary secret shows in: {leaks}"
+
+
+def test_the_twilio_auth_token_never_reaches_steps_traces_api_answers_logs_or_exports(live, worker):
+    """A text to a Twilio channel runs a flow whose `sms` node texts a second number (refused: 21211) and whose
+    replies go out through the channel; the auth token authenticates all of it and shows nowhere."""
+    import base64
+
+    from flows.models import Channel
+    from tests.integrations.twilio.support import SID, make_credential, twilio_signature
+    from tests.support.fake_twilio import FakeTwilio
+
+    canary = f"canary{uuid.uuid4().hex}"
+    twilio = FakeTwilio(SID, canary).start()
+    try:
+        credential = make_credential(twilio.base_url, token=canary)
+        twilio.invalid.add("+15550000000")
+        editor = EditorFactory()
+        flow = Flow(name="Canary SMS", slug=f"canary-sms-{uuid.uuid4().hex[:6]}", owner=editor)
+
+        def node(node_id: str, type_: str, **data) -> dict:
+            return {"id": node_id, "type": type_, "position": {"x": 0, "y": 0}, "data": data}
+
+        sms = {"credential": credential.pk, "sender": "+15550000001", "text": "Your code is 42."}
+        doc = {
+            "nodes": [
+                node("start", "start"),
+                node("ok", "sms", to="{{ sms.from }}", save_as="sent", **sms),
+                node("bad", "sms", to="+15550000000", **sms),
+                node("say", "message", text="Sent {{ sent.status }}."),
+            ],
+            "edges": [
+                {"id": "e1", "source": "start", "sourceHandle": "next", "target": "ok"},
+                {"id": "e2", "source": "ok", "sourceHandle": "success", "target": "bad"},
+                {"id": "e3", "source": "bad", "sourceHandle": "error", "target": "say"},
+            ],
+        }
+        problems = actions.save_flow(flow, graph=doc)
+        assert not [p for p in problems if p["severity"] == "error"], problems
+        actions.publish(flow, editor)
+        channel = Channel.objects.create(flow=flow, kind="twilio_sms", credential=credential, sender="+15550000001")
+        token = Token.objects.create(user=editor)
+        api = {"Authorization": f"Token {token.key}"}
+        ws = live.url.replace("http://", "ws://")
+        sock = websocket.create_connection(f"{ws}/ws/flows/{flow.pk}/traces/?token={token.key}", timeout=10)
+        frames: list[str] = []
+        url = f"{live.url}/api/v1/channels/{channel.pk}/twilio/"
+        form = {"MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": SID, "From": "+15557654321",
+                "To": "+15550000001", "Body": "hi"}  # fmt: skip
+        try:
+            answer = requests.post(url, data=form, headers={"X-Twilio-Signature": twilio_signature(url, form, canary)},
+                                   timeout=20)  # fmt: skip
+            assert answer.status_code == 200, answer.text
+            deadline = time.monotonic() + 20
+            while sum('"run.finished"' in f for f in frames) < 1 and time.monotonic() < deadline:
+                sock.settimeout(max(deadline - time.monotonic(), 0.1))
+                frames.append(sock.recv())
+        finally:
+            sock.close()
+        # The node's text and the channel's reply both reached Twilio, authenticated by the token.
+        sent = twilio.wait_for(2)
+        assert [m["Body"] for m in sent] == ["Your code is 42.", "Sent queued."]
+        callback = {"MessageSid": sent[1]["sid"], "MessageStatus": "failed", "ErrorCode": "30006", "AccountSid": SID}
+        requests.post(url, data=callback, headers={"X-Twilio-Signature": twilio_signature(url, callback, canary)},
+                      timeout=20)  # fmt: skip
+        conversation_id = str(channel.conversations.get().pk)
+        seen = {
+            "trace frames": "\n".join(frames),
+            "runs and steps": requests.get(
+                f"{live.url}/api/v1/conversations/{conversation_id}/runs/", headers=api, timeout=10
+            ).text,
+            "conversation": requests.get(
+                f"{live.url}/api/v1/conversations/{conversation_id}/", headers=api, timeout=10
+            ).text,  # fmt: skip
+            "conversations": requests.get(
+                f"{live.url}/api/v1/flows/{flow.pk}/conversations/", headers=api, timeout=10
+            ).text,  # fmt: skip
+            "channels": requests.get(f"{live.url}/api/v1/flows/{flow.pk}/channels/", headers=api, timeout=10).text,
+            "export": requests.get(f"{live.url}/api/v1/flows/{flow.pk}/export/", headers=api, timeout=10).text,
+            "credentials": requests.get(f"{live.url}/api/v1/credentials/", headers=api, timeout=10).text,
+            "worker log": worker.log.read_text(errors="replace"),
+            "server log": live.log.read_text(errors="replace"),
+        }
+    finally:
+        twilio.stop()
+    assert '"bad"' in seen["runs and steps"] and "21211" in seen["runs and steps"]
+    assert "webhook_url" in seen["channels"]
+    basic = base64.b64encode(f"{SID}:{canary}".encode()).decode()
+    leaks = [where for where, text in seen.items() if canary in text or basic in text]
+    assert leaks == [], f"the Twilio auth token shows in: {leaks}"

@@ -2,6 +2,23 @@
 // `npm run check:api` fails when this file and the schema disagree.
 
 export interface paths {
+    "/api/v1/channels/{channel_id}/twilio/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Verify the signature (403 and nothing stored when it fails), then store the text; its turn runs later. */
+        post: operations["v1_channels_twilio"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/chat/{flow_slug}/conversations/": {
         parameters: {
             query?: never;
@@ -222,6 +239,58 @@ export interface paths {
         post: operations["v1_flows_appearance_avatar_create"];
         /** @description `/api/v1/flows/{id}/appearance/avatar/`: upload the widget's avatar (a flow asset), or remove it. */
         delete: operations["v1_flows_appearance_avatar_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flow_id}/channels/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A flow's SMS and WhatsApp numbers: texts to them reach the flow's published version. */
+        get: operations["v1_flows_channels_list"];
+        put?: never;
+        /** @description A flow's SMS and WhatsApp numbers: texts to them reach the flow's published version. */
+        post: operations["v1_flows_channels_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flow_id}/channels/{channel_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description A flow's SMS and WhatsApp numbers: texts to them reach the flow's published version. */
+        delete: operations["v1_flows_channels_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flow_id}/channels/{channel_id}/test/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Send a text from the channel's number now; Twilio's answer (or its error code) in words. */
+        post: operations["v1_flows_channels_test_create"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -554,6 +623,51 @@ export interface components {
             /** Format: binary */
             file: string;
         };
+        Channel: {
+            /** Format: date-time */
+            readonly created_at: string;
+            /** @description A Twilio credential (never shown here) */
+            credential: number;
+            readonly credential_name: string;
+            /** @description The answer to HELP; blank for a sentence naming the flow and STOP. */
+            help_text?: string;
+            /** Format: uuid */
+            readonly id: string;
+            kind: components["schemas"]["ChannelKindEnum"];
+            /** @description The number texts come from: +15551234567, whatsapp:+15551234567, or MG... (a Messaging Service SID). */
+            sender: string;
+            /** @description Paste into the number's messaging webhook at Twilio */
+            readonly webhook_url: string;
+        };
+        /**
+         * @description * `twilio_sms` - Twilio SMS
+         *     * `twilio_whatsapp` - Twilio WhatsApp
+         * @enum {string}
+         */
+        ChannelKindEnum: "twilio_sms" | "twilio_whatsapp";
+        ChannelRequest: {
+            /** @description A Twilio credential (never shown here) */
+            credential: number;
+            /** @description The answer to HELP; blank for a sentence naming the flow and STOP. */
+            help_text?: string;
+            kind: components["schemas"]["ChannelKindEnum"];
+            /** @description The number texts come from: +15551234567, whatsapp:+15551234567, or MG... (a Messaging Service SID). */
+            sender: string;
+        };
+        ChannelTestMessageRequest: {
+            /** @default A test message from your flow. */
+            text: string;
+            /** @description The number to text, in E.164 form (+15551234567) */
+            to: string;
+        };
+        ChannelTestResult: {
+            error: string;
+            /** @description Twilio's error code, such as 21211 (invalid number) */
+            error_code: string;
+            sid: string;
+            /** @description Twilio's status (queued, ...) or failed */
+            status: string;
+        };
         ChatMessage: {
             choices: {
                 [key: string]: unknown;
@@ -793,12 +907,6 @@ export interface components {
             request: components["schemas"]["TemplateRequest"];
         };
         /**
-         * @description * `wake` - Wake the waiting node (wait, question timeout)
-         *     * `named` - Named timer (timer node)
-         * @enum {string}
-         */
-        KindEnum: "wake" | "named";
-        /**
          * @description * `chat` - chat
          *     * `help` - help
          *     * `sparkle` - sparkle
@@ -876,13 +984,19 @@ export interface components {
             /** Format: int64 */
             fired_count?: number;
             readonly id: number;
-            kind: components["schemas"]["KindEnum"];
+            kind: components["schemas"]["PendingTimerKindEnum"];
             /** @description A named timer's name; empty for a wake-up. */
             name?: string;
             /** @description The node that set it (and that it resumes). */
             node_id: string;
             readonly repeats: boolean;
         };
+        /**
+         * @description * `wake` - Wake the waiting node (wait, question timeout)
+         *     * `named` - Named timer (timer node)
+         * @enum {string}
+         */
+        PendingTimerKindEnum: "wake" | "named";
         /**
          * @description * `left` - left
          *     * `right` - right
@@ -1063,7 +1177,11 @@ export interface components {
             client_message_id?: string | null;
             /** Format: date-time */
             readonly created_at: string;
+            /** @description Through an SMS/WhatsApp channel: queued, sent, delivered, undelivered, failed (suppressed: the number opted out); blank for the web chat */
+            delivery_status?: string;
             direction: components["schemas"]["DirectionEnum"];
+            /** @description The provider's error code when it failed (Twilio's 21211, 30003, ...) */
+            error_code?: string;
             readonly id: number;
             text?: string;
         };
@@ -1140,6 +1258,34 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    v1_channels_twilio: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Twilio-Signature": string;
+            };
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Empty TwiML: the reply goes out through the Messages API */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     v1_chat_conversations_create: {
         parameters: {
             query?: {
@@ -1614,6 +1760,103 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WidgetSettings"];
+                };
+            };
+        };
+    };
+    v1_flows_channels_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"][];
+                };
+            };
+        };
+    };
+    v1_flows_channels_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ChannelRequest"];
+                "multipart/form-data": components["schemas"]["ChannelRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+        };
+    };
+    v1_flows_channels_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+                flow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    v1_flows_channels_test_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+                flow_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelTestMessageRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ChannelTestMessageRequest"];
+                "multipart/form-data": components["schemas"]["ChannelTestMessageRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelTestResult"];
                 };
             };
         };

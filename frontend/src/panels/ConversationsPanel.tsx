@@ -7,6 +7,9 @@ import { formatDate, timeAgo, timeUntil } from "../ui/format";
 import { Icon } from "../ui/icons";
 import { SidePanel } from "./SidePanel";
 
+/** How the list names a conversation's channel (the API gives its key). */
+const CHANNELS: Record<string, string> = { twilio_sms: "SMS", twilio_whatsapp: "WhatsApp", widget: "Widget", hook: "Hook" };
+
 interface Props {
   flowId: number;
   replaying: string | null;
@@ -61,7 +64,7 @@ export function ConversationsPanel({ flowId, replaying, onReplay, onStop, onClos
               </span>
               <span className="muted">
                 {c.status}
-                {c.channel && c.channel !== "api" ? ` · ${c.channel}` : ""}
+                {c.channel && c.channel !== "api" ? ` · ${CHANNELS[c.channel] ?? c.channel}` : ""}
                 {c.external_user_id ? ` · ${c.external_user_id}` : ""}
               </span>
               {c.timers.length ? (

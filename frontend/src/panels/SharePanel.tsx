@@ -4,6 +4,7 @@ import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { ApiError, errorMessage } from "../api/client";
 import { widgetApi, type WidgetSettings } from "../api/widget";
 import { Icon } from "../ui/icons";
+import { ChannelsSection } from "./ChannelsSection";
 import { SidePanel } from "./SidePanel";
 
 type Mode = "bubble" | "popup" | "inline";
@@ -295,6 +296,8 @@ export function SharePanel({ flowId, slug, publishedVersion, onClose, changeRefu
               Open the chat page
             </a>
           </section>
+
+          <ChannelsSection flowId={flowId} />
 
           {changeRefused ? (
             <p className="notice" role="note" data-testid="share-refused">

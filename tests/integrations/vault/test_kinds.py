@@ -16,6 +16,7 @@ def test_the_registry_lists_each_kind_once_in_order_and_names_unknown_ones():
         "webhook_url",
         "telegram_bot",
         "openai",
+        "twilio",
         "smtp",
         "caldav",
         "microsoft_graph",
