@@ -279,7 +279,7 @@ def whatif_section(results: dict[str, Any]) -> str:
                 fmt(r["p50_ms"]),
                 fmt(r["p99_ms"]),
                 fmt(machine, 1),
-                fmt(_per_turn(r, "postgres (all backends)"), 1),
+                fmt(_per_turn(r, _pg_key(r)), 1),
                 fmt(_per_turn(r, "celery: pool processes (-c 2)"), 1),
                 fmt(_per_turn(r, "daphne (whole process)"), 1),
                 fmt(_get(q, "queued_to_started_ms", "p50"), 0),
@@ -410,7 +410,7 @@ def parts_section(results: dict[str, Any], kind: str) -> str:
         daphne = used.get("daphne (whole process)")
         worker = (used.get("celery: main process (consumer)") or 0) + (used.get("celery: pool processes (-c 2)") or 0)
         q = _get(r, "sequential_queue", "queued_to_started_ms", "p50")
-        pg = used.get("postgres (all backends)")
+        pg = used.get("postgres (backends of the bench database)", used.get("postgres (all backends)"))
         machine = cpu.get("machine_busy_s")
         out.append(
             f"- One client, one turn at a time over HTTP: median **{fmt(seq['turn_ms']['p50'], 1)} ms** "
@@ -771,3 +771,10 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _pg_key(result: dict[str, Any]) -> str:
+    """The PostgreSQL CPU group of a run: the bench database's backends, or (older runs) the whole server."""
+    used = ((result or {}).get("cpu") or {}).get("cpu_s") or {}
+    own = "postgres (backends of the bench database)"
+    return own if own in used else "postgres (all backends)"
