@@ -160,7 +160,11 @@ def report(kind: str, variants: list[str], rounds: list[dict]) -> str:
         "| figure | " + " | ".join(variants) + " | " + " | ".join(f"{v} / {a}" for v in others) + " |",
         "|---" * (1 + len(variants) + len(others)) + "|",
     ]
-    rows = [("turns/s, 32 clients", ("turns_s",)), ("p50 ms, 32 clients", ("p50_ms",)), ("p99 ms", ("p99_ms",))]
+    rows: list[tuple[str, tuple[str, ...]]] = [
+        ("turns/s, 32 clients", ("turns_s",)),
+        ("p50 ms, 32 clients", ("p50_ms",)),
+        ("p99 ms", ("p99_ms",)),
+    ]
     rows.append(("one client, p50 ms", ("sequential_p50_ms",)))
     names = sorted({k for r in rounds for k in r["cpu_ms_per_turn_loaded"]})
     rows += [(f"CPU ms/turn loaded: {n}", ("cpu_ms_per_turn_loaded", n)) for n in names]
