@@ -264,7 +264,7 @@ def whatif_section(results: dict[str, Any]) -> str:
         return ""
     rows = []
     for label, r, q in (
-        ("as configured (`celery -A config worker -c 2`)", base, _get(results, "postgres", "queue")),
+        ("as configured (`celery -A config worker -P threads -c 4`)", base, _get(results, "postgres", "queue")),
         (
             "what-if: Celery's default, a new DB connection every task (`CELERY_DB_REUSE_MAX=0`)",
             alt,
@@ -691,7 +691,8 @@ def render(results: dict[str, Any]) -> str:
         "## 1. Engine step overhead, in process",
         engine_section(results["engine"]) if results.get("engine") else "Not measured (see errors).",
         "## 2. Chat turn over HTTP, 32 concurrent clients",
-        "One daphne process and one Celery worker (`celery -A config worker -c 2`, prefork), throttles raised to "
+        "One daphne process and one Celery worker (`celery -A config worker -P threads -c 4`: one process, its "
+        "consumer and 4 task threads; the pool-process rows are then 0), throttles raised to "
         "1000000/min, a fresh database. The flow is an echo loop (question -> message -> question), so a turn "
         "runs 3 steps and answers 2 messages (`You said: ...` and the question again). "
         f"**Load generator: wrk** (`wrk -t2 -c32 -d{results.get('wrk_seconds')}s --latency --timeout 10s`, "

@@ -1,5 +1,5 @@
-"""The app as it runs for real, for the HTTP benchmarks: one daphne process and one Celery worker (prefork, -c 2),
-on PostgreSQL + Redis (production) or on SQLite + the bundled redis-server (the embedded default)."""
+"""The app as it runs for real, for the HTTP benchmarks: one daphne process and one Celery worker (as `make run`:
+threads, -c 4), on PostgreSQL + Redis (production) or on SQLite + the bundled redis-server (the embedded default)."""
 
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ class Stack:
         wlog = self.dir / "worker.log"
         self.worker = self.procs.start(
             "celery worker",
-            worker_argv(QUEUE, 2, f"bench-{os.getpid()}", "-P", "prefork") if worker_args is None else worker_args,
+            worker_argv(QUEUE, 4, f"bench-{os.getpid()}") if worker_args is None else worker_args,
             self.env,
             wlog,
             cwd,
@@ -152,7 +152,7 @@ class Stack:
         wlog = self.dir / f"worker-{name}.log"
         self.worker = self.procs.start(
             f"celery worker ({name})",
-            worker_argv(QUEUE, 2, hostname, "-P", "prefork"),
+            worker_argv(QUEUE, 4, hostname),
             env,
             wlog,
         )
