@@ -95,7 +95,7 @@ def _per_turn(cpu: dict[str, Any], turns: int) -> dict[str, float]:
     used["machine busy (all cores)"] = cpu["machine_busy_s"]
     worker = used.get("celery: main process (consumer)", 0) + used.get("celery: pool processes (-c 2)", 0)
     used["celery: whole worker"] = worker
-    return {name: seconds * 1000 / turns for name, seconds in used.items()}
+    return {name: seconds * 1000 / turns if turns else float("nan") for name, seconds in used.items()}
 
 
 def one_round(stack: Stack, variant: str, lua_args: list[str], seconds: int, seq_count: int, n: int) -> dict:
@@ -133,7 +133,7 @@ def one_round(stack: Stack, variant: str, lua_args: list[str], seconds: int, seq
         "p50_ms": r["p50_ms"],
         "p99_ms": r["p99_ms"],
         "errors": r.get("non_2xx", 0) + r.get("socket_errors", 0) + (r.get("lua") or {}).get("pending", 0),
-        "cpu_ms_per_turn_loaded": _per_turn(r["cpu"], r["requests"]),
+        "cpu_ms_per_turn_loaded": _per_turn(r["cpu"], r.get("requests", 0)),
         "sequential_p50_ms": statistics.median(times),
         "cpu_ms_per_turn_sequential": _per_turn(seq_cpu, seq_count),
     }
@@ -145,7 +145,7 @@ def _median(rounds: list[dict], *path: str) -> float:
         v: Any = r
         for key in path:
             v = v.get(key) if isinstance(v, dict) else None
-        if isinstance(v, int | float):
+        if isinstance(v, int | float) and v == v:  # a round with no turn has no per-turn figure (nan)
             values.append(float(v))
     return statistics.median(values) if values else float("nan")
 
