@@ -3,6 +3,8 @@ that adds some fails here; step events go to Redis only while a socket watches t
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 import redis
 from django.conf import settings
@@ -43,7 +45,22 @@ TASK_MAX_QUERIES = 7
 
 
 @pytest.fixture
-def conversation():
+def quiet_queue():
+    """The turns' tasks go to a queue of this test's own, which no worker reads: a live worker of the session must not
+    take the turns this test runs in process (it would hold the lease, or do the work the test counts)."""
+    from config.celery import app
+
+    queue, before = f"turn-cost-{uuid.uuid4().hex[:8]}", app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        yield
+    finally:
+        app.conf.task_default_queue = before
+        live.client().delete(queue)
+
+
+@pytest.fixture
+def conversation(quiet_queue):
     flow = published_flow(ECHO)
     conversation, token, _run = actions.start_conversation(flow)
     process_conversation(str(conversation.pk))  # the first turn: the bot asks
