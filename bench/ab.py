@@ -6,7 +6,8 @@ before/after pair). Each round starts the web process and the worker as the vari
 BENCH_SECONDS, default 8), then one client sending one turn at a time (BENCH_AB_SEQUENTIAL turns, default 150), and
 stops them. Reported per variant as medians over the rounds: turns/s, latency, and CPU per turn per process (the
 figures that hold on a loaded machine); then the ratio of each variant's median to the first's. Raw figures:
-bench/.out/ab-<kind>.json.
+bench/.out/ab-<kind>.json. The uvicorn variants need uvicorn, uvloop and httptools installed (not dependencies of the
+project: the app is served by daphne).
 """
 
 from __future__ import annotations
