@@ -10,7 +10,7 @@ from typing import Any
 
 from . import load, trace_ws
 from .common import PYTHON, ROOT, Procs, profile_row, say
-from .stack import Stack
+from .stack import PG_DB, Stack
 
 SPARES = 3  # conversations per connection: one in use, the rest take over if a reply ever lacks its marker
 
@@ -54,7 +54,7 @@ def run(kind: str, procs: Procs, seconds: int = 15, breakdown_count: int = 100) 
         conversations = stack.start_conversations(load.CONNECTIONS * SPARES)
         path = stack.write_conversations(conversations, "conversations.txt")
         groups = stack.cpu_groups()
-        groups.update(load.shared_servers(postgres=kind == "postgres", redis=kind == "postgres"))
+        groups.update(load.shared_servers(postgres=kind == "postgres", redis=kind == "postgres", dbname=PG_DB))
         lua_args = [str(path), str(load.THREADS)]
 
         _section(result, "warmup", load.run_wrk, stack.url, load.CHAT_LUA, 3, [*lua_args, "warm"])
@@ -116,7 +116,7 @@ def run(kind: str, procs: Procs, seconds: int = 15, breakdown_count: int = 100) 
             _section(result, "whatif_warmup", load.run_wrk, stack.url, load.CHAT_LUA, 3, [*lua_args, "wwarm"])
             since = time.time()
             groups = stack.cpu_groups()
-            groups.update(load.shared_servers())
+            groups.update(load.shared_servers(dbname=PG_DB))
             _section(
                 result, "whatif_load", load.run_wrk, stack.url, load.CHAT_LUA, seconds, [*lua_args, "wmain"], groups
             )

@@ -86,12 +86,14 @@ class Procs:
     def __init__(self) -> None:
         self.children: list[tuple[str, subprocess.Popen]] = []
 
-    def start(self, name: str, argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    def start(
+        self, name: str, argv: list[str], env: dict[str, str], log: Path, cwd: Path | None = None
+    ) -> subprocess.Popen:
         log.parent.mkdir(parents=True, exist_ok=True)
         with open(log, "ab") as out:
             proc = subprocess.Popen(
                 argv,
-                cwd=ROOT,
+                cwd=cwd or ROOT,
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,

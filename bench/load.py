@@ -12,11 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .common import ROOT, TICK_S, cpu_ticks, root_of, say, tree_ticks
+from .common import ROOT, TICK_S, cpu_ticks, descendants, root_of, say, tree_ticks
 
 THREADS, CONNECTIONS = 2, 32
 TIMEOUT = "10s"  # wrk's default 2 s would drop slow turns from the latency figures instead of counting them
 CHAT_LUA = ROOT / "bench" / "wrk-chat.lua"
+PG_OWN = "postgres (backends of the bench database)"
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
 
 
@@ -131,12 +132,37 @@ def run_wrk(
     return result
 
 
-def shared_servers(postgres: bool = True, redis: bool = True) -> dict[str, Ticks]:
-    """The machine's PostgreSQL (postmaster and every backend, also short-lived ones) and Redis; their CPU
-    includes anything else that uses them meanwhile."""
+class DatabaseBackends:
+    """CPU ticks of the PostgreSQL backends serving one database (their process title names it), so other users of
+    a shared server are left out. A backend that exits keeps the ticks it had when last seen (read at least at the
+    start and the end of a measurement: the stack's connections are pooled, so backends live through a run)."""
+
+    def __init__(self, postmaster: int, dbname: str):
+        self.postmaster, self.marker = postmaster, f" {dbname} "
+        self.seen: dict[int, int] = {}
+
+    def __call__(self) -> int:
+        for pid in descendants(self.postmaster):
+            try:
+                title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if self.marker in f" {title} ":
+                ticks = cpu_ticks(pid)
+                if ticks:
+                    self.seen[pid] = max(ticks, self.seen.get(pid, 0))
+        return sum(self.seen.values())
+
+
+def shared_servers(postgres: bool = True, redis: bool = True, dbname: str | None = None) -> dict[str, Ticks]:
+    """The machine's PostgreSQL and Redis. With dbname, only the backends serving that database; otherwise the
+    postmaster and every backend (also short-lived ones), including anything else that uses them meanwhile. Redis
+    is one process: its CPU includes other users' commands."""
     groups: dict[str, Ticks] = {}
     postmaster = root_of("postgres") if postgres else None
-    if postmaster is not None:
+    if postmaster is not None and dbname:
+        groups[PG_OWN] = DatabaseBackends(postmaster, dbname)
+    elif postmaster is not None:
         groups["postgres (all backends)"] = lambda: tree_ticks(postmaster)
     redis_pid = root_of("redis-server") if redis else None
     if redis_pid is not None:

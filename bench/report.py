@@ -266,7 +266,7 @@ def whatif_section(results: dict[str, Any]) -> str:
         return ""
     rows = []
     for label, r, q in (
-        ("as configured (`celery -A config worker -c 2`)", base, _get(results, "postgres", "queue")),
+        ("as configured (`celery -A config worker -P threads -c 4`)", base, _get(results, "postgres", "queue")),
         (
             "what-if: Celery's default, a new DB connection every task (`CELERY_DB_REUSE_MAX=0`)",
             alt,
@@ -281,7 +281,7 @@ def whatif_section(results: dict[str, Any]) -> str:
                 fmt(r["p50_ms"]),
                 fmt(r["p99_ms"]),
                 fmt(machine, 1),
-                fmt(_per_turn(r, "postgres (all backends)"), 1),
+                fmt(_per_turn(r, _pg_key(r)), 1),
                 fmt(_per_turn(r, "celery: pool processes (-c 2)"), 1),
                 fmt(_per_turn(r, "daphne (whole process)"), 1),
                 fmt(_get(q, "queued_to_started_ms", "p50"), 0),
@@ -412,7 +412,7 @@ def parts_section(results: dict[str, Any], kind: str) -> str:
         daphne = used.get("daphne (whole process)")
         worker = (used.get("celery: main process (consumer)") or 0) + (used.get("celery: pool processes (-c 2)") or 0)
         q = _get(r, "sequential_queue", "queued_to_started_ms", "p50")
-        pg = used.get("postgres (all backends)")
+        pg = used.get("postgres (backends of the bench database)", used.get("postgres (all backends)"))
         machine = cpu.get("machine_busy_s")
         out.append(
             f"- One client, one turn at a time over HTTP: median **{fmt(seq['turn_ms']['p50'], 1)} ms** "
@@ -757,7 +757,7 @@ def splice_widget(doc: str, w: dict[str, Any]) -> str:
     return doc.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
 
 
-TIMERS_HEADING = "## 6. Timers: 10,000 due at once, and lateness at idle"
+TIMERS_HEADING = "## 7. Timers: 10,000 due at once, and lateness at idle"
 TIMER_STACKS = {"postgres": "PostgreSQL + Redis", "embedded": "embedded (SQLite + bundled redis-server)"}
 
 
@@ -888,7 +888,8 @@ def render(results: dict[str, Any]) -> str:
         "## 1. Engine step overhead, in process",
         engine_section(results["engine"]) if results.get("engine") else "Not measured (see errors).",
         "## 2. Chat turn over HTTP, 32 concurrent clients",
-        "One daphne process and one Celery worker (`celery -A config worker -c 2`, prefork), throttles raised to "
+        "One daphne process and one Celery worker (`celery -A config worker -P threads -c 4`: one process, its "
+        "consumer and 4 task threads; the pool-process rows are then 0), throttles raised to "
         "1000000/min, a fresh database. The flow is an echo loop (question -> message -> question), so a turn "
         "runs 3 steps and answers 2 messages (`You said: ...` and the question again). "
         f"**Load generator: wrk** (`wrk -t2 -c32 -d{results.get('wrk_seconds')}s --latency --timeout 10s`, "
@@ -975,3 +976,10 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _pg_key(result: dict[str, Any]) -> str:
+    """The PostgreSQL CPU group of a run: the bench database's backends, or (older runs) the whole server."""
+    used = ((result or {}).get("cpu") or {}).get("cpu_s") or {}
+    own = "postgres (backends of the bench database)"
+    return own if own in used else "postgres (all backends)"

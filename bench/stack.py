@@ -1,5 +1,5 @@
-"""The app as it runs for real, for the HTTP benchmarks: one daphne process and one Celery worker (prefork, -c 2),
-on PostgreSQL + Redis (production) or on SQLite + the bundled redis-server (the embedded default)."""
+"""The app as it runs for real, for the HTTP benchmarks: one daphne process and one Celery worker (as `make run`:
+threads, -c 4), on PostgreSQL + Redis (production) or on SQLite + the bundled redis-server (the embedded default)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ from config.run import daphne_argv, worker_argv
 from .common import OUT, PYTHON, ROOT, Procs, cpu_ticks, say, tree_ticks, wait_for
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_DB = "bench"
+# A shared machine: BENCH_PG_DB and BENCH_REDIS_URL give a run a database and a Redis db of its own.
+PG_DB = os.environ.get("BENCH_PG_DB", "bench")
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
-REDIS_DB_URL = "redis://127.0.0.1:6379/5"
+REDIS_DB_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 QUEUE = "flows-bench"
 UNTHROTTLED = "1000000/min"
 # Variables of the caller's environment that would point the stack somewhere else.
@@ -109,20 +110,25 @@ class Stack:
 
     # -- processes -----------------------------------------------------------------------------------------------
 
-    def start(self) -> None:
+    def start(
+        self, web_argv: list[str] | None = None, worker_args: list[str] | None = None, cwd: Path | None = None
+    ) -> None:
+        """The web process and the worker; by default as `make run` starts them (bench.ab passes variants)."""
         log = self.dir / "daphne.log"
         self.daphne = self.procs.start(
             "daphne",
-            daphne_argv("127.0.0.1", self.port),
+            web_argv or daphne_argv("127.0.0.1", self.port),
             self.env,
             log,
+            cwd,
         )
         wlog = self.dir / "worker.log"
         self.worker = self.procs.start(
             "celery worker",
-            worker_argv(QUEUE, 2, f"bench-{os.getpid()}", "-P", "prefork"),
+            worker_argv(QUEUE, 4, f"bench-{os.getpid()}") if worker_args is None else worker_args,
             self.env,
             wlog,
+            cwd,
         )
         wait_for(
             lambda: requests.get(self.url + "/healthz", timeout=5).status_code == 200,
@@ -146,12 +152,18 @@ class Stack:
         wlog = self.dir / f"worker-{name}.log"
         self.worker = self.procs.start(
             f"celery worker ({name})",
-            worker_argv(QUEUE, 2, hostname, "-P", "prefork"),
+            worker_argv(QUEUE, 4, hostname),
             env,
             wlog,
         )
         client = redis.Redis.from_url(self.redis_url)
         wait_for(lambda: any(client.scan_iter(f"fb:worker:{hostname}@*")), 90, f"worker {name}", self.worker, wlog)
+
+    def stop_web_and_worker(self) -> None:
+        for proc in (self.daphne, self.worker):
+            if proc is not None:
+                self.procs.stop(proc)
+        self.daphne = self.worker = None
 
     def stop(self) -> None:
         for proc in (self.daphne, self.worker, self.redis_proc):

@@ -75,7 +75,12 @@ def daphne_argv(host: str, port: int | str) -> list[str]:
 
 
 def worker_argv(queue: str, concurrency: int, name: str, *extra: str) -> list[str]:
-    """The Celery worker command, the same for `make run`, the tests and the benchmarks."""
+    """The Celery worker command, the same for `make run`, the tests and the benchmarks.
+
+    A pool of threads in one process (WORKER_POOL, default threads; a later `-P` in extra wins): a turn waits on
+    Redis, the database and outside services far more than it computes, and the prefork pool's hand-off from the
+    consumer to a child process cost more CPU than the turn itself (docs/decisions/0035-worker-pool-threads.md).
+    """
     return [
         sys.executable,
         "-m",
@@ -91,6 +96,8 @@ def worker_argv(queue: str, concurrency: int, name: str, *extra: str) -> list[st
         str(concurrency),
         "-n",
         f"{name}@%h",
+        "-P",
+        os.environ.get("WORKER_POOL", "threads"),
         *extra,
     ]
 
@@ -127,7 +134,7 @@ def main() -> int:
     subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True)
     subprocess.run([python, "manage.py", "bootstrap_demo"], cwd=ROOT, check=True)
 
-    concurrency = int(os.environ.get("WORKER_CONCURRENCY", "2"))
+    concurrency = int(os.environ.get("WORKER_CONCURRENCY", "4"))
     children = [
         Child("web (daphne)", daphne_argv(host, port)),
         Child("worker (celery)", worker_argv(settings.CELERY_TASK_DEFAULT_QUEUE, concurrency, f"worker-{os.getpid()}")),

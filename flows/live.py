@@ -6,6 +6,7 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Sequence
 from functools import cache
 from typing import Any, cast
 
@@ -70,13 +71,30 @@ def _reply_key(run_id: Any) -> str:
     return f"fb:reply:{run_id}"
 
 
-def post_reply(run_id: Any, payload: dict[str, Any]) -> None:
-    """Hand a finished turn's reply to whoever waits for it (the list stays a while for late or repeated waiters)."""
+def watched(group: str) -> bool:
+    """Whether a socket listens to the group now: one PUBSUB NUMSUB (the pub/sub layer subscribes per group)."""
+    _layer, prefix = _layer_codec()
+    return any(count for _channel, count in client().pubsub_numsub(f"{prefix}__group__{group}"))
+
+
+def post_reply(run_id: Any, payload: dict[str, Any], events: Sequence[tuple[str, dict[str, Any]]] = ()) -> None:
+    """Hand a finished turn's reply to whoever waits for it (the list stays a while for late or repeated waiters),
+    and publish the turn's events, in one round trip."""
     key = _reply_key(run_id)
     pipe = client().pipeline(transaction=False)
     pipe.rpush(key, json.dumps(payload, default=str))
     pipe.expire(key, REPLY_TTL_S)
-    pipe.execute()
+    if events:
+        layer, prefix = _layer_codec()
+        for group, message in events:
+            pipe.publish(f"{prefix}__group__{group}", layer.serialize(message))
+    results = pipe.execute(raise_on_error=False)
+    for result in results[:2]:
+        if isinstance(result, Exception):
+            raise result
+    failed = [r for r in results[2:] if isinstance(r, Exception)]
+    if failed:  # stored already; sockets are a live view, the transcript is the record
+        log.warning("could not publish %d events of run %s: %s", len(failed), run_id, failed[0])
 
 
 def wait_reply(run_id: Any, timeout_s: float) -> dict[str, Any] | None:

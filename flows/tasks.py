@@ -27,6 +27,7 @@ from .models import Conversation, Message, Run, Step
 
 log = logging.getLogger(__name__)
 BUSY_RETRY_MAX_S = 1.0
+WATCH_RECHECK_S = 1.0  # while nobody watches a flow, how often a running turn looks again
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
@@ -41,8 +42,12 @@ def process_conversation(self: Any, conversation_id: str) -> None:
     close_old_connections()  # as Django does per request: drop a broken or expired connection before using it
     try:
         with lock.held():
-            while (run := _next_queued(conversation_id)) is not None:
-                execute_run(run)
+            while runs := _next_queued(conversation_id):
+                execute_run(runs[0])
+                if len(runs) == 1:
+                    # None other was queued when we looked, and one queued since has its own task on the way (every
+                    # turn is sent on commit; flows/heartbeat.py re-sends lost ones): no second lookup per turn.
+                    break
     finally:
         lock.release()
         close_old_connections()
@@ -53,13 +58,13 @@ def busy_countdown(retries: int) -> float:
     return min(BUSY_RETRY_MAX_S, 0.02 * 2 ** min(retries, 10)) + random.random() * 0.08
 
 
-def _next_queued(conversation_id: str) -> Run | None:
-    return (
+def _next_queued(conversation_id: str) -> list[Run]:
+    """The conversation's oldest queued run, and the next one if any (so the caller knows whether to look again)."""
+    return list(
         Run.objects.filter(conversation_id=conversation_id, status=Run.Status.QUEUED)
         .select_related("conversation__version", "inbound")
         .defer("conversation__version__graph")  # compiled() loads it only when the version is not cached yet
-        .order_by(F("inbound_id").asc(nulls_first=True))
-        .first()
+        .order_by(F("inbound_id").asc(nulls_first=True))[:2]
     )
 
 
@@ -69,8 +74,23 @@ class _TracePublisher:
     def __init__(self, run: Run):
         self.group = live.trace_group(run.flow_id)
         self.base = {"run_id": str(run.pk), "conversation_id": str(run.conversation_id)}
+        self._look()
+
+    def _look(self) -> None:
+        # Step events go out only while a socket watches the flow: one PUBSUB NUMSUB instead of two PUBLISHes a step.
+        self.checked_at = time.monotonic()
+        try:
+            self.watched = live.watched(self.group)
+        except Exception:  # noqa: BLE001 - unsure: publish, and let publishing report the trouble
+            self.watched = True
 
     def __call__(self, event: str, step: StepRecord) -> None:
+        if not self.watched:
+            if time.monotonic() - self.checked_at < WATCH_RECHECK_S:
+                return
+            self._look()  # a long turn: a canvas opened since it started sees its next steps
+            if not self.watched:
+                return
         body: dict[str, Any] = {
             **self.base,
             "event": event,
@@ -250,7 +270,6 @@ def _announce(
 
     A message whose text went out live names its stream, so the widget replaces the live text with it.
     """
-    live.post_reply(run.pk, reply)
     group = live.conversation_group(run.conversation_id)
     events = [
         (group, {"type": "chat.message", "message": m, **({"stream_id": s} if s else {})})
@@ -263,7 +282,5 @@ def _announce(
         )
     )
     events.append((live.trace_group(run.flow_id), {"type": "trace.event", "event": finished}))
-    try:
-        live.publish_many(events)
-    except Exception:  # noqa: BLE001 - stored already; sockets are a live view, the transcript is the record
-        log.warning("could not publish the outcome of run %s", run.pk, exc_info=True)
+    # One round trip: the reply first (the waiting request may be answered already), then the events.
+    live.post_reply(run.pk, reply, events)

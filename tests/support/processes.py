@@ -49,7 +49,7 @@ def child_env(db_url: str, queue: str, **extra: str) -> dict[str, str]:
 
 
 class Worker:
-    """A Celery worker process (prefork), started and stopped by the tests."""
+    """A Celery worker process (as `make run` starts it: a pool of threads), started and stopped by the tests."""
 
     def __init__(self, env: dict[str, str], name: str, concurrency: int = 2, log: Path | None = None):
         self.env, self.name, self.concurrency = env, name, concurrency
@@ -77,7 +77,7 @@ class Worker:
         raise RuntimeError(f"worker not ready in {ready_timeout}s; see {self.log}")
 
     def pids(self) -> list[int]:
-        """The main process and its pool children."""
+        """The main process and its pool children (none with the threads pool)."""
         out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)], capture_output=True, text=True)
         return [self.proc.pid] + [int(p) for p in out.stdout.split()]
 

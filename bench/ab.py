@@ -1,0 +1,218 @@
+"""A/B of stack variants on one prepared stack, run alternately (A B A B ...), for a shared, noisy machine.
+
+`python -m bench.ab KIND VARIANT_A VARIANT_B [VARIANT ...] [ROUNDS]`. KIND: postgres or embedded; a variant is a name
+in VARIANTS, or `base:NAME` to run NAME from the checkout at BENCH_AB_BASE (e.g. the commit before a change: a
+before/after pair). Each round starts the web process and the worker as the variant says, runs wrk (32 connections,
+BENCH_SECONDS, default 8), then one client sending one turn at a time (BENCH_AB_SEQUENTIAL turns, default 150), and
+stops them. Reported per variant as medians over the rounds: turns/s, latency, and CPU per turn per process (the
+figures that hold on a loaded machine); then the ratio of each variant's median to the first's. Raw figures:
+bench/.out/ab-<kind>.json. The uvicorn variants need uvicorn, uvloop and httptools installed (not dependencies of the
+project: the app is served by daphne).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import redis
+import requests
+
+from config.run import worker_argv
+
+from . import load
+from .common import OUT, PYTHON, Procs, machine, say, wait_for
+from .stack import PG_DB, QUEUE, Stack
+
+
+def _worker(*extra: str, concurrency: int = 2) -> Callable[[Stack, str], list[str]]:
+    return lambda stack, name: worker_argv(QUEUE, concurrency, name, *extra)
+
+
+def _daphne(stack: Stack) -> list[str]:
+    return [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(stack.port), "config.asgi:application"]
+
+
+def _uvicorn(stack: Stack) -> list[str]:
+    return [
+        PYTHON,
+        "-m",
+        "uvicorn",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(stack.port),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--lifespan",
+        "off",
+        "config.asgi:application",
+    ]
+
+
+# name -> (web argv, worker argv, extra environment)
+VARIANTS: dict[str, tuple[Callable[[Stack], list[str]], Callable[[Stack, str], list[str]], dict[str, str]]] = {
+    "prefork": (_daphne, _worker("-P", "prefork"), {}),
+    "threads4": (_daphne, _worker("-P", "threads", concurrency=4), {}),
+    "solo": (_daphne, _worker("-P", "solo", concurrency=1), {}),
+    "uvicorn": (_uvicorn, _worker("-P", "prefork"), {}),
+    "uvicorn-threads4": (_uvicorn, _worker("-P", "threads", concurrency=4), {}),
+}
+
+
+def _sequential(stack: Stack, conversation: tuple[str, str], count: int) -> list[float]:
+    """One client, one turn at a time: each turn's time from POST to reply, ms."""
+    cid, token = conversation
+    times = []
+    with requests.Session() as http:
+        headers = {"Authorization": f"Bearer {token}"}
+        for i in range(count):
+            t0 = time.perf_counter()
+            r = http.post(
+                f"{stack.url}/api/v1/chat/conversations/{cid}/messages/",
+                json={"text": f"s {i}"},
+                headers=headers,
+                timeout=30,
+            )
+            times.append((time.perf_counter() - t0) * 1000)
+            if r.status_code != 200:
+                raise RuntimeError(f"sequential turn answered {r.status_code}: {r.text[:300]}")
+    return times
+
+
+def _per_turn(cpu: dict[str, Any], turns: int) -> dict[str, float]:
+    used = dict(cpu["cpu_s"])
+    used["machine busy (all cores)"] = cpu["machine_busy_s"]
+    worker = used.get("celery: main process (consumer)", 0) + used.get("celery: pool processes (-c 2)", 0)
+    used["celery: whole worker"] = worker
+    return {name: seconds * 1000 / turns if turns else float("nan") for name, seconds in used.items()}
+
+
+def one_round(stack: Stack, variant: str, lua_args: list[str], seconds: int, seq_count: int, n: int) -> dict:
+    base = variant.startswith("base:")
+    web, worker, env = VARIANTS[variant.removeprefix("base:")]
+    cwd = Path(os.environ["BENCH_AB_BASE"]) if base else None
+    saved = dict(stack.env)
+    stack.env.update(env)
+    if cwd is not None:
+        stack.env["PYTHONPATH"] = str(cwd)
+    name = f"ab-{n}-{variant.replace(':', '-')}-{os.getpid()}"
+    try:
+        stack.start(web(stack), worker(stack, name), cwd)
+        # /healthz may still see the last round's worker beat: wait for this one's own.
+        beats = redis.Redis.from_url(stack.redis_url)
+        wait_for(lambda: any(beats.scan_iter(f"fb:worker:{name}@*")), 90, f"worker {name}", stack.worker)
+        groups = stack.cpu_groups()
+        groups.update(load.shared_servers(postgres=stack.kind == "postgres", redis=False, dbname=PG_DB))
+        load.run_wrk(stack.url, load.CHAT_LUA, 2, [*lua_args, f"w{variant}{n}"])
+        r = load.run_wrk(stack.url, load.CHAT_LUA, seconds, [*lua_args, f"m{variant}{n}"], groups)
+        fresh = stack.start_conversations(1)[0]
+        _sequential(stack, fresh, 10)
+        meter = load.CpuMeter(groups)
+        meter.start()
+        times = _sequential(stack, fresh, seq_count)
+        seq_cpu = meter.stop()
+    finally:
+        stack.stop_web_and_worker()
+        stack.env.clear()
+        stack.env.update(saved)
+    good = load.good_turns(r)
+    return {
+        "variant": variant,
+        "turns_s": good,
+        "p50_ms": r["p50_ms"],
+        "p99_ms": r["p99_ms"],
+        "errors": r.get("non_2xx", 0) + r.get("socket_errors", 0) + (r.get("lua") or {}).get("pending", 0),
+        "cpu_ms_per_turn_loaded": _per_turn(r["cpu"], r.get("requests", 0)),
+        "sequential_p50_ms": statistics.median(times),
+        "cpu_ms_per_turn_sequential": _per_turn(seq_cpu, seq_count),
+    }
+
+
+def _median(rounds: list[dict], *path: str) -> float:
+    values = []
+    for r in rounds:
+        v: Any = r
+        for key in path:
+            v = v.get(key) if isinstance(v, dict) else None
+        if isinstance(v, int | float) and v == v:  # a round with no turn has no per-turn figure (nan)
+            values.append(float(v))
+    return statistics.median(values) if values else float("nan")
+
+
+def report(kind: str, variants: list[str], rounds: list[dict]) -> str:
+    a = variants[0]
+    by = {v: [r for r in rounds if r["variant"] == v] for v in variants}
+    others = variants[1:]
+    lines = [
+        f"{kind}: {', '.join(variants)}, {len(by[a])} rounds each, alternately; medians, and the ratio of each to {a}",
+        "",
+        "| figure | " + " | ".join(variants) + " | " + " | ".join(f"{v} / {a}" for v in others) + " |",
+        "|---" * (1 + len(variants) + len(others)) + "|",
+    ]
+    rows: list[tuple[str, tuple[str, ...]]] = [
+        ("turns/s, 32 clients", ("turns_s",)),
+        ("p50 ms, 32 clients", ("p50_ms",)),
+        ("p99 ms", ("p99_ms",)),
+    ]
+    rows.append(("one client, p50 ms", ("sequential_p50_ms",)))
+    names = sorted({k for r in rounds for k in r["cpu_ms_per_turn_loaded"]})
+    rows += [(f"CPU ms/turn loaded: {n}", ("cpu_ms_per_turn_loaded", n)) for n in names]
+    rows += [(f"CPU ms/turn one client: {n}", ("cpu_ms_per_turn_sequential", n)) for n in names]
+    for label, path in rows:
+        values = {v: _median(by[v], *path) for v in variants}
+        ratios = [values[v] / values[a] if values[a] else float("nan") for v in others]
+        lines.append(
+            f"| {label} | "
+            + " | ".join(f"{values[v]:.2f}" for v in variants)
+            + " | "
+            + " | ".join(f"{r:.2f}" for r in ratios)
+            + " |"
+        )
+    lines.append("\nerrors: " + ", ".join(f"{v} {sum(r['errors'] for r in by[v])}" for v in variants))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    kind, *variants = sys.argv[1:]
+    rounds_n = int(variants.pop()) if variants[-1].isdigit() else 3
+    seconds = int(os.environ.get("BENCH_SECONDS", "8"))
+    seq_count = int(os.environ.get("BENCH_AB_SEQUENTIAL", "150"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    say(f"machine: {machine()['nproc']} cores, load {machine()['loadavg']}")
+    rounds: list[dict] = []
+    with Procs() as procs:
+        stack = Stack(kind, procs)
+        stack.prepare()
+        stack.start()
+        conversations = stack.start_conversations(load.CONNECTIONS * 3)
+        path = stack.write_conversations(conversations, "conversations.txt")
+        stack.stop_web_and_worker()
+        lua_args = [str(path), str(load.THREADS)]
+        try:
+            for n in range(rounds_n):
+                for variant in variants:
+                    say(f"round {n + 1}: {variant}")
+                    rounds.append(one_round(stack, variant, lua_args, seconds, seq_count, n))
+        finally:
+            stack.stop()
+    text = report(kind, variants, rounds)
+    out = OUT / f"ab-{kind}.json"
+    out.write_text(json.dumps({"machine": machine(), "rounds": rounds, "report": text}, indent=1))
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
