@@ -13,6 +13,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import redis
 
 from flows import live as live_redis
 from flows.locks import lock_key
@@ -20,6 +21,11 @@ from flows.models import Message, Run
 from tests.e2e.helpers import run_reply, say, start, texts
 from tests.factories import published_flow
 from tests.support import processes
+from tests.support.redis_server import OwnRedis
+
+# The stack's broker: a redis-server of its own, so no other worker of the session (whose visibility timeout is
+# shorter) can restore the killed worker's task into this stack's queue and take over before the sweep would.
+BROKER: dict[str, redis.Redis] = {}
 
 pytestmark = [pytest.mark.e2e]
 
@@ -127,8 +133,11 @@ def slow_graph(url: str) -> dict:
 def lease_stack(request, child_env, transactional_db):
     """A server and workers on a queue of their own, with a short lease TTL, stale threshold and (unless the test
     gives another) visibility timeout."""
+    broker = OwnRedis().start()
+    BROKER["client"] = redis.Redis.from_url(broker.url, socket_timeout=5)
     env = {
         **child_env,
+        "CELERY_BROKER_URL": broker.url,
         "CELERY_QUEUE": f"lease-{uuid.uuid4().hex[:6]}",
         "TURN_LOCK_TTL_S": str(LEASE_TTL_S),
         "STALE_RUN_S": str(STALE_RUN_S),
@@ -155,17 +164,18 @@ def lease_stack(request, child_env, transactional_db):
     server.stop()
     for peer in peers:
         peer.close()
+    broker.kill()
 
 
 def unacked_tags(queue: str) -> set[bytes]:
     """The broker's delivery tags of the queue's tasks that a worker took and has not acknowledged."""
-    return {tag for tag, raw in live_redis.client().hgetall("unacked").items() if json.loads(raw)[2] == queue}
+    return {tag for tag, raw in BROKER["client"].hgetall("unacked").items() if json.loads(raw)[2] == queue}
 
 
 def wait_until_nothing_is_queued(queue: str, timeout: float = 30, ignore: frozenset[bytes] = frozenset()) -> None:
     """Until the broker holds no task of the queue, neither waiting nor taken (copies retrying included), but for
     `ignore`: tasks a killed worker took, which the broker gives back only after its visibility timeout."""
-    client = live_redis.client()
+    client = BROKER["client"]
 
     def busy() -> bool:
         return client.llen(queue) > 0 or bool(unacked_tags(queue) - ignore)

