@@ -40,6 +40,7 @@ IF_MATCH = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     description='The revision the save starts from, as the ETag gave it ("7"); or the body\'s `revision`',
+    pattern=r'^(\*|(W/)?"?[0-9]{1,9}"?)$',
 )
 CONFLICT = OpenApiResponse(ErrorSerializer, description="Saved elsewhere since that revision (code conflict)")
 
@@ -50,7 +51,7 @@ def if_match_revision(request) -> int | None:
     if not raw or raw == "*":
         return None
     value = raw.removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # "²".isdigit(), but int("²") fails
         raise ValidationError({"If-Match": ['Expected the flow\'s revision, as its ETag gives it: "7".']})
     return int(value)
 
