@@ -179,7 +179,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "flows.api.errors.exception_handler",
     # JSON bodies only (the views that take a file name MultiPartParser themselves): a form-encoded graph or list
     # cannot say what the JSON body says, and the schema documents exactly the bodies the API reads.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["flows.api.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_THROTTLE_RATES": {
         "chat_ip": env("CHAT_RATE_PER_IP", default="600/min"),
