@@ -71,11 +71,12 @@ ErrorSerializer = inline_serializer(
 @extend_schema_field(
     {
         "type": "object",
+        "additionalProperties": {},
         "description": "React Flow's shape: {nodes, edges, settings?}. Anything else in it is reported as problems.",
         "properties": {
-            "nodes": {"type": "array", "items": {"type": "object"}, "maxItems": MAX_NODES},
-            "edges": {"type": "array", "items": {"type": "object"}, "maxItems": MAX_EDGES},
-            "settings": {"type": "object"},
+            "nodes": {"type": "array", "items": {"type": "object", "additionalProperties": {}}, "maxItems": MAX_NODES},
+            "edges": {"type": "array", "items": {"type": "object", "additionalProperties": {}}, "maxItems": MAX_EDGES},
+            "settings": {"type": "object", "additionalProperties": {}},
         },
     }
 )

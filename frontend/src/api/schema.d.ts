@@ -652,9 +652,17 @@ export interface components {
             readonly created_at: string;
             /** @description React Flow's shape: {nodes, edges, settings?}. Anything else in it is reported as problems. */
             graph?: {
-                edges?: Record<string, never>[];
-                nodes?: Record<string, never>[];
-                settings?: Record<string, never>;
+                edges?: {
+                    [key: string]: unknown;
+                }[];
+                nodes?: {
+                    [key: string]: unknown;
+                }[];
+                settings?: {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
             };
             readonly id: number;
             name: string;
@@ -673,9 +681,17 @@ export interface components {
             format: components["schemas"]["FormatEnum"];
             /** @description React Flow's shape: {nodes, edges, settings?}. Anything else in it is reported as problems. */
             graph: {
-                edges?: Record<string, never>[];
-                nodes?: Record<string, never>[];
-                settings?: Record<string, never>;
+                edges?: {
+                    [key: string]: unknown;
+                }[];
+                nodes?: {
+                    [key: string]: unknown;
+                }[];
+                settings?: {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
             };
             /** @description The new flow's name (its first 200 characters) */
             name: string;
@@ -686,9 +702,17 @@ export interface components {
             format: components["schemas"]["FormatEnum"];
             /** @description React Flow's shape: {nodes, edges, settings?}. Anything else in it is reported as problems. */
             graph: {
-                edges?: Record<string, never>[];
-                nodes?: Record<string, never>[];
-                settings?: Record<string, never>;
+                edges?: {
+                    [key: string]: unknown;
+                }[];
+                nodes?: {
+                    [key: string]: unknown;
+                }[];
+                settings?: {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
             };
             /** @description The new flow's name (its first 200 characters) */
             name: string;
@@ -724,9 +748,17 @@ export interface components {
         FlowRequest: {
             /** @description React Flow's shape: {nodes, edges, settings?}. Anything else in it is reported as problems. */
             graph?: {
-                edges?: Record<string, never>[];
-                nodes?: Record<string, never>[];
-                settings?: Record<string, never>;
+                edges?: {
+                    [key: string]: unknown;
+                }[];
+                nodes?: {
+                    [key: string]: unknown;
+                }[];
+                settings?: {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
             };
             name: string;
             /** @description Counts the draft's saves. Send the revision you edited (or the header If-Match: "<revision>"): if the draft was saved since, the save is refused with 409 conflict and nothing changes. */
@@ -868,9 +900,17 @@ export interface components {
         PatchedFlowRequest: {
             /** @description React Flow's shape: {nodes, edges, settings?}. Anything else in it is reported as problems. */
             graph?: {
-                edges?: Record<string, never>[];
-                nodes?: Record<string, never>[];
-                settings?: Record<string, never>;
+                edges?: {
+                    [key: string]: unknown;
+                }[];
+                nodes?: {
+                    [key: string]: unknown;
+                }[];
+                settings?: {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
             };
             name?: string;
             /** @description Counts the draft's saves. Send the revision you edited (or the header If-Match: "<revision>"): if the draft was saved since, the save is refused with 409 conflict and nothing changes. */
@@ -1095,9 +1135,17 @@ export interface components {
         ValidateRequest: {
             /** @description React Flow's shape: {nodes, edges, settings?}. Anything else in it is reported as problems. */
             graph: {
-                edges?: Record<string, never>[];
-                nodes?: Record<string, never>[];
-                settings?: Record<string, never>;
+                edges?: {
+                    [key: string]: unknown;
+                }[];
+                nodes?: {
+                    [key: string]: unknown;
+                }[];
+                settings?: {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
             };
         };
         Validation: {
