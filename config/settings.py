@@ -175,8 +175,13 @@ REST_FRAMEWORK = {
     ],
     # Each view names the permission each action needs (the roles: flows/roles.py); a view naming none is closed.
     "DEFAULT_PERMISSION_CLASSES": ["flows.api.permissions.HasRolePermission"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Adds the error responses (one shape) every operation can answer to the OpenAPI document.
+    "DEFAULT_SCHEMA_CLASS": "flows.api.schema.ErrorResponsesSchema",
     "EXCEPTION_HANDLER": "flows.api.errors.exception_handler",
+    # JSON bodies only (the views that take a file name MultiPartParser themselves): a form-encoded graph or list
+    # cannot say what the JSON body says, and the schema documents exactly the bodies the API reads.
+    "DEFAULT_PARSER_CLASSES": ["flows.api.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_THROTTLE_RATES": {
         "chat_ip": env("CHAT_RATE_PER_IP", default="600/min"),
         "chat_conversation": env("CHAT_RATE_PER_CONVERSATION", default="60/min"),

@@ -75,6 +75,7 @@ class IntegrationTemplateListView(generics.GenericAPIView):
     serializer_class = IntegrationTemplateSerializer
     pagination_class = None
 
+    @extend_schema(responses=IntegrationTemplateSerializer(many=True))
     def get(self, request: Any) -> Any:
         from rest_framework.response import Response
 

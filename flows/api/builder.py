@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.generics import get_object_or_404
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from flows.models import Conversation, Flow, Step
 from nodes.registry import registry
 
 from .chat import WAIT_PARAM, _await_reply, _wait_s
+from .parsers import NUL_MESSAGE, JSONParser, NulRefused, has_nul
 from .serializers import (
     ConversationSerializer,
     ErrorSerializer,
@@ -40,6 +41,7 @@ IF_MATCH = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     description='The revision the save starts from, as the ETag gave it ("7"); or the body\'s `revision`',
+    pattern=r'^(\*|(W/)?"?[0-9]{1,9}"?)$',
 )
 CONFLICT = OpenApiResponse(ErrorSerializer, description="Saved elsewhere since that revision (code conflict)")
 
@@ -50,7 +52,7 @@ def if_match_revision(request) -> int | None:
     if not raw or raw == "*":
         return None
     value = raw.removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # "²".isdigit(), but int("²") fails
         raise ValidationError({"If-Match": ['Expected the flow\'s revision, as its ETag gives it: "7".']})
     return int(value)
 
@@ -221,8 +223,12 @@ class FlowViewSet(viewsets.ModelViewSet):
         upload = request.FILES.get("file") if request.content_type.startswith("multipart/") else None
         try:
             document = json.loads(upload.read()) if upload is not None else request.data
+        except NulRefused as exc:
+            raise actions.ImportRefused(NUL_MESSAGE) from exc
         except (ParseError, ValueError) as exc:
             raise actions.ImportRefused("The file is not valid JSON.") from exc
+        if has_nul(document):
+            raise actions.ImportRefused(NUL_MESSAGE)
         flow = actions.import_flow(document, request.user)
         return Response(FlowSerializer(self.get_queryset().get(pk=flow.pk)).data, status=status.HTTP_201_CREATED)
 

@@ -28,7 +28,11 @@ from .serializers import (
 )
 from .throttles import ChatThrottle
 
-WAIT_PARAM = OpenApiParameter("wait", float, description="Seconds to wait for the reply (0-30); default from settings")
+WAIT_PARAM = OpenApiParameter(
+    "wait",
+    {"type": "number", "minimum": 0, "maximum": 30},
+    description="Seconds to wait for the reply (0-30); default from settings",
+)
 BEARER = OpenApiParameter(
     "Authorization",
     str,

@@ -20,6 +20,7 @@ from integrations.models import Credential
 from nodes.base import VARIABLE_PATTERN
 
 from .errors import error_response
+from .serializers import StrictText
 from .throttles import ChatThrottle
 
 ReceiptSerializer = inline_serializer(
@@ -90,7 +91,7 @@ class CatchView(APIView):
 # Builder (editors).
 
 
-class HookSerializer(serializers.ModelSerializer):
+class HookSerializer(StrictText, serializers.ModelSerializer):
     key = serializers.SlugField(max_length=60, required=False, help_text="Part of the catch URL; made from 'hook'")
     credential = serializers.PrimaryKeyRelatedField(
         queryset=Credential.objects.filter(kind=hooks.CREDENTIAL_KIND),

@@ -1,17 +1,45 @@
 """Serializers for the builder and chat APIs (their shapes are the public contract in DESIGN.md)."""
 
 import contextlib
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import inline_serializer
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from flows import spec
 from flows.actions import EXPORT_FORMAT, unique_slug
-from flows.graph import SPEC_VERSION
+from flows.graph import MAX_EDGES, MAX_NODES, SPEC_VERSION
 from flows.models import Conversation, Flow, FlowVersion, Message, Run, Step, Timer
 from nodes.registry import registry
+
+
+class StrictText:
+    """Refuses a JSON number or object where the schema says string: DRF would store 42 as "42" (a mixin for the
+    builder's serializers; the chat API's own checks are in chat.py)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            errors = {
+                name: ["Not a valid string."]
+                for name, field in self.fields.items()  # type: ignore[attr-defined]
+                if not field.read_only and name in data and not _is_text(field, data[name])
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+def _is_text(field: serializers.Field, value: Any) -> bool:
+    if value is None or isinstance(field, serializers.ChoiceField):
+        return True  # null is the field's own check; a choice is compared as it is
+    if isinstance(field, serializers.CharField):
+        return isinstance(value, str)
+    if isinstance(field, serializers.ListField) and isinstance(field.child, serializers.CharField):
+        return not isinstance(value, list) or all(isinstance(item, str) for item in value)
+    return True
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -36,14 +64,28 @@ ErrorSerializer = inline_serializer(
                 "message": serializers.CharField(help_text="A sentence to show the user"),
                 "problems": ProblemSerializer(many=True, required=False, help_text="When the graph has problems"),
                 "fields": serializers.DictField(required=False, help_text="Per-field messages of an invalid request"),
+                "retry_after_s": serializers.FloatField(required=False, help_text="When throttled: seconds to wait"),
             },
         )
     },
 )
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {},
+        "description": "React Flow's shape: {nodes, edges, settings?}. Anything else in it is reported as problems.",
+        "properties": {
+            "nodes": {"type": "array", "items": {"type": "object", "additionalProperties": {}}, "maxItems": MAX_NODES},
+            "edges": {"type": "array", "items": {"type": "object", "additionalProperties": {}}, "maxItems": MAX_EDGES},
+            "settings": {"type": "object", "additionalProperties": {}},
+        },
+    }
+)
 class GraphField(serializers.JSONField):
-    """A stored graph as the canvas reads it: brought to this version's spec and node versions (flows/spec.py)."""
+    """A flow's graph: refused (400 invalid_graph) unless an object with node and edge lists (flows.graph); a stored
+    one is shown as the canvas reads it, brought to this version's spec and node versions (flows/spec.py)."""
 
     def to_representation(self, value):
         if isinstance(value, dict):
@@ -52,14 +94,14 @@ class GraphField(serializers.JSONField):
         return super().to_representation(value)
 
 
-class FlowSerializer(serializers.ModelSerializer):
+class FlowSerializer(StrictText, serializers.ModelSerializer):
     # Declared here, so the model field's uniqueness must be restated (else a taken slug is a 500).
     slug = serializers.SlugField(
         max_length=100, required=False, validators=[UniqueValidator(queryset=Flow.objects.all())]
     )
-    graph = GraphField(required=False, help_text="React Flow's shape: {nodes, edges, settings?}")
+    graph = GraphField(required=False)
     problems = ProblemSerializer(many=True, read_only=True)
-    owner = serializers.CharField(source="owner.username", read_only=True, default=None)
+    owner = serializers.SerializerMethodField(help_text="Who created the flow; null when that user was deleted")
     published_version = serializers.SerializerMethodField()
     revision = serializers.IntegerField(
         required=False,
@@ -75,6 +117,10 @@ class FlowSerializer(serializers.ModelSerializer):
             "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "problems", "owner", "created_at", "updated_at"]
+
+    def get_owner(self, flow: Flow) -> str | None:
+        # A method, not source="owner.username": that field is left out of a PATCH's answer when there is no owner.
+        return flow.owner.username if flow.owner_id else None
 
     def get_published_version(self, flow: Flow) -> int | None:
         return getattr(flow, "latest_version", None) or (v.number if (v := flow.published_version) else None)
@@ -100,19 +146,19 @@ class FlowListSerializer(FlowSerializer):
         ]
 
 
-class ValidateSerializer(serializers.Serializer):
-    graph = serializers.JSONField()
+class ValidateSerializer(StrictText, serializers.Serializer):
+    graph = GraphField()
 
 
 class VersionSerializer(serializers.ModelSerializer):
-    published_by = serializers.CharField(source="published_by.username", read_only=True, default=None)
+    published_by = serializers.CharField(source="published_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = FlowVersion
         fields = ["number", "published_by", "published_at", "note"]
 
 
-class PublishSerializer(serializers.Serializer):
+class PublishSerializer(StrictText, serializers.Serializer):
     note = serializers.CharField(
         max_length=500, required=False, allow_blank=True, default="", help_text="What changed, shown with the version"
     )
@@ -219,8 +265,8 @@ class FlowDocumentSerializer(serializers.Serializer):
 
     format = serializers.ChoiceField(choices=[EXPORT_FORMAT])
     spec_version = serializers.IntegerField(min_value=1, max_value=SPEC_VERSION)
-    name = serializers.CharField(max_length=200)
-    graph = serializers.JSONField(help_text="React Flow's shape: {nodes, edges, settings?}")
+    name = serializers.CharField(help_text="The new flow's name (its first 200 characters)")
+    graph = GraphField()
 
 
 # Chat API (public).

@@ -7,7 +7,7 @@ import re
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -18,12 +18,12 @@ from flows.models import Flow
 
 from .chat import ChatView
 from .errors import error_response
-from .serializers import ErrorSerializer
+from .serializers import ErrorSerializer, StrictText
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
-class AppearanceSerializer(serializers.Serializer):
+class AppearanceSerializer(StrictText, serializers.Serializer):
     title = serializers.CharField(max_length=60, allow_blank=True, required=False, help_text="Blank: the flow's name")
     subtitle = serializers.CharField(max_length=120, allow_blank=True, required=False)
     accent = serializers.RegexField(_COLOUR, required=False, help_text="#rrggbb")
@@ -36,9 +36,21 @@ class AppearanceSerializer(serializers.Serializer):
     theme = serializers.ChoiceField(choices=widget.THEMES, required=False)
 
 
+# What flows.widget.normalize_origin accepts, as a pattern for clients (it also takes [IPv6] hosts).
+ORIGIN_PATTERN = (
+    r"^https?://(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*"
+    r"(:[0-9]{1,4})?/?$"
+)
+
+
+@extend_schema_field({"type": "string", "maxLength": 300, "pattern": ORIGIN_PATTERN})
+class OriginField(serializers.CharField):
+    """A website origin (https://host[:port]), normalized by WidgetSettingsSerializer.validate_allowed_origins."""
+
+
 class WidgetSettingsSerializer(AppearanceSerializer):
     allowed_origins = serializers.ListField(
-        child=serializers.CharField(max_length=300),
+        child=OriginField(max_length=300),
         max_length=50,
         required=False,
         help_text="Websites that may embed the chat (https://shop.example.com); empty: any",

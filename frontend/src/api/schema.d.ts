@@ -560,7 +560,7 @@ export interface paths {
          * The integration templates a `template` node can use
          * @description Shipped and custom templates, by name, with the JSON Schema of their parameters; never a secret.
          */
-        get: operations["v1_integration_templates_retrieve"];
+        get: operations["v1_integration_templates_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -772,15 +772,37 @@ export interface components {
             message: string;
             /** @description When the graph has problems */
             problems?: components["schemas"]["Problem"][];
+            /**
+             * Format: double
+             * @description When throttled: seconds to wait
+             */
+            retry_after_s?: number;
         };
+        /**
+         * @description Refuses a JSON number or object where the schema says string: DRF would store 42 as "42" (a mixin for the
+         *     builder's serializers; the chat API's own checks are in chat.py).
+         */
         Flow: {
             /** Format: date-time */
             readonly created_at: string;
-            /** @description React Flow's shape: {nodes, edges, settings?} */
-            graph?: unknown;
+            /** @description React Flow's shape: {nodes, edges, settings?}. Anything else in it is reported as problems. */
+            graph?: {
+                edges?: {
+                    [key: string]: unknown;
+                }[];
+                nodes?: {
+                    [key: string]: unknown;
+                }[];
+                settings?: {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            };
             readonly id: number;
             name: string;
-            readonly owner: string;
+            /** @description Who created the flow; null when that user was deleted */
+            readonly owner: string | null;
             readonly problems: components["schemas"]["Problem"][];
             readonly published_version: number | null;
             /** @description Counts the draft's saves. Send the revision you edited (or the header If-Match: "<revision>"): if the draft was saved since, the save is refused with 409 conflict and nothing changes. */
@@ -792,16 +814,42 @@ export interface components {
         /** @description A flow as a portable file: what export returns and import takes. */
         FlowDocument: {
             format: components["schemas"]["FormatEnum"];
-            /** @description React Flow's shape: {nodes, edges, settings?} */
-            graph: unknown;
+            /** @description React Flow's shape: {nodes, edges, settings?}. Anything else in it is reported as problems. */
+            graph: {
+                edges?: {
+                    [key: string]: unknown;
+                }[];
+                nodes?: {
+                    [key: string]: unknown;
+                }[];
+                settings?: {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            };
+            /** @description The new flow's name (its first 200 characters) */
             name: string;
             spec_version: number;
         };
         /** @description A flow as a portable file: what export returns and import takes. */
         FlowDocumentRequest: {
             format: components["schemas"]["FormatEnum"];
-            /** @description React Flow's shape: {nodes, edges, settings?} */
-            graph: unknown;
+            /** @description React Flow's shape: {nodes, edges, settings?}. Anything else in it is reported as problems. */
+            graph: {
+                edges?: {
+                    [key: string]: unknown;
+                }[];
+                nodes?: {
+                    [key: string]: unknown;
+                }[];
+                settings?: {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            };
+            /** @description The new flow's name (its first 200 characters) */
             name: string;
             spec_version: number;
         };
@@ -809,12 +857,17 @@ export interface components {
             /** Format: binary */
             file: string;
         };
+        /**
+         * @description Refuses a JSON number or object where the schema says string: DRF would store 42 as "42" (a mixin for the
+         *     builder's serializers; the chat API's own checks are in chat.py).
+         */
         FlowList: {
             /** Format: date-time */
             readonly created_at: string;
             readonly id: number;
             name: string;
-            readonly owner: string;
+            /** @description Who created the flow; null when that user was deleted */
+            readonly owner: string | null;
             readonly problems: components["schemas"]["Problem"][];
             readonly published_version: number | null;
             /** @description Counts the draft's saves. Send the revision you edited (or the header If-Match: "<revision>"): if the draft was saved since, the save is refused with 409 conflict and nothing changes. */
@@ -823,9 +876,25 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /**
+         * @description Refuses a JSON number or object where the schema says string: DRF would store 42 as "42" (a mixin for the
+         *     builder's serializers; the chat API's own checks are in chat.py).
+         */
         FlowRequest: {
-            /** @description React Flow's shape: {nodes, edges, settings?} */
-            graph?: unknown;
+            /** @description React Flow's shape: {nodes, edges, settings?}. Anything else in it is reported as problems. */
+            graph?: {
+                edges?: {
+                    [key: string]: unknown;
+                }[];
+                nodes?: {
+                    [key: string]: unknown;
+                }[];
+                settings?: {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            };
             name: string;
             /** @description Counts the draft's saves. Send the revision you edited (or the header If-Match: "<revision>"): if the draft was saved since, the save is refused with 409 conflict and nothing changes. */
             revision?: number;
@@ -836,6 +905,10 @@ export interface components {
          * @enum {string}
          */
         FormatEnum: "flowbuilder/flow";
+        /**
+         * @description Refuses a JSON number or object where the schema says string: DRF would store 42 as "42" (a mixin for the
+         *     builder's serializers; the chat API's own checks are in chat.py).
+         */
         Hook: {
             action?: components["schemas"]["ActionEnum"];
             auth?: components["schemas"]["AuthEnum"];
@@ -863,6 +936,10 @@ export interface components {
             duplicate: boolean;
             outcome: components["schemas"]["OutcomeEnum"];
         };
+        /**
+         * @description Refuses a JSON number or object where the schema says string: DRF would store 42 as "42" (a mixin for the
+         *     builder's serializers; the chat API's own checks are in chat.py).
+         */
         HookRequest: {
             action?: components["schemas"]["ActionEnum"];
             auth?: components["schemas"]["AuthEnum"];
@@ -954,14 +1031,34 @@ export interface components {
          * @enum {string}
          */
         OutcomeEnum: "started" | "resumed" | "ignored";
+        /**
+         * @description Refuses a JSON number or object where the schema says string: DRF would store 42 as "42" (a mixin for the
+         *     builder's serializers; the chat API's own checks are in chat.py).
+         */
         PatchedFlowRequest: {
-            /** @description React Flow's shape: {nodes, edges, settings?} */
-            graph?: unknown;
+            /** @description React Flow's shape: {nodes, edges, settings?}. Anything else in it is reported as problems. */
+            graph?: {
+                edges?: {
+                    [key: string]: unknown;
+                }[];
+                nodes?: {
+                    [key: string]: unknown;
+                }[];
+                settings?: {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            };
             name?: string;
             /** @description Counts the draft's saves. Send the revision you edited (or the header If-Match: "<revision>"): if the draft was saved since, the save is refused with 409 conflict and nothing changes. */
             revision?: number;
             slug?: string;
         };
+        /**
+         * @description Refuses a JSON number or object where the schema says string: DRF would store 42 as "42" (a mixin for the
+         *     builder's serializers; the chat API's own checks are in chat.py).
+         */
         PatchedHookRequest: {
             action?: components["schemas"]["ActionEnum"];
             auth?: components["schemas"]["AuthEnum"];
@@ -1036,6 +1133,10 @@ export interface components {
             node_id: string | null;
             severity: components["schemas"]["SeverityEnum"];
         };
+        /**
+         * @description Refuses a JSON number or object where the schema says string: DRF would store 42 as "42" (a mixin for the
+         *     builder's serializers; the chat API's own checks are in chat.py).
+         */
         PublicWidget: {
             /** @description #rrggbb */
             accent?: string;
@@ -1052,6 +1153,10 @@ export interface components {
             /** @description Blank: the flow's name */
             title?: string;
         };
+        /**
+         * @description Refuses a JSON number or object where the schema says string: DRF would store 42 as "42" (a mixin for the
+         *     builder's serializers; the chat API's own checks are in chat.py).
+         */
         PublishRequest: {
             /**
              * @description What changed, shown with the version
@@ -1193,8 +1298,25 @@ export interface components {
          * @enum {string}
          */
         TriggerEnum: "start" | "message" | "hook" | "timer";
+        /**
+         * @description Refuses a JSON number or object where the schema says string: DRF would store 42 as "42" (a mixin for the
+         *     builder's serializers; the chat API's own checks are in chat.py).
+         */
         ValidateRequest: {
-            graph: unknown;
+            /** @description React Flow's shape: {nodes, edges, settings?}. Anything else in it is reported as problems. */
+            graph: {
+                edges?: {
+                    [key: string]: unknown;
+                }[];
+                nodes?: {
+                    [key: string]: unknown;
+                }[];
+                settings?: {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            };
         };
         Validation: {
             problems: components["schemas"]["Problem"][];
@@ -1206,18 +1328,35 @@ export interface components {
             number: number;
             /** Format: date-time */
             readonly published_at: string;
-            readonly published_by: string;
+            readonly published_by: string | null;
         };
         VersionDetail: {
-            graph: unknown;
+            /** @description React Flow's shape: {nodes, edges, settings?}. Anything else in it is reported as problems. */
+            graph: {
+                edges?: {
+                    [key: string]: unknown;
+                }[];
+                nodes?: {
+                    [key: string]: unknown;
+                }[];
+                settings?: {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            };
             /** @description What changed in this version, in the publisher's words. */
             note?: string;
             /** Format: int64 */
             number: number;
             /** Format: date-time */
             readonly published_at: string;
-            readonly published_by: string;
+            readonly published_by: string | null;
         };
+        /**
+         * @description Refuses a JSON number or object where the schema says string: DRF would store 42 as "42" (a mixin for the
+         *     builder's serializers; the chat API's own checks are in chat.py).
+         */
         WidgetSettings: {
             /** @description #rrggbb */
             accent?: string;
@@ -1234,6 +1373,10 @@ export interface components {
             /** @description Blank: the flow's name */
             title?: string;
         };
+        /**
+         * @description Refuses a JSON number or object where the schema says string: DRF would store 42 as "42" (a mixin for the
+         *     builder's serializers; the chat API's own checks are in chat.py).
+         */
         WidgetSettingsRequest: {
             /** @description #rrggbb */
             accent?: string;
@@ -1284,6 +1427,64 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; try again after Retry-After seconds (code throttled, with retry_after_s) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_chat_conversations_create: {
@@ -1301,8 +1502,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["StartRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["StartRequest"];
-                "multipart/form-data": components["schemas"]["StartRequest"];
             };
         };
         responses: {
@@ -1320,6 +1519,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StartReply"];
+                };
+            };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; try again after Retry-After seconds (code throttled, with retry_after_s) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1359,6 +1625,28 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too many requests; try again after Retry-After seconds (code throttled, with retry_after_s) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_chat_widget_avatar_retrieve: {
@@ -1378,6 +1666,46 @@ export interface operations {
                 };
                 content: {
                     "image/*": string;
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; try again after Retry-After seconds (code throttled, with retry_after_s) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1407,6 +1735,64 @@ export interface operations {
                     "application/json": components["schemas"]["Transcript"];
                 };
             };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; try again after Retry-After seconds (code throttled, with retry_after_s) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_chat_conversations_messages_create: {
@@ -1427,8 +1813,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["PostMessageRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PostMessageRequest"];
-                "multipart/form-data": components["schemas"]["PostMessageRequest"];
             };
         };
         responses: {
@@ -1446,6 +1830,91 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Reply"];
+                };
+            };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The conversation has ended or failed (code conversation_closed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; try again after Retry-After seconds (code throttled, with retry_after_s) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1484,6 +1953,64 @@ export interface operations {
                     "application/json": components["schemas"]["Reply"];
                 };
             };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; try again after Retry-After seconds (code throttled, with retry_after_s) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_conversations_retrieve: {
@@ -1504,6 +2031,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1528,6 +2093,44 @@ export interface operations {
                     "application/json": components["schemas"]["Run"][];
                 };
             };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_conversations_skip_wait_create: {
@@ -1543,8 +2146,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["SkipWaitRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["SkipWaitRequest"];
-                "multipart/form-data": components["schemas"]["SkipWaitRequest"];
             };
         };
         responses: {
@@ -1556,9 +2157,74 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"];
                 };
             };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not a preview, or nothing pending (nothing_to_skip) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1587,6 +2253,44 @@ export interface operations {
                     "application/json": components["schemas"]["Credential"][];
                 };
             };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_email_batches_retrieve: {
@@ -1608,6 +2312,44 @@ export interface operations {
                     "application/json": components["schemas"]["EmailBatch"];
                 };
             };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_list: {
@@ -1627,6 +2369,35 @@ export interface operations {
                     "application/json": components["schemas"]["FlowList"][];
                 };
             };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_create: {
@@ -1639,8 +2410,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["FlowRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["FlowRequest"];
-                "multipart/form-data": components["schemas"]["FlowRequest"];
             };
         };
         responses: {
@@ -1650,6 +2419,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1673,6 +2498,44 @@ export interface operations {
                     "application/json": components["schemas"]["WidgetSettings"];
                 };
             };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_appearance_update: {
@@ -1687,8 +2550,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["WidgetSettingsRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["WidgetSettingsRequest"];
-                "multipart/form-data": components["schemas"]["WidgetSettingsRequest"];
             };
         };
         responses: {
@@ -1702,6 +2563,62 @@ export interface operations {
             };
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1741,6 +2658,62 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_appearance_avatar_destroy: {
@@ -1760,6 +2733,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WidgetSettings"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1783,6 +2794,44 @@ export interface operations {
                     "application/json": components["schemas"]["Channel"][];
                 };
             };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_channels_create: {
@@ -1797,8 +2846,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ChannelRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ChannelRequest"];
-                "multipart/form-data": components["schemas"]["ChannelRequest"];
             };
         };
         responses: {
@@ -1808,6 +2855,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Channel"];
+                };
+            };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1831,6 +2943,44 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_channels_test_create: {
@@ -1846,8 +2996,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ChannelTestMessageRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ChannelTestMessageRequest"];
-                "multipart/form-data": components["schemas"]["ChannelTestMessageRequest"];
             };
         };
         responses: {
@@ -1857,6 +3005,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChannelTestResult"];
+                };
+            };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1880,6 +3093,44 @@ export interface operations {
                     "application/json": components["schemas"]["Hook"][];
                 };
             };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_hooks_create: {
@@ -1894,8 +3145,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["HookRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["HookRequest"];
-                "multipart/form-data": components["schemas"]["HookRequest"];
             };
         };
         responses: {
@@ -1905,6 +3154,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Hook"];
+                };
+            };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1929,6 +3243,44 @@ export interface operations {
                     "application/json": components["schemas"]["Hook"];
                 };
             };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_hooks_update: {
@@ -1944,8 +3296,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["HookRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["HookRequest"];
-                "multipart/form-data": components["schemas"]["HookRequest"];
             };
         };
         responses: {
@@ -1955,6 +3305,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Hook"];
+                };
+            };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1978,6 +3393,44 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_hooks_partial_update: {
@@ -1993,8 +3446,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedHookRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedHookRequest"];
-                "multipart/form-data": components["schemas"]["PatchedHookRequest"];
             };
         };
         responses: {
@@ -2004,6 +3455,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Hook"];
+                };
+            };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2027,6 +3543,44 @@ export interface operations {
                     "application/json": components["schemas"]["Flow"];
                 };
             };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_update: {
@@ -2044,8 +3598,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["FlowRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["FlowRequest"];
-                "multipart/form-data": components["schemas"]["FlowRequest"];
             };
         };
         responses: {
@@ -2057,9 +3609,74 @@ export interface operations {
                     "application/json": components["schemas"]["Flow"];
                 };
             };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Saved elsewhere since that revision (code conflict) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2086,6 +3703,44 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_partial_update: {
@@ -2103,8 +3758,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedFlowRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedFlowRequest"];
-                "multipart/form-data": components["schemas"]["PatchedFlowRequest"];
             };
         };
         responses: {
@@ -2116,9 +3769,74 @@ export interface operations {
                     "application/json": components["schemas"]["Flow"];
                 };
             };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Saved elsewhere since that revision (code conflict) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2146,6 +3864,44 @@ export interface operations {
                     "application/json": components["schemas"]["Conversation"][];
                 };
             };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_duplicate_create: {
@@ -2165,6 +3921,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2187,6 +3990,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FlowDocument"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2230,6 +4071,44 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_publish_create: {
@@ -2244,8 +4123,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PublishRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PublishRequest"];
-                "multipart/form-data": components["schemas"]["PublishRequest"];
             };
         };
         responses: {
@@ -2259,6 +4136,62 @@ export interface operations {
             };
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2286,6 +4219,44 @@ export interface operations {
                     "application/json": components["schemas"]["Version"][];
                 };
             };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_versions_retrieve: {
@@ -2306,6 +4277,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VersionDetail"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2330,9 +4339,47 @@ export interface operations {
                     "application/json": components["schemas"]["Flow"];
                 };
             };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such published version */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2372,6 +4419,53 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_validate_create: {
@@ -2384,8 +4478,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ValidateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ValidateRequest"];
-                "multipart/form-data": components["schemas"]["ValidateRequest"];
             };
         };
         responses: {
@@ -2395,6 +4487,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Validation"];
+                };
+            };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2441,9 +4589,76 @@ export interface operations {
                     "application/json": components["schemas"]["HookReceipt"];
                 };
             };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; try again after Retry-After seconds (code throttled, with retry_after_s) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
-    v1_integration_templates_retrieve: {
+    v1_integration_templates_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -2457,7 +4672,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IntegrationTemplate"];
+                    "application/json": components["schemas"]["IntegrationTemplate"][];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2479,6 +4723,35 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_node_types_list: {
@@ -2496,6 +4769,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NodeType"][];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

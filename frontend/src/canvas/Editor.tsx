@@ -789,7 +789,8 @@ export function Editor({ flow, types, initial }: Props) {
     try {
       const theirs = await api.flow(flowId);
       const mine = toGraph(nodesRef.current, edgesRef.current, rest.current);
-      setConflict({ theirs, diff: diffGraphs(mine, theirs.graph as GraphDocument) });
+      // The API types a graph loosely (a node may lack fields: the server reports that as a problem, not an error).
+      setConflict({ theirs, diff: diffGraphs(mine, theirs.graph as unknown as GraphDocument) });
     } catch (exc) {
       showToast(`This flow was changed elsewhere, and loading that version failed: ${errorMessage(exc)}`, "error");
     }
