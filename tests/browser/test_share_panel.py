@@ -3,6 +3,8 @@ page's link, allowed websites and appearance with a live preview drawn by the wi
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -65,7 +67,7 @@ def test_publish_then_share_with_snippets_link_origins_and_a_live_preview(browse
     b.console.errors.clear()
     origins.fill("https://shop.example.com\nhttp://localhost:3000/")
     panel.get_by_role("button", name="Save").click()
-    expect(panel.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    expect(panel.get_by_role("status").filter(has_text=re.compile(r"^Saved: "))).to_be_visible()
     saved = FlowWidget.objects.get(flow=flow)
     assert saved.allowed_origins == ["https://shop.example.com", "http://localhost:3000"]
     assert saved.appearance["title"] == "Ask Sam" and saved.appearance["accent"] == "#0f766e"
