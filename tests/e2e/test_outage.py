@@ -157,7 +157,7 @@ def test_a_web_process_whose_database_is_gone_answers_503_and_another_takes_the_
         assert health.json()["down"] == ["database", "scheduler"], (
             health.text
         )  # timers are rows: no database, no firing
-        assert health.json()["message"] == "Unavailable: database."
+        assert health.json()["message"] == "Unavailable: database, scheduler."
         page = requests.get(f"{cut_off.url}/admin/", cookies={"sessionid": "x" * 32}, timeout=60)  # not DRF's
         assert page.status_code == 503 and page.headers["Retry-After"], page.text
         assert page.json()["error"] == {"code": "service_unavailable", "message": MESSAGE, "unavailable": "database"}
