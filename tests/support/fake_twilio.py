@@ -27,6 +27,7 @@ class FakeTwilio:
         self.account_sid, self.auth_token, self.api_key = account_sid, auth_token, api_key
         self.invalid: set[str] = set()  # numbers answered with 21211
         self.unsubscribed: set[str] = set()  # numbers answered with 21610
+        self.too_many = 0  # the next this many creates are answered 429 (20429, Retry-After: 0)
         self.messages: list[dict[str, Any]] = []
         self.requests: list[dict[str, Any]] = []
         self.changed = threading.Condition()
@@ -93,6 +94,10 @@ class FakeTwilio:
         return self._error(handler, 404, 20404, f"The requested resource {path} was not found")
 
     def _create(self, handler: BaseHTTPRequestHandler, form: dict[str, str]) -> None:
+        with self.changed:
+            refuse, self.too_many = self.too_many > 0, max(0, self.too_many - 1)
+        if refuse:
+            return self._error(handler, 429, 20429, "Too Many Requests", retry_after="0")
         to = form.get("To", "")
         number = to.removeprefix("whatsapp:")
         if not re.fullmatch(r"\+\d{6,15}", number) or number in self.invalid:
@@ -136,15 +141,21 @@ class FakeTwilio:
         }
 
     @staticmethod
-    def _error(handler: BaseHTTPRequestHandler, status: int, code: int, message: str) -> None:
+    def _error(
+        handler: BaseHTTPRequestHandler, status: int, code: int, message: str, retry_after: str | None = None
+    ) -> None:
         body = {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}",
                 "status": status}  # fmt: skip
-        FakeTwilio._send(handler, status, body)
+        FakeTwilio._send(handler, status, body, {"Retry-After": retry_after} if retry_after else None)
 
     @staticmethod
-    def _send(handler: BaseHTTPRequestHandler, status: int, body: dict[str, Any]) -> None:
+    def _send(
+        handler: BaseHTTPRequestHandler, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
         data = json.dumps(body).encode()
         handler.send_response(status)
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
         handler.send_header("Content-Type", "application/json")
         handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -25,6 +26,16 @@ log = logging.getLogger(__name__)
 # Twilio answers 429 when a number or account sends too fast; a create is only retried on 429 (not on 5xx, where the
 # message may have been accepted) so a reply is never sent twice.
 READ_RETRY = Retry(attempts=3, backoff_s=0.5, max_backoff_s=4.0)
+CREATE_429_RETRY = Retry(attempts=3, backoff_s=0.5, max_backoff_s=4.0)
+
+
+def _wait_s(headers: Any, attempt: int) -> float:
+    """Twilio's Retry-After (seconds) when it gives one, else the backoff; never longer than the policy allows."""
+    try:
+        given = float(headers.get("Retry-After") or "")
+    except ValueError:
+        return CREATE_429_RETRY.backoff(attempt)
+    return max(0.0, min(given, CREATE_429_RETRY.max_backoff_s))
 
 
 class GuardedHttpClient(HttpClient):
@@ -57,17 +68,24 @@ class GuardedHttpClient(HttpClient):
             token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
             sent["Authorization"] = f"Basic {token}"
         reading = method.upper() in ("GET", "HEAD")
-        response = self.http.request(
-            method.upper(),
-            self._at(uri),
-            params=params or None,
-            data=data or None,
-            headers=sent,
-            timeout_s=timeout or self.timeout_s,
-            retry=READ_RETRY if reading else None,
-            rate_keys=self.rate_keys,
-            allow_redirects=False,
-        )
+        attempt = 1
+        while True:
+            response = self.http.request(
+                method.upper(),
+                self._at(uri),
+                params=params or None,
+                data=data or None,
+                headers=sent,
+                timeout_s=timeout or self.timeout_s,
+                retry=READ_RETRY if reading else None,
+                rate_keys=self.rate_keys,
+                allow_redirects=False,
+            )
+            # A create refused with 429 was not accepted, so sending it again cannot send the text twice.
+            if reading or response.status != 429 or attempt >= CREATE_429_RETRY.attempts:
+                break
+            time.sleep(_wait_s(response.headers, attempt))
+            attempt += 1
         return TwilioResponse(response.status, response.text, dict(response.headers))
 
     def _at(self, uri: str) -> str:

@@ -76,6 +76,32 @@ def test_twilio_errors_are_kept_on_the_message(channel, twilio_server):
     assert twilio_server.messages == []
 
 
+def test_a_send_refused_with_429_is_sent_again_and_once(channel, twilio_server):
+    twilio_server.too_many = 2  # Twilio's "Too Many Requests" twice, then it accepts
+    message = reply_in(channel, "Your table is booked.")
+
+    tasks.send_messages([message.pk])
+
+    (sent,) = twilio_server.messages
+    assert sent["Body"] == "Your table is booked."
+    creates = [r for r in twilio_server.requests if r["method"] == "POST"]
+    assert len(creates) == 3
+    message.refresh_from_db()
+    assert (message.delivery_status, message.provider_sid) == ("queued", sent["sid"])
+
+
+def test_a_send_still_refused_with_429_fails_with_twilios_code(channel, twilio_server):
+    twilio_server.too_many = 10
+    message = reply_in(channel, "Your table is booked.")
+
+    tasks.send_messages([message.pk])
+
+    assert twilio_server.messages == []
+    assert len([r for r in twilio_server.requests if r["method"] == "POST"]) == 3  # the policy's attempts, no more
+    message.refresh_from_db()
+    assert (message.delivery_status, message.error_code) == ("failed", "20429")
+
+
 def test_nothing_goes_to_a_number_that_opted_out(channel, twilio_server):
     OptOut.objects.create(channel=channel, address=NUMBER)
     message = reply_in(channel, "Hi")
