@@ -224,6 +224,7 @@ NODE_TYPES = [
     "nodes.core.wait_webhook.WaitWebhook",
     "nodes.core.wait.Wait",
     "nodes.core.timer.Timer",
+    "nodes.core.handoff.Handoff",
     "nodes.integrations.rest_api.RestApi",
     "nodes.integrations.connect.Connect",
     "nodes.integrations.zapier.Zapier",

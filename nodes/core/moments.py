@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from integrations.calendars import slots
+from integrations.providers.calendars import slots
 
 _PART = re.compile(r"(\d+)\s*([smhd])")
 _WHOLE = re.compile(r"^\s*(\d+\s*[smhd]\s*)+$")

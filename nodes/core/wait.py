@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from integrations.calendars import slots
+from integrations.providers.calendars import slots
 from pydantic import Field
 
 from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome, template_field
