@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from integrations.providers.calendars import slots
 from pydantic import Field
 
+from integrations.providers.calendars import slots
 from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome, template_field
 
 from . import moments
