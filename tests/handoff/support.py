@@ -8,19 +8,15 @@ from tests.unit import edge, flow, node
 
 
 def handoff_flow(no_agent_after: str = "15m", **config: Any) -> dict[str, Any]:
-    doc = flow(
-        node(
-            "human",
-            "handoff",
-            reason="Wants a refund for {{ order }}",
-            team="billing",
-            priority="high",
-            message="Connecting you to a person...",
-            no_agent_after=no_agent_after,
-            **config,
-        ),
-        chain=True,
-    )
+    settings = {
+        "reason": "Wants a refund for {{ order }}",
+        "team": "billing",
+        "priority": "high",
+        "message": "Connecting you to a person...",
+        "no_agent_after": no_agent_after,
+        **config,
+    }
+    doc = flow(node("human", "handoff", **settings), chain=True)
     doc["edges"] = [e for e in doc["edges"] if e["source"] != "human"]
     for handle, text in [
         ("resolved", "Back with the bot. Refund: {{ refund }}"),

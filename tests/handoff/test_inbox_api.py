@@ -162,3 +162,11 @@ def test_the_deadline_is_measured_from_the_set_clock(clock):
     conversation, _ = handed_off(no_agent_after="15m")
     (timer,) = Timer.objects.filter(conversation=conversation, state="pending")
     assert timer.due_at == clock.at + timedelta(minutes=15)
+
+
+def test_the_inbox_page_is_for_agents_only(client):
+    client.force_login(role_user(roles.PUBLISHER, username="pub"))
+    assert client.get("/builder/inbox/").status_code == 403
+    client.force_login(role_user(roles.AGENT, username="agent"))
+    page = client.get("/builder/inbox/")
+    assert page.status_code != 403 and b'"page": "inbox"' in page.content
