@@ -226,6 +226,7 @@ NODE_TYPES = [
     "nodes.core.timer.Timer",
     "nodes.core.handoff.Handoff",
     "nodes.integrations.rest_api.RestApi",
+    "nodes.integrations.intercom.Intercom",
     "nodes.integrations.connect.Connect",
     "nodes.integrations.zapier.Zapier",
     "nodes.integrations.make.Make",

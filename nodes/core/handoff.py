@@ -35,7 +35,7 @@ class HandoffConfig(NodeConfig):
 class Handoff(NodeType[HandoffConfig]):
     key = "handoff"
     label = "Hand to a person"
-    icon = "user"
+    icon = "users"
     description = "Pause the bot and hand the conversation to an agent in the inbox; then the flow goes on."
     outputs = (
         Output("resolved", "Handed back"),
