@@ -50,6 +50,14 @@ def waits_for_handoff(awaiting: Any) -> bool:
     return isinstance(awaiting, dict) and awaiting.get("type") == "handoff"
 
 
+def stale_reason(conversation: Conversation, run: Run) -> str | None:
+    """A no-agent deadline that fired just before an agent claimed the conversation must not take it from them."""
+    timer = run.timer
+    if timer is not None and timer.kind == Timer.Kind.WAKE and conversation.handoff_status == Handoff.AGENT:
+        return "an agent holds the conversation: its no-agent deadline no longer counts"
+    return None
+
+
 # What a turn does (inside execute_run's transaction).
 
 

@@ -116,7 +116,9 @@ def execute_run(run: Run) -> None:
         _finish_skipped(run, conversation, f"the conversation no longer waits for the hook {hook.get('key')!r}")
         return
     timer = timers.event(run)
-    if run.trigger == Run.Trigger.TIMER and (reason := timers.stale_reason(conversation, run)):
+    if run.trigger == Run.Trigger.TIMER and (
+        reason := timers.stale_reason(conversation, run) or handoff.stale_reason(conversation, run)
+    ):
         _finish_skipped(run, conversation, reason)
         return
     held = list(conversation.held or [])

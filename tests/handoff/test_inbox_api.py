@@ -170,3 +170,16 @@ def test_the_inbox_page_is_for_agents_only(client):
     client.force_login(role_user(roles.AGENT, username="agent"))
     page = client.get("/builder/inbox/")
     assert page.status_code != 403 and b'"page": "inbox"' in page.content
+
+
+def test_a_deadline_that_fired_just_before_the_claim_does_not_take_the_conversation_from_the_agent(clock):
+    conversation, _ = handed_off(no_agent_after="2s")
+    clock.advance(seconds=2)
+    assert timers.fire_due(clock()) == 1  # fired: its turn is queued, not yet run
+    ana = agent_client("ana")
+    assert ana.post(f"{INBOX}{conversation.pk}/claim/", {}, format="json").status_code == 200
+    run_queued(conversation.pk)
+    conversation.refresh_from_db()
+    assert conversation.handoff_status == "agent" and conversation.waiting_node == "human"
+    assert bot_texts(conversation.pk) == ["Connecting you to a person..."]
+    assert Run.objects.get(trigger="timer").status == Run.Status.SKIPPED
