@@ -24,6 +24,7 @@ urlpatterns = [
     path("logout/", builder_views.logout_view, name="logout"),
     path("builder/", builder_views.flow_list, name="builder"),
     path("builder/flows/<int:flow_id>/", builder_views.flow_editor, name="builder-flow"),
+    path("builder/inbox/", builder_views.inbox, name="builder-inbox"),
     path("favicon.ico", builder_views.favicon),
     path("widget.js", widget_views.loader, name="widget-loader"),
     path("c/<slug:slug>/", widget_views.hosted, name="widget-hosted"),

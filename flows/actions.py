@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.text import slugify
 
 from nodes.registry import registry
@@ -279,6 +280,21 @@ def post_message(conversation: Conversation, text: str, client_message_id: str |
                     return existing, False
             if conv.status != Conversation.Status.ACTIVE:
                 raise ConversationClosed(f"This conversation has {conv.status}; start a new one.")
+            from . import handoff
+
+            if handoff.holds_messages(conv):
+                # For the person handling it: stored and shown in the inbox; its turn is recorded as not run.
+                held = handoff.store_customer_message(conv, text, client_message_id)
+                run = Run.objects.create(
+                    conversation=conv,
+                    flow_id=conv.flow_id,
+                    trigger=Run.Trigger.MESSAGE,
+                    inbound=held,
+                    status=Run.Status.SKIPPED,
+                    error="handed to a person: stored for the agent, not run through the flow",
+                    finished_at=timezone.now(),
+                )
+                return run, True
             message = Message.objects.create(
                 conversation=conv,
                 direction=Message.Direction.IN,

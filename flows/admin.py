@@ -86,9 +86,27 @@ class MessageInline(ReadOnlyMixin, admin.TabularInline):
 @admin.register(Conversation)
 class ConversationAdmin(admin.ModelAdmin):
     list_display = ["id", "flow", "version", "channel", "external_user_id", "status", "updated_at"]
-    list_filter = ["status", "flow", "channel"]
+    list_filter = ["status", "handoff_status", "flow", "channel"]
     search_fields = ["id", "external_user_id"]
-    readonly_fields = ["id", "flow", "version", "waiting_node", "awaiting", "created_at", "updated_at"]
+    readonly_fields = [
+        "id",
+        "flow",
+        "version",
+        "waiting_node",
+        "awaiting",
+        "created_at",
+        "updated_at",
+        # Changed through the inbox only (claim, release, close keep the flow and the customer in step).
+        "handoff_status",
+        "handoff_node",
+        "handoff_reason",
+        "handoff_team",
+        "handoff_priority",
+        "handoff_requested_at",
+        "handoff_claimed_at",
+        "handoff_agent",
+        "handoff_agent_name",
+    ]
     exclude = ["token_hash"]
     inlines = [MessageInline]
 

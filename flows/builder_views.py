@@ -92,6 +92,7 @@ def _page(request: HttpRequest, page: str, flow: Flow | None = None) -> HttpResp
         "user": roles.summary(user),  # what the builder shows, hides or disables for this user's roles
         "urls": {
             "builder": reverse("builder"),
+            "inbox": reverse("builder-inbox"),
             "admin": reverse("admin:index"),
             "logout": reverse("logout"),
             "credentialAdd": _credential_add_url(),
@@ -121,6 +122,14 @@ def flow_list(request: HttpRequest) -> HttpResponse:
 def flow_editor(request: HttpRequest, flow_id: int) -> HttpResponse:
     flow = get_object_or_404(Flow, pk=flow_id) if can_use_builder(request.user) else None
     return _page(request, "editor", flow)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The agents' inbox: for users who may answer handed-off conversations (the Agent role, or Admin)."""
+    if not request.user.has_perm("flows.answer_conversation"):
+        return render(request, "builder/forbidden.html", {"roles": list(roles.ROLES)}, status=403)
+    return _page(request, "inbox")
 
 
 class BuilderLoginView(LoginView):

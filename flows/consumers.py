@@ -21,13 +21,6 @@ async def refuse(consumer: AsyncJsonWebsocketConsumer, code: int) -> None:
     await consumer.close(code=code)
 
 
-def _header(scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == name:
-            return value.decode("latin-1")
-    return None
-
-
 def _query_token(scope) -> str:
     values = parse_qs(scope.get("query_string", b"").decode()).get("token", [""])
     return values[0]
@@ -107,6 +100,30 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def chat_status(self, event):
         await self.send_json({"type": "status", "status": event["status"], "input": event["input"]})
 
+    async def chat_agent(self, event):
+        """A person joined (claimed the conversation) or left (handed back or closed): the name they chose to show."""
+        await self.send_json({"type": "agent", "event": event["event"], "agent": event["agent"]})
+
+
+def builder_refusal(scope, user, token: str, permission: str) -> int | None:
+    """None when a builder user (session from this site, or an API token) holds `permission`; else the close code."""
+    from .api.permissions import can_use_builder
+
+    if token:  # a DRF API token (clients without a session cookie): it is no ambient credential, any origin
+        from rest_framework.authtoken.models import Token
+
+        found = Token.objects.select_related("user").filter(key=token).first()
+        if found is None or not found.user.is_active:
+            return UNAUTHORIZED
+        user = found.user
+    elif user is None or not user.is_authenticated:
+        return UNAUTHORIZED
+    elif not same_origin(scope):
+        return FORBIDDEN  # the session cookie, sent by a page of another site
+    if permission == "flows.view_run" and not can_use_builder(user):
+        return FORBIDDEN
+    return None if user.has_perm(permission) else FORBIDDEN
+
 
 class TraceConsumer(AsyncJsonWebsocketConsumer):
     """`/ws/flows/{id}/traces/` (editors): step.started / step.finished / run.finished for every run of the flow."""
@@ -127,20 +144,7 @@ class TraceConsumer(AsyncJsonWebsocketConsumer):
     @database_sync_to_async
     def _refusal(self, user, token: str) -> int | None:
         """None when the user may watch runs; else the close code saying why not."""
-        from .api.permissions import can_use_builder
-
-        if token:  # a DRF API token (clients without a session cookie): it is no ambient credential, any origin
-            from rest_framework.authtoken.models import Token
-
-            found = Token.objects.select_related("user").filter(key=token).first()
-            if found is None or not found.user.is_active:
-                return UNAUTHORIZED
-            user = found.user
-        elif user is None or not user.is_authenticated:
-            return UNAUTHORIZED
-        elif not same_origin(self.scope):
-            return FORBIDDEN  # the session cookie, sent by a page of another site
-        return None if can_use_builder(user) and user.has_perm("flows.view_run") else FORBIDDEN
+        return builder_refusal(self.scope, user, token, "flows.view_run")
 
     @database_sync_to_async
     def _flow_exists(self, flow_id) -> bool:
@@ -154,3 +158,29 @@ class TraceConsumer(AsyncJsonWebsocketConsumer):
 
     async def trace_event(self, event):
         await self.send_json(event["event"])
+
+
+class InboxConsumer(AsyncJsonWebsocketConsumer):
+    """`/ws/inbox/` (agents): which handed-off conversation changed (waiting, claimed, message, resolved, closed)."""
+
+    async def connect(self):
+        refused = await self._refusal(self.scope.get("user"), _query_token(self.scope))
+        if refused:
+            await refuse(self, refused)
+            return
+        from .handoff import INBOX_GROUP
+
+        self.group = INBOX_GROUP
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    @database_sync_to_async
+    def _refusal(self, user, token: str) -> int | None:
+        return builder_refusal(self.scope, user, token, "flows.answer_conversation")
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def inbox_event(self, event):
+        await self.send_json({"event": event["event"], "conversation_id": event["conversation_id"]})

@@ -36,7 +36,7 @@ class State:
 # What a turn does to the conversation's wake-up timer (flows/timers.py): a new one, the one it had, or none.
 WAKE_SET, WAKE_KEEP, WAKE_CLEAR = "set", "keep", "clear"
 # Awaiting types that take no typed answer: a held message is not given to them.
-NOT_ANSWERABLE = ("wait", "webhook")
+NOT_ANSWERABLE = ("wait", "webhook", "handoff")
 
 
 @dataclass(slots=True)

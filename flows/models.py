@@ -64,6 +64,13 @@ class FlowVersion(models.Model):
         return f"{self.flow} v{self.number}"
 
 
+class Handoff(models.TextChoices):
+    NONE = "", "Not handed off"
+    WAITING = "waiting", "Waiting for an agent"
+    AGENT = "agent", "Held by an agent"
+    DONE = "done", "Handed back or closed"
+
+
 class Conversation(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active"
@@ -89,9 +96,22 @@ class Conversation(models.Model):
     token_hash = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Handed to a person (flows/handoff.py): while waiting or held, the customer's messages are stored, not run.
+    handoff_status = models.CharField(max_length=10, choices=Handoff.choices, blank=True, db_index=True)
+    handoff_node = models.CharField(max_length=100, blank=True)
+    handoff_reason = models.CharField(max_length=500, blank=True)
+    handoff_team = models.CharField(max_length=100, blank=True)
+    handoff_priority = models.CharField(max_length=10, blank=True)
+    handoff_requested_at = models.DateTimeField(null=True, blank=True)
+    handoff_claimed_at = models.DateTimeField(null=True, blank=True)
+    handoff_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handoff_agent_name = models.CharField(max_length=100, blank=True, help_text="The name the customer sees.")
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("answer_conversation", "Can answer conversations handed to a person (the inbox)")]
 
     def __str__(self) -> str:
         return f"{self.flow} / {self.id}"
@@ -399,3 +419,18 @@ class OptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address} opted out of {self.channel}"
+
+
+class HandoffNote(models.Model):
+    """An agent's internal note on a conversation: kept for agents, never sent to the customer."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="handoff_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

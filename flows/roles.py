@@ -11,6 +11,7 @@ VIEWER = "Viewer"
 EDITOR = "Editor"
 PUBLISHER = "Publisher"
 ADMIN = "Admin"
+AGENT = "Agent"
 
 _VIEWER = [
     "flows.view_flow",
@@ -42,8 +43,11 @@ _PUBLISHER = [
 # "app.*": every permission of the app (credentials, their audit log, deliveries, templates, bookings).
 _ADMIN = [*_PUBLISHER, "integrations.*", "auth.*", "authtoken.*", "flows.*"]
 
-# Each role holds everything of the roles before it (a publisher edits, an editor views).
-ROLES: dict[str, list[str]] = {VIEWER: _VIEWER, EDITOR: _EDITOR, PUBLISHER: _PUBLISHER, ADMIN: _ADMIN}
+# Answering customers is a job of its own, beside building: an agent sees flows and conversations, and the inbox.
+_AGENT = ["flows.view_flow", "flows.view_conversation", "flows.answer_conversation"]
+
+# Each role holds everything of the roles before it (a publisher edits, an editor views); Agent stands apart.
+ROLES: dict[str, list[str]] = {VIEWER: _VIEWER, EDITOR: _EDITOR, PUBLISHER: _PUBLISHER, ADMIN: _ADMIN, AGENT: _AGENT}
 
 # Who may do what, for messages ("Publishing needs the Publisher role."): the first role holding the permission.
 DOING = {
@@ -62,6 +66,7 @@ DOING = {
     "flows.view_channel": "Seeing channels",
     "flows.add_channel": "Adding channels",
     "flows.delete_channel": "Removing channels",
+    "flows.answer_conversation": "Answering handed-off conversations",
 }
 
 

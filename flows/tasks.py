@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from integrations.services import Services
 
-from . import assets, heartbeat, history, live, scheduler, timers  # noqa: F401  (heartbeat, scheduler: worker signals)
+from . import assets, handoff, heartbeat, history, live, scheduler, timers  # noqa: F401  (heartbeat, scheduler: worker signals)
 from .actions import message_json, reply_payload
 from .compiled import VersionInvalid, compiled
 from .engine import State, StepRecord, run_turn
@@ -129,12 +129,17 @@ def execute_run(run: Run) -> None:
         _finish_skipped(run, conversation, f"the published version cannot run: {exc}", status=Run.Status.FAILED)
         return
     hook = hook_event(run)
-    if hook is not None and not waits_for(conversation.awaiting, hook.get("key")):
+    if hook is not None and not (
+        waits_for(conversation.awaiting, hook.get("key"))
+        or (hook.get("key") == handoff.HANDOFF_KEY and handoff.waits_for_handoff(conversation.awaiting))
+    ):
         # Resumed by a chat message or another delivery since the hook queued this: it must not answer a question.
         _finish_skipped(run, conversation, f"the conversation no longer waits for the hook {hook.get('key')!r}")
         return
     timer = timers.event(run)
-    if run.trigger == Run.Trigger.TIMER and (reason := timers.stale_reason(conversation, run)):
+    if run.trigger == Run.Trigger.TIMER and (
+        reason := timers.stale_reason(conversation, run) or handoff.stale_reason(conversation, run)
+    ):
         _finish_skipped(run, conversation, reason)
         return
     held = list(conversation.held or [])
@@ -186,7 +191,9 @@ def execute_run(run: Run) -> None:
             return  # a redelivered copy of this turn already stored it: send nothing twice
         run.status = status
         awaiting = timers.awaiting_after(conversation, result)
+        handed = handoff.after_turn(conversation, awaiting if result.state.status == "active" else None, timezone.now())
         Conversation.objects.filter(pk=conversation.pk).update(
+            **handed,
             status=result.state.status,
             waiting_node=result.state.waiting_node or "",
             variables=result.state.variables,

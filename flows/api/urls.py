@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 from flows.messaging import api as messaging_api
 from flows.messaging.twilio import views as twilio_views
 
-from . import builder, chat, hooks, widget
+from . import builder, chat, hooks, inbox, widget
 
 router = SimpleRouter()
 router.register("flows", builder.FlowViewSet, basename="flow")
@@ -20,6 +20,15 @@ urlpatterns = [
     path("chat/<slug:flow_slug>/widget/avatar/", widget.AvatarImageView.as_view(), name="chat-widget-avatar"),
     path("flows/<int:flow_id>/appearance/", widget.AppearanceView.as_view(), name="flow-appearance"),
     path("flows/<int:flow_id>/appearance/avatar/", widget.AvatarView.as_view(), name="flow-appearance-avatar"),
+    path("inbox/conversations/", inbox.InboxListView.as_view(), name="inbox"),
+    path("inbox/conversations/<uuid:conversation_id>/claim/", inbox.ClaimView.as_view(), name="inbox-claim"),
+    path(
+        "inbox/conversations/<uuid:conversation_id>/messages/",
+        inbox.AgentMessagesView.as_view(),
+        name="inbox-messages",
+    ),
+    path("inbox/conversations/<uuid:conversation_id>/release/", inbox.ReleaseView.as_view(), name="inbox-release"),
+    path("inbox/conversations/<uuid:conversation_id>/close/", inbox.CloseView.as_view(), name="inbox-close"),
     path("hooks/<slug:flow_slug>/<slug:key>/", hooks.CatchView.as_view(), name="hook-catch"),
     path(
         "flows/<int:flow_id>/hooks/",

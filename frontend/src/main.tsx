@@ -32,6 +32,14 @@ if (element) {
         </StrictMode>,
       ),
     );
+  } else if (page === "inbox") {
+    void import("./pages/InboxPage").then(({ InboxPage }) =>
+      root.render(
+        <StrictMode>
+          <InboxPage />
+        </StrictMode>,
+      ),
+    );
   } else {
     root.render(
       <StrictMode>

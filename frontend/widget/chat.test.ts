@@ -212,3 +212,17 @@ describe("the widget's chat", () => {
     expect(chat.state.typing).toBe(false);
   });
 });
+describe("a person in the conversation", () => {
+  it("shows who joined and who left, as lines of nobody's", () => {
+    const chat = new Chat({ api: scripted({}).api, store: memoryStore() });
+    const seen: string[] = [];
+    chat.on((e) => e.type === "message" && seen.push(`${e.message.from}: ${e.message.text}`));
+    chat.socketAgent("joined", "Ana");
+    chat.socketAgent("left", "");
+    expect(chat.state.messages.map((m) => [m.from, m.text])).toEqual([
+      ["system", "Ana has joined the chat"],
+      ["system", "A person has left the chat"],
+    ]);
+    expect(seen).toEqual(["system: Ana has joined the chat", "system: A person has left the chat"]);
+  });
+});

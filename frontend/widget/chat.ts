@@ -79,7 +79,7 @@ export type Phase = "idle" | "starting" | "ready" | "ended" | "failed" | "refuse
 
 export interface Msg {
   key: string;
-  from: "bot" | "user";
+  from: "bot" | "user" | "system"; // system: what happened (a person joined), said by nobody
   text: string;
   id?: number;
   choices?: Choice[] | null;
@@ -404,6 +404,15 @@ export class Chat {
     if (!this.conversation) return;
     this.markRetry(status === "active" ? input : null);
     this.set({ input: status === "active" ? input : null, ...this.phaseOf(status) });
+  }
+
+  /** A person joined (claimed the conversation) or left it: a line in the log with the name they chose to show. */
+  socketAgent(event: string, name: string): void {
+    const who = name || "A person";
+    const text = event === "joined" ? `${who} has joined the chat` : `${who} has left the chat`;
+    const message: Msg = { key: `agent:${event}:${this.state.messages.length}`, from: "system", text };
+    this.set({ messages: [...this.state.messages, message] });
+    this.emit({ type: "message", message });
   }
 
   /** After the socket reconnects: what was said meanwhile. */

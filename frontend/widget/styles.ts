@@ -53,6 +53,7 @@ header img{width:36px;height:36px;border-radius:50%;object-fit:cover;background:
 .user{align-self:flex-end;background:var(--accent);color:var(--on-accent);border-bottom-right-radius:4px}
 .bot.retry{box-shadow:inset 3px 0 0 var(--err)}
 .user.sending{opacity:.75}
+.system{align-self:center;max-width:100%;font-size:12px;color:var(--muted,#667);background:transparent;padding:2px 8px}
 .user.failed{background:transparent;color:var(--err);border:1px solid var(--err)}
 .failed-row{align-self:flex-end;display:flex;gap:8px;align-items:center;font-size:13px;color:var(--err)}
 .failed-row button{text-decoration:underline;color:var(--err)!important}

@@ -79,6 +79,7 @@ export interface SocketHandlers {
   message(m: BotMessage, streamId?: string): void;
   delta(streamId: string, text: string, discarded: boolean): void;
   status(status: string, input: Awaited | null): void;
+  agent(event: string, name: string): void; // a person joined or left the conversation (handoff)
   reconnected(): void;
 }
 
@@ -110,6 +111,7 @@ export function connectSocket(base: string, c: Conversation, on: SocketHandlers)
       if (data.type === "message") on.message(data.message as BotMessage, data.stream_id as string | undefined);
       else if (data.type === "delta") on.delta(String(data.stream_id), String(data.text ?? ""), !!data.discarded);
       else if (data.type === "status") on.status(String(data.status), (data.input as Awaited | null) ?? null);
+      else if (data.type === "agent") on.agent(String(data.event), String((data.agent as { name?: unknown })?.name ?? ""));
     };
     ws.onclose = (e) => {
       ws = null;

@@ -375,6 +375,7 @@ export class Widget {
       message: (m, s) => this.chat.socketMessage(m, s),
       delta: (s, t, d) => this.chat.socketDelta(s, t, d),
       status: (st, input) => this.chat.socketStatus(st, input),
+      agent: (event, name) => this.chat.socketAgent(event, name),
       reconnected: () => void this.chat.catchUp(),
     });
   }

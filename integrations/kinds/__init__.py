@@ -15,6 +15,7 @@ KINDS = [
     "integrations.kinds.webhook_secret.WebhookSecret",
     "integrations.kinds.webhook_url.WebhookUrl",
     "integrations.kinds.telegram_bot.TelegramBot",
+    "integrations.kinds.intercom.Intercom",
     "integrations.kinds.openai.OpenAI",
     "integrations.kinds.twilio.Twilio",
     "integrations.kinds.smtp.Smtp",

@@ -5,6 +5,8 @@ import type {
   Credential,
   Flow,
   FlowListItem,
+  InboxConversation,
+  InboxDetail,
   GraphDocument,
   IntegrationTemplate,
   NodeTypeInfo,
@@ -42,6 +44,16 @@ export const api = {
   versions: (id: number) => getJson<Version[]>(`${API}/flows/${id}/versions/`),
   restoreVersion: (id: number, number: number) =>
     sendJson<Flow>("POST", `${API}/flows/${id}/versions/${number}/restore/`, {}),
+
+  inbox: (query = "") => getJson<InboxConversation[]>(`${API}/inbox/conversations/${query}`),
+  inboxConversation: (id: string) => getJson<InboxDetail>(`${API}/inbox/conversations/${id}/messages/`),
+  claim: (id: string, display_name = "") =>
+    sendJson<InboxDetail>("POST", `${API}/inbox/conversations/${id}/claim/`, { display_name }),
+  agentSay: (id: string, text: string, note = false) =>
+    sendJson<InboxDetail>("POST", `${API}/inbox/conversations/${id}/messages/`, { text, note }),
+  release: (id: string, variables: Record<string, unknown> = {}) =>
+    sendJson<InboxDetail>("POST", `${API}/inbox/conversations/${id}/release/`, { variables }),
+  closeHandoff: (id: string) => sendJson<InboxDetail>("POST", `${API}/inbox/conversations/${id}/close/`, {}),
 
   conversations: (id: number) => getJson<Conversation[]>(`${API}/flows/${id}/conversations/`),
   runs: (conversationId: string) => getJson<Run[]>(`${API}/conversations/${conversationId}/runs/`),

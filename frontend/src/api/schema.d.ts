@@ -549,6 +549,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inbox/conversations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Conversations handed to a person, the longest waiting first. */
+        get: operations["v1_inbox_conversations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/conversations/{conversation_id}/claim/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Take the conversation: only one agent holds it; a second claim is refused (409 already_claimed). */
+        post: operations["v1_inbox_conversations_claim_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/conversations/{conversation_id}/close/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Close it: the flow goes on at the handoff's `closed` output. */
+        post: operations["v1_inbox_conversations_close_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/conversations/{conversation_id}/messages/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The conversation as the agent sees it: transcript with notes, and its variables. */
+        get: operations["v1_inbox_conversations_messages_retrieve"];
+        put?: never;
+        /** @description The holder's reply to the customer, or with note=true an internal note (never sent). */
+        post: operations["v1_inbox_conversations_messages_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/conversations/{conversation_id}/release/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Hand back to the bot: the flow goes on at the handoff's `resolved` output, with these variables set. */
+        post: operations["v1_inbox_conversations_release_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/integration-templates/": {
         parameters: {
             query?: never;
@@ -613,6 +699,14 @@ export interface components {
          * @enum {string}
          */
         ActionEnum: "start" | "resume";
+        AgentMessageRequest: {
+            /**
+             * @description An internal note: kept for agents, never sent
+             * @default false
+             */
+            note: boolean;
+            text: string;
+        };
         /**
          * @description * `signature` - Standard Webhooks signature
          *     * `token` - Secret token
@@ -682,6 +776,10 @@ export interface components {
          * @enum {string}
          */
         CheckStatusEnum: "unchecked" | "ok" | "failed";
+        ClaimRequest: {
+            /** @description The name the customer sees; default: yours */
+            display_name?: string;
+        };
         Conversation: {
             /** @description What the bot waits for (wake_at: when a wait ends). */
             readonly awaiting: unknown;
@@ -952,6 +1050,64 @@ export interface components {
             key?: string;
             variable?: string;
         };
+        InboxConversation: {
+            agent_name: string;
+            channel?: string;
+            /** Format: date-time */
+            claimed_at: string | null;
+            readonly claimed_by_me: boolean;
+            flow: number;
+            readonly flow_name: string;
+            /** Format: uuid */
+            readonly id: string;
+            priority: string;
+            reason: string;
+            /** Format: date-time */
+            requested_at: string | null;
+            /** @description waiting, agent or done */
+            status: string;
+            team: string;
+            /**
+             * Format: double
+             * @description Seconds since the handoff was asked for
+             */
+            readonly waiting_s: number;
+        };
+        InboxDetail: {
+            agent_name: string;
+            channel?: string;
+            /** Format: date-time */
+            claimed_at: string | null;
+            readonly claimed_by_me: boolean;
+            flow: number;
+            readonly flow_name: string;
+            /** Format: uuid */
+            readonly id: string;
+            readonly messages: components["schemas"]["InboxMessage"][];
+            priority: string;
+            reason: string;
+            /** Format: date-time */
+            requested_at: string | null;
+            /** @description waiting, agent or done */
+            status: string;
+            team: string;
+            variables: unknown;
+            /**
+             * Format: double
+             * @description Seconds since the handoff was asked for
+             */
+            readonly waiting_s: number;
+        };
+        InboxMessage: {
+            /** @description The agent's shown name (agent messages and notes) */
+            author: string;
+            /** Format: date-time */
+            created_at: string;
+            id: number;
+            /** @description customer, bot, agent or note */
+            kind: string;
+            text: string;
+        };
         Input: {
             choices: {
                 [key: string]: unknown;
@@ -1163,6 +1319,12 @@ export interface components {
              * @default
              */
             note: string;
+        };
+        ReleaseRequest: {
+            /** @description Variables to set before the bot goes on */
+            variables?: {
+                [key: string]: unknown;
+            };
         };
         Reply: {
             input: components["schemas"]["Input"] | null;
@@ -4639,6 +4801,503 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_inbox_conversations_list: {
+        parameters: {
+            query?: {
+                /** @description Only this flow's */
+                flow?: number;
+                /** @description waiting, agent or done; default: waiting and agent */
+                status?: string;
+                /** @description Only this team's */
+                team?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxConversation"][];
+                };
+            };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_inbox_conversations_claim_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ClaimRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxDetail"];
+                };
+            };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not handed off (not_handed_off), held by another agent (already_claimed), not yours to act on (not_claimed_by_you) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_inbox_conversations_close_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxDetail"];
+                };
+            };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not handed off (not_handed_off), held by another agent (already_claimed), not yours to act on (not_claimed_by_you) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_inbox_conversations_messages_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxDetail"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_inbox_conversations_messages_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentMessageRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxDetail"];
+                };
+            };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not handed off (not_handed_off), held by another agent (already_claimed), not yours to act on (not_claimed_by_you) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_inbox_conversations_release_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReleaseRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxDetail"];
+                };
+            };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not handed off (not_handed_off), held by another agent (already_claimed), not yours to act on (not_claimed_by_you) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -18,6 +18,8 @@ export type ChatInput = Schemas["Input"];
 export type Reply = Schemas["Reply"];
 export type PreviewReply = Schemas["PreviewReply"];
 export type Credential = Schemas["Credential"];
+export type InboxConversation = Schemas["InboxConversation"];
+export type InboxDetail = Schemas["InboxDetail"];
 /** A catalog template for the `template` node: its parameter form (a JSON Schema) and the credential kind it needs. */
 export type IntegrationTemplate = Schemas["IntegrationTemplate"];
 export type ApiErrorBody = Schemas["Error"];

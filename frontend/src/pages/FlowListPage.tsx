@@ -176,6 +176,11 @@ export function FlowListPage() {
           {user?.name}
           {user?.roles?.length ? ` · ${user.roles.join(", ")}` : ""}
         </span>
+        {user?.permissions?.includes("flows.answer_conversation") || user?.is_superuser ? (
+          <a className="btn btn-ghost btn-small" href={urls?.inbox ?? "/builder/inbox/"}>
+            Inbox
+          </a>
+        ) : null}
         <a className="btn btn-ghost btn-small" href={urls?.admin ?? "/admin/"}>
           Admin
         </a>

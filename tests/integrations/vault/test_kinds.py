@@ -15,6 +15,7 @@ def test_the_registry_lists_each_kind_once_in_order_and_names_unknown_ones():
         "webhook_secret",
         "webhook_url",
         "telegram_bot",
+        "intercom",
         "openai",
         "twilio",
         "smtp",

@@ -1,0 +1,74 @@
+"""Intercom: an access token (Developer Hub app, or OAuth) for Intercom's REST API, sent as a bearer token.
+
+The base URL is a setting (https://api.intercom.io; api.eu.intercom.io and api.au.intercom.io for other regions; a
+test's local server). The connection check fetches the app the token belongs to (GET /me), which changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from integrations.errors import CredentialError
+
+from .base import URL, CheckFailed, Field, Kind, Outgoing, set_header
+
+DEFAULT_BASE_URL = "https://api.intercom.io"
+API_VERSION = "2.11"
+
+
+def base_url(settings: Mapping[str, Any]) -> str:
+    return str(settings.get("base_url") or DEFAULT_BASE_URL).rstrip("/")
+
+
+def headers(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", "Accept": "application/json", "Intercom-Version": API_VERSION}
+
+
+class Intercom(Kind):
+    key = "intercom"
+    label = "Intercom"
+    description = "An Intercom access token, for contacts, conversations, notes, tags and events."
+    fields = (
+        Field("base_url", "API URL", "https://api.intercom.io (EU: https://api.eu.intercom.io, Australia: "
+              "https://api.au.intercom.io).", type=URL, default=DEFAULT_BASE_URL, required=True),
+        Field("access_token", "Access token", "From your Intercom app (Developer Hub, Authentication).",
+              secret=True, required=True),
+    )  # fmt: skip
+
+    def summary(self, settings: Mapping[str, Any]) -> str:
+        return base_url(settings)
+
+    def host(self, resolved: Any) -> str:
+        return urlsplit(base_url(resolved.settings)).hostname or ""
+
+    def prepare(self, resolved: Any, out: Outgoing, services: Any) -> None:
+        """A path of Intercom's API (/contacts/search); the token goes only to the credential's own API URL."""
+        if urlsplit(out.url).scheme or out.url.startswith("//"):
+            raise CredentialError(f"The credential {resolved.name!r} takes a path of Intercom's API, not a full URL.")
+        out.url = f"{base_url(resolved.settings)}/{out.url.lstrip('/')}"
+        for name, value in headers("").items():
+            if name != "Authorization":
+                set_header(out.headers, name, value)
+
+    def authenticate(self, resolved: Any, out: Outgoing, services: Any, *, fresh: bool = False) -> None:
+        set_header(out.headers, "Authorization", f"Bearer {resolved.secrets.get('access_token') or ''}")
+
+    def check(self, resolved: Any, services: Any) -> str:
+        url = f"{base_url(resolved.settings)}/me"
+        response = services.http.request(
+            "GET", url, headers=headers(str(resolved.secrets.get("access_token") or "")), timeout_s=10
+        )
+        if response.status == 401:
+            raise CheckFailed("Intercom refused the access token: HTTP 401 Unauthorized.")
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not response.ok or not isinstance(body, dict):
+            raise CheckFailed(f"GET /me on {urlsplit(url).netloc} answered HTTP {response.status}.")
+        app = body.get("app") or {}
+        return (
+            f"Intercom app {app.get('name') or '?'} ({app.get('id_code') or '?'}), as {body.get('email') or 'the app'}."
+        )

@@ -1,0 +1,72 @@
+"""The agents' inbox in Chromium against daphne and a worker, with the customer in a second browser context on the
+hosted chat page: the agent claims, both talk live, a note stays internal, and the agent hands back to the bot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from flows import roles
+from tests.browser.conftest import VIEWPORT, Browser, Console, log_in
+from tests.factories import EditorFactory, published_flow
+from tests.handoff.support import handoff_flow
+
+pytestmark = [pytest.mark.e2e]
+
+
+@pytest.fixture
+def editor_user(live):
+    return EditorFactory(username="ana", first_name="Ana", role=roles.AGENT)
+
+
+@pytest.fixture
+def customer(live, chromium) -> Iterator[Page]:
+    context = chromium.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    console = Console()
+    console.watch(page)
+    try:
+        yield page
+    finally:
+        context.close()
+    assert console.errors == [], "the customer's browser logged errors:\n" + "\n".join(console.errors)
+
+
+def test_an_agent_claims_talks_notes_and_hands_back_while_the_customer_chats(browser_page: Browser, customer, live):
+    published_flow(handoff_flow(reason="Refund", no_agent_after="10m"), slug="help", name="Help")
+    customer.goto(f"{live.url}/c/help/")
+    chat = customer.locator('flow-chat[data-flow="help"]')
+    expect(chat.locator(".msg.bot").last).to_have_text("Connecting you to a person...")
+
+    agent = browser_page.page
+    log_in(browser_page, "/builder/inbox/")
+    row = agent.get_by_test_id("inbox-row").filter(has_text="Refund")
+    expect(row).to_contain_text("waiting")
+    row.click()
+    agent.get_by_role("textbox", name="Name the customer sees").fill("Ana from billing")
+    agent.get_by_role("button", name="Claim").click()
+    expect(chat.locator(".msg.system")).to_have_text("Ana from billing has joined the chat")
+    expect(row).to_contain_text("with Ana from billing")
+
+    agent.get_by_role("textbox", name="Reply").fill("Hi, I'm Ana. How can I help?")
+    agent.get_by_role("button", name="Send").click()
+    expect(chat.locator(".msg.bot").last).to_have_text("Hi, I'm Ana. How can I help?")
+
+    field = chat.locator("input[name=message]")
+    field.fill("My parcel never came.")
+    field.press("Enter")
+    transcript = agent.get_by_test_id("inbox-transcript")
+    expect(transcript.locator(".inbox-msg.customer").last).to_contain_text("My parcel never came.")
+
+    agent.get_by_label("Internal note (never sent)").check()
+    agent.get_by_role("textbox", name="Reply").fill("Courier lost it; refund.")
+    agent.get_by_role("button", name="Add note").click()
+    expect(transcript.locator(".inbox-msg.note")).to_contain_text("Courier lost it; refund.")
+
+    agent.get_by_role("textbox", name="Variables to set (JSON)").fill('{"refund": "approved"}')
+    agent.get_by_role("button", name="Hand back to the bot").click()
+    expect(chat.locator(".msg.bot").last).to_have_text("Back with the bot. Refund: approved")
+    expect(chat.locator(".msg.system").last).to_have_text("Ana from billing has left the chat")
+    assert "Courier lost it" not in chat.inner_text()  # the note never reached the customer
