@@ -56,7 +56,10 @@ def apply_turn(conversation: Conversation, result: TurnResult, now: datetime) ->
     if result.state.status != Conversation.Status.ACTIVE:
         pending.update(state=CANCELLED, ended_at=now)
         return
-    if result.wake_mode != WAKE_KEEP:
+    # A pending wake-up always shows in what the conversation awaited (`wake_at`, set with it and kept with it), so a
+    # turn that began with none has none to cancel: most turns save the query.
+    had_wake = isinstance(conversation.awaiting, dict) and bool(conversation.awaiting.get("wake_at"))
+    if result.wake_mode != WAKE_KEEP and had_wake:
         pending.filter(kind=WAKE).update(state=CANCELLED, ended_at=now)
     if result.wake_mode == WAKE_SET and result.wake is not None:
         Timer.objects.create(
