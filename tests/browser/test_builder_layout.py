@@ -130,7 +130,9 @@ def test_plus_on_a_free_output_adds_the_chosen_step_connected_to_it(browser_page
     select(page, "hello")
     expect(add).to_have_count(0)
     select(page, new_id)
-    add.click()
+    # A question has two free outputs (its answer, and "No answer" when it times out): a "+" on each, named for it.
+    expect(page.get_by_role("button", name="Add a step after No answer")).to_be_visible()
+    page.get_by_role("button", name="Add a step after Next").click()
     expect(picker).to_be_visible()
     page.keyboard.press("Escape")
     expect(picker).to_be_hidden()

@@ -171,6 +171,13 @@ export function PreviewPanel({ start, onClose, onSelectProblem, socketOk, stream
 
   const busyNow = useRef(busy);
   busyNow.current = busy;
+  const socketHeld = useRef<Bubble[]>([]);
+  useEffect(() => {
+    if (busy || !socketHeld.current.length) return;
+    const held = socketHeld.current;
+    socketHeld.current = [];
+    setBubbles((b) => added(b, held));
+  }, [busy]);
   // The widget's chat socket: messages the bot sends on its own (a wait ending, a timer firing) arrive here.
   useEffect(() => {
     if (!conversation) return;
@@ -185,7 +192,11 @@ export function PreviewPanel({ start, onClose, onSelectProblem, socketOk, stream
       }
       if (frame.type === "message") {
         const m = frame.message;
-        setBubbles((b) => added(b, [{ id: `b${m.id}`, from: "bot", text: m.text }]));
+        const bubble: Bubble = { id: `b${m.id}`, from: "bot", text: m.text };
+        // During the user's own turn its reply brings its messages, in place of the live text: a socket copy shown
+        // first would sit beside the live bubble. Kept, and added (once) when the turn is over.
+        if (busyNow.current) socketHeld.current.push(bubble);
+        else setBubbles((b) => added(b, [bubble]));
       } else if (frame.type === "status" && !busyNow.current) {
         setInput(frame.input);
         setStatus(frame.status);
