@@ -126,9 +126,11 @@ class InboxListView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("flow", int, description="Only this flow's"),
+            OpenApiParameter("flow", {"type": "integer", "minimum": 0}, description="Only this flow's"),
             OpenApiParameter("team", str, description="Only this team's"),
-            OpenApiParameter("status", str, description="waiting, agent or done; default: waiting and agent"),
+            OpenApiParameter(
+                "status", str, enum=["waiting", "agent", "done"], description="Default: waiting and agent"
+            ),
         ],
         responses=InboxConversationSerializer(many=True),
     )
@@ -144,7 +146,7 @@ class InboxListView(APIView):
             rows = rows.filter(Q(handoff_status=Handoff.WAITING) | Q(handoff_status=Handoff.AGENT))
         flow = request.query_params.get("flow", "")
         if flow:
-            if not flow.isdigit():
+            if not (flow.isascii() and flow.isdigit()):  # "²" is a digit to Python, not a flow id
                 raise serializers.ValidationError({"flow": ["A flow id (a whole number)."]})
             rows = rows.filter(flow_id=int(flow))
         if request.query_params.get("team"):

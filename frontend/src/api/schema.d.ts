@@ -4825,8 +4825,8 @@ export interface operations {
             query?: {
                 /** @description Only this flow's */
                 flow?: number;
-                /** @description waiting, agent or done; default: waiting and agent */
-                status?: string;
+                /** @description Default: waiting and agent */
+                status?: "agent" | "done" | "waiting";
                 /** @description Only this team's */
                 team?: string;
             };
