@@ -40,7 +40,7 @@ STATE_DEPENDENT = {
     "POST /api/v1/flows/{flow_id}/appearance/avatar/": "the file is not a PNG, JPEG, GIF or WebP image",
     "POST /api/v1/flows/import/": "the uploaded file is not a flow export",
     "POST /api/v1/flows/{flow_id}/channels/": "no Twilio credential has that id",
-    "POST /api/v1/flows/{flow_id}/channels/{channel_id}/test/": "the channel does not exist or Twilio refuses the number",
+    "POST /api/v1/flows/{flow_id}/channels/{channel_id}/test/": "no such channel, or Twilio refuses the number",
     "POST /api/v1/inbox/conversations/{conversation_id}/release/": "a variable name the flow cannot use",
 }
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
