@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from rest_framework.authtoken.models import Token
 
 from tests.support.processes import ROOT
 
@@ -94,7 +96,9 @@ def test_the_api_examples_run_as_written_and_print_what_the_pages_show(live, chi
     assert len(runnable) >= 12, [e.command[:40] for e in runnable]
     ws = live.url.replace("http://", "ws://")
     marker = "@@example-done@@"
-    script = ["cd " + str(ROOT)]
+    # The builder API page's token, as `drf_create_token admin` makes it (that line of the page is not run here).
+    token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username="admin"))
+    script = ["cd " + str(ROOT), f"API_TOKEN={token.key}"]
     for example in runnable:
         command = (
             example.command.replace("http://127.0.0.1:8000", live.url)
@@ -131,4 +135,6 @@ def test_the_api_examples_run_as_written_and_print_what_the_pages_show(live, chi
         expected = [f for f in fields(example.shown) if not (hurried and f[0] in ("status", "run_status"))]
         got = fields(printed)
         missing = [f for f in expected if f not in got]
-        assert not missing, f"{where}\nshown but not printed: {missing}\nprinted: {printed[:3000]}"
+        assert not missing, (
+            f"{where}\nshown but not printed: {missing}\nprinted: {printed[:3000]}\n{done.stderr[-3000:]}"
+        )
