@@ -114,3 +114,12 @@ def server(child_env):
 def live(server, worker, transactional_db):
     """The app as in production: daphne + a Celery worker + Redis, on a committed test database."""
     return server
+
+
+@pytest.fixture
+def admin_client(client, db):
+    """A logged-in superuser, without pytest-django's password (hashing one costs over a second here)."""
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create(username="root", is_staff=True, is_superuser=True))
+    return client

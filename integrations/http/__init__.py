@@ -15,7 +15,7 @@ import ssl
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -321,6 +321,19 @@ class _StreamedResponse(Response):
             self.body.close()
 
 
+class RequestOptions(TypedDict, total=False):
+    """What a request may say besides its method and URL (see GuardedClient.request)."""
+
+    params: Any
+    headers: Mapping[str, Any] | None
+    json: Any
+    data: Any
+    timeout_s: float | None
+    retry: Retry | None
+    rate_keys: Sequence[tuple[str, str]]
+    allow_redirects: bool
+
+
 # --- The client ------------------------------------------------------------------------------------------------------
 
 
@@ -353,48 +366,16 @@ class GuardedClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def request(
-        self,
-        method: str,
-        url: str,
-        *,
-        params: Any = None,
-        headers: Mapping[str, Any] | None = None,
-        json: Any = None,
-        data: Any = None,
-        timeout_s: float | None = None,
-        retry: Retry | None = None,
-        rate_keys: Sequence[tuple[str, str]] = (),
-        allow_redirects: bool = True,
-    ) -> Response:
+    def request(self, method: str, url: str, **options: Unpack[RequestOptions]) -> Response:
         """Send a request; non-2xx answers are returned (after retries), failures raise OutboundError subclasses."""
         started = time.monotonic()
-        record: dict[str, Any] = {"request": {"method": method, "url": url}, "response": None, "attempts": 0}
-        try:
-            response = self._start(
-                method, url, record, params, headers, json, data, timeout_s, retry, rate_keys, allow_redirects
-            )
-        except OutboundError as exc:
-            self._finish(record, started, error=exc)
-            raise
+        record = self._record(method, url)
+        response = self._begin(method, url, record, started, options)
         response.elapsed_ms = self._finish(record, started)
         return response
 
     @contextlib.contextmanager
-    def stream(
-        self,
-        method: str,
-        url: str,
-        *,
-        params: Any = None,
-        headers: Mapping[str, Any] | None = None,
-        json: Any = None,
-        data: Any = None,
-        timeout_s: float | None = None,
-        retry: Retry | None = None,
-        rate_keys: Sequence[tuple[str, str]] = (),
-        allow_redirects: bool = True,
-    ) -> Iterator[Response]:
+    def stream(self, method: str, url: str, **options: Unpack[RequestOptions]) -> Iterator[Response]:
         """As request(), but a 2xx body is read as it arrives: `for chunk in response.iter_bytes()` (SSE, say).
 
         Every guard holds: the checked, pinned address, checked redirects, retries (before the body starts only),
@@ -402,14 +383,8 @@ class GuardedClient:
         when the block ends, with the first 2 KB of what was read.
         """
         started = time.monotonic()
-        record: dict[str, Any] = {"request": {"method": method, "url": url}, "response": None, "attempts": 0}
-        try:
-            response = self._start(
-                method, url, record, params, headers, json, data, timeout_s, retry, rate_keys, allow_redirects, True
-            )
-        except OutboundError as exc:
-            self._finish(record, started, error=exc)
-            raise
+        record = self._record(method, url)
+        response = self._begin(method, url, record, started, options, stream=True)
         response.elapsed_ms = round((time.monotonic() - started) * 1000, 1)  # until the headers came
         try:
             yield response
@@ -424,19 +399,40 @@ class GuardedClient:
         response.close()
         self._finish(record, started)
 
+    @staticmethod
+    def _record(method: str, url: str) -> dict[str, Any]:
+        return {"request": {"method": method, "url": url}, "response": None, "attempts": 0}
+
+    def _begin(
+        self,
+        method: str,
+        url: str,
+        record: dict[str, Any],
+        started: float,
+        options: RequestOptions,
+        stream: bool = False,
+    ) -> Response:
+        """Send until an answer's headers come; a failure is recorded before it is raised."""
+        try:
+            return self._start(method, url, record, stream=stream, **options)
+        except OutboundError as exc:
+            self._finish(record, started, error=exc)
+            raise
+
     def _start(
         self,
         method: str,
         url: str,
         record: dict[str, Any],
-        params: Any,
-        headers: Mapping[str, Any] | None,
-        json: Any,
-        data: Any,
-        timeout_s: float | None,
-        retry: Retry | None,
-        rate_keys: Sequence[tuple[str, str]],
-        allow_redirects: bool,
+        *,
+        params: Any = None,
+        headers: Mapping[str, Any] | None = None,
+        json: Any = None,
+        data: Any = None,
+        timeout_s: float | None = None,
+        retry: Retry | None = None,
+        rate_keys: Sequence[tuple[str, str]] = (),
+        allow_redirects: bool = True,
         stream: bool = False,
     ) -> Response:
         method = (method or "GET").upper()

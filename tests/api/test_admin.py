@@ -23,12 +23,6 @@ EXPLODES = {
 }
 
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    return client
-
-
 def run_turn(flow, answer: str | None = None, conversation=None) -> Run:
     """A turn run by the engine in this process, as the worker would (stored steps, messages and state)."""
     if conversation is None:

@@ -9,7 +9,6 @@ from django.apps import apps
 from django.contrib import admin
 
 from integrations import kinds
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +35,6 @@ class HelpTexts(HTMLParser):
     def handle_data(self, data):
         if self.depth:
             self.texts[-1] += data
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    return client
 
 
 def visible_help(page: str) -> list[str]:

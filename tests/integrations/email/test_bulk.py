@@ -100,9 +100,10 @@ def test_the_credentials_rate_limit_spaces_the_messages(smtp_server, svc, settin
     assert run_slice(turn.step.output["batch"]["id"]) is None
     elapsed = time.monotonic() - t0
     assert len(peer.messages) == 5
-    gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
-    assert all(gap >= 0.4 for gap in gaps[1:]), gaps  # after the burst of 2: one every 0.5 s
-    assert 1.3 <= elapsed < 5, elapsed
+    # after the burst of 2, one every 0.5 s: load only delays a message, so none may come before its token was due
+    for k in range(2, 5):
+        assert arrivals[k] - t0 >= 0.5 * (k - 1) - 0.01, (k, [round(t - t0, 3) for t in arrivals])
+    assert 1.49 <= elapsed < 10, elapsed
 
 
 def test_a_list_that_is_not_a_list_is_a_clear_error(smtp_server, svc):

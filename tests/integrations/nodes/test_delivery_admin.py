@@ -4,18 +4,11 @@ import pytest
 
 from integrations.models import OutboundDelivery
 from integrations.webhooks import signing
-from tests.factories import UserFactory
 
 from .support import credential, run
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/integrations/outbounddelivery/"
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture

@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from integrations import vault
 from integrations.models import Credential
+from tests.support.admin import check_credential
 
 from .conftest import KEY
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(get_user_model().objects.create(username="root", is_staff=True, is_superuser=True))
-    return client
-
-
-def check(admin_client, credential: Credential) -> Credential:
-    response = admin_client.post(f"/admin/integrations/credential/{credential.pk}/check/")
-    assert response.status_code == 302
-    credential.refresh_from_db()
-    return credential
 
 
 def test_an_admin_adds_an_openai_credential_and_its_check_lists_the_models(admin_client, peer):
@@ -36,7 +23,7 @@ def test_an_admin_adds_an_openai_credential_and_its_check_lists_the_models(admin
     assert credential.kind == "openai" and credential.settings["base_url"] == peer.base_url
     assert vault.decrypt(credential.secrets_encrypted) == {"api_key": KEY}
 
-    credential = check(admin_client, credential)
+    credential = check_credential(admin_client, credential)
 
     assert credential.check_status == "ok", credential.check_message
     assert credential.check_message == (
@@ -52,7 +39,7 @@ def test_a_refused_key_fails_the_check_in_a_sentence_without_the_key(admin_clien
         secrets_encrypted=vault.encrypt({"api_key": "sk-wrong-9876543210"}),
     )  # fmt: skip
 
-    credential = check(admin_client, credential)
+    credential = check_credential(admin_client, credential)
 
     assert credential.check_status == "failed"
     assert credential.check_message == (
@@ -60,14 +47,14 @@ def test_a_refused_key_fails_the_check_in_a_sentence_without_the_key(admin_clien
     )
 
 
-def test_a_base_url_that_is_not_an_openai_api_fails_the_check(admin_client, httpserver_ipv4):
+def test_a_base_url_that_is_not_an_openai_api_fails_the_check_credential(admin_client, httpserver_ipv4):
     httpserver_ipv4.expect_request("/v1/models").respond_with_data("<html>Hello</html>", content_type="text/html")
     credential = Credential.objects.create(
         name="Web", kind="openai", settings={"base_url": f"http://127.0.0.1:{httpserver_ipv4.port}/v1"},
         secrets_encrypted=vault.encrypt({"api_key": KEY}),
     )  # fmt: skip
 
-    credential = check(admin_client, credential)
+    credential = check_credential(admin_client, credential)
 
     assert credential.check_status == "failed"
     assert "did not answer as an OpenAI-compatible API" in credential.check_message

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from tests.integrations.nodes.conftest import loopback, server, svc  # noqa: F401 - fixtures shared with node tests
 
@@ -14,12 +13,6 @@ from tests.integrations.nodes.conftest import loopback, server, svc  # noqa: F40
 @pytest.fixture
 def base(server) -> str:  # noqa: F811
     return f"http://127.0.0.1:{server.port}"
-
-
-@pytest.fixture
-def admin_client(client, db):
-    client.force_login(get_user_model().objects.create(username="root", is_staff=True, is_superuser=True))
-    return client
 
 
 def received(server) -> list[Any]:  # noqa: F811

@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from integrations import vault
 from integrations.models import Credential
+from tests.support.admin import check_credential
 
 from .conftest import SID, TOKEN
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(get_user_model().objects.create(username="root", is_staff=True, is_superuser=True))
-    return client
-
-
-def check(admin_client, credential: Credential) -> Credential:
-    response = admin_client.post(f"/admin/integrations/credential/{credential.pk}/check/")
-    assert response.status_code == 302
-    credential.refresh_from_db()
-    return credential
 
 
 def test_an_admin_adds_a_twilio_credential_and_its_check_fetches_the_account(admin_client, twilio_server):
@@ -36,7 +23,7 @@ def test_an_admin_adds_a_twilio_credential_and_its_check_fetches_the_account(adm
     credential = Credential.objects.get(name="Twilio")
     assert vault.decrypt(credential.secrets_encrypted) == {"auth_token": TOKEN}
 
-    credential = check(admin_client, credential)
+    credential = check_credential(admin_client, credential)
 
     assert credential.check_status == "ok", credential.check_message
     assert credential.check_message == "127.0.0.1 accepted the credentials: account 'Flows test account' (active)."
@@ -53,7 +40,7 @@ def test_an_api_key_authenticates_as_the_key(admin_client, twilio_server):
         secrets_encrypted=vault.encrypt({"api_key_secret": "key-secret-123456"}),
     )  # fmt: skip
 
-    assert check(admin_client, credential).check_status == "ok", credential.check_message
+    assert check_credential(admin_client, credential).check_status == "ok", credential.check_message
 
 
 def test_a_wrong_token_fails_the_check_in_a_sentence_without_the_token(admin_client, twilio_server):
@@ -62,7 +49,7 @@ def test_a_wrong_token_fails_the_check_in_a_sentence_without_the_token(admin_cli
         secrets_encrypted=vault.encrypt({"auth_token": "not-the-token-42"}),
     )  # fmt: skip
 
-    credential = check(admin_client, credential)
+    credential = check_credential(admin_client, credential)
 
     assert credential.check_status == "failed"
     assert credential.check_message == "127.0.0.1 refused the credentials (401): check the SID and the token or key."

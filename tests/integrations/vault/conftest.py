@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
-from django.contrib.auth import get_user_model
 
 from integrations import vault
 from integrations.models import Credential
@@ -29,13 +28,6 @@ def loopback_allowed(settings):
 def base_url(httpserver) -> str:
     """The local HTTP server, by address: the allow-list names 127.0.0.1."""
     return f"http://127.0.0.1:{httpserver.port}"
-
-
-@pytest.fixture
-def admin_client(client, db):
-    # No password: hashing one costs a second and a half here, and force_login needs none.
-    client.force_login(get_user_model().objects.create(username="root", is_staff=True, is_superuser=True))
-    return client
 
 
 def make_credential(name: str, kind: str = "api_connection", settings: dict[str, Any] | None = None,
