@@ -190,6 +190,26 @@ describe("the widget's chat", () => {
     expect(calls.filter((c) => c.kind === "start")).toHaveLength(2);
   });
 
+  it("starts again after a 429 or 503 and a lost connection, waiting as the server asks, and says when it cannot", async () => {
+    const busy = { status: 429, body: { error: { code: "throttled", message: "slow down", retry_after_s: 7 } } };
+    const down = { status: 503, body: { error: { code: "unavailable", message: "down", retry_after_s: 2 } } };
+    const waits: number[] = [];
+    const { api, calls } = scripted({ start: [busy, "network", down, started([{ id: 1, text: "Hi" }])] });
+    const clock = { sleep: async (ms: number) => void waits.push(ms) };
+    const chat = new Chat({ api, store: memoryStore(), clock, typingMs: 0, maxAttempts: 4, newId: () => "cm" });
+    await chat.start();
+    expect(calls.filter((c) => c.kind === "start")).toHaveLength(4);
+    expect(waits[0]).toBeGreaterThanOrEqual(7000); // Retry-After is honoured
+    expect(waits[2]).toBeGreaterThanOrEqual(2000);
+    expect(texts(chat)).toEqual(["bot:Hi"]);
+    expect(chat.state.phase).toBe("ready");
+
+    const gone = make({ start: ["network"] });
+    await gone.chat.start();
+    expect(gone.calls).toHaveLength(4); // maxAttempts, then it says so
+    expect(gone.chat.state).toMatchObject({ phase: "offline", notice: "The chat cannot be reached right now." });
+  });
+
   it("tells a refused website so, and stores nothing", async () => {
     const { chat, store } = make({ start: [{ status: 403, body: { error: { code: "origin_not_allowed", message: "no" } } }] });
     await chat.start();

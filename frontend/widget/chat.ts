@@ -119,6 +119,9 @@ function uuid(): string {
   return "m-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
 }
 
+/** What retrying() answers when no attempt reached the server. */
+const UNREACHABLE = Symbol("unreachable");
+
 function isError(body: unknown): body is ErrorBody {
   return !!body && typeof body === "object" && "error" in body;
 }
@@ -222,40 +225,48 @@ export class Chat {
     this.store.save(null);
     this.emit({ type: "conversation", conversation: null });
     this.set({ phase: "starting", messages: [], input: null, typing: true, notice: "" });
+    const res = await this.retrying(gen, () => this.api.start(this.variables));
+    if (res === undefined) return;
+    if (res === UNREACHABLE) {
+      this.set({ phase: "offline", typing: false, notice: "The chat cannot be reached right now." });
+      return;
+    }
+    const body = res.body;
+    if (isError(body)) return void this.refusedBy(res.status, body);
+    this.useConversation({ id: body.id, token: body.token });
+    if (res.status === 202 && body.run_id) {
+      this.pending++;
+      void this.followUp(body.run_id, gen);
+    } else {
+      this.set({ typing: false });
+      this.applyReply(body);
+    }
+  }
+
+  /** Call until an answer worth showing: a failed connection, 429 or 5xx is tried again after a backoff.
+   * Undefined when a newer conversation took over meanwhile; UNREACHABLE when no attempt got through. */
+  private async retrying<T>(
+    gen: number,
+    call: () => Promise<Result<T | ErrorBody>>,
+  ): Promise<Result<T | ErrorBody> | typeof UNREACHABLE | undefined> {
     for (let attempt = 1; ; attempt++) {
-      let res: Result<StartReply | ErrorBody>;
+      let res: Result<T | ErrorBody>;
       try {
-        res = await this.api.start(this.variables);
+        res = await call();
       } catch {
-        if (gen !== this.generation) return;
-        if (attempt >= this.maxAttempts) {
-          this.set({ phase: "offline", typing: false, notice: "The chat cannot be reached right now." });
-          return;
-        }
+        if (gen !== this.generation) return undefined;
+        if (attempt >= this.maxAttempts) return UNREACHABLE;
         await this.clock.sleep(this.backoff(attempt));
-        if (gen !== this.generation) return;
+        if (gen !== this.generation) return undefined;
         continue;
       }
-      if (gen !== this.generation) return;
-      const body = res.body;
-      if (isError(body)) {
-        if ((res.status === 429 || res.status >= 500) && attempt < this.maxAttempts) {
-          await this.clock.sleep(this.backoff(attempt, body.error.retry_after_s));
-          if (gen !== this.generation) return;
-          continue;
-        }
-        this.refusedBy(res.status, body);
-        return;
+      if (gen !== this.generation) return undefined;
+      if (isError(res.body) && (res.status === 429 || res.status >= 500) && attempt < this.maxAttempts) {
+        await this.clock.sleep(this.backoff(attempt, res.body.error.retry_after_s));
+        if (gen !== this.generation) return undefined;
+        continue;
       }
-      this.useConversation({ id: body.id, token: body.token });
-      if (res.status === 202 && body.run_id) {
-        this.pending++;
-        void this.followUp(body.run_id, gen);
-      } else {
-        this.set({ typing: false });
-        this.applyReply(body);
-      }
-      return;
+      return res;
     }
   }
 
@@ -293,45 +304,30 @@ export class Chat {
     this.pending++;
     this.set({ typing: true });
     try {
-      for (let attempt = 1; ; attempt++) {
-        let res: Result<Reply | ErrorBody>;
-        try {
-          res = await this.api.post(conversation, msg.text, msg.clientMessageId);
-        } catch {
-          if (gen !== this.generation) return;
-          if (attempt >= this.maxAttempts) return this.failed(key, "Not sent: the chat cannot be reached.");
-          await this.clock.sleep(this.backoff(attempt));
-          if (gen !== this.generation) return;
-          continue;
+      const clientMessageId = msg.clientMessageId;
+      const res = await this.retrying(gen, () => this.api.post(conversation, msg.text, clientMessageId));
+      if (res === undefined) return;
+      if (res === UNREACHABLE) return this.failed(key, "Not sent: the chat cannot be reached.");
+      const body = res.body;
+      if (isError(body)) {
+        if (body.error.code === "conversation_closed") {
+          this.patch(key, { state: "failed" });
+          return this.set({ phase: "ended", input: null, notice: "This conversation has ended." });
         }
-        if (gen !== this.generation) return;
-        const body = res.body;
-        if (isError(body)) {
-          if ((res.status === 429 || res.status >= 500) && attempt < this.maxAttempts) {
-            await this.clock.sleep(this.backoff(attempt, body.error.retry_after_s));
-            if (gen !== this.generation) return;
-            continue;
-          }
-          if (body.error.code === "conversation_closed") {
-            this.patch(key, { state: "failed" });
-            return this.set({ phase: "ended", input: null, notice: "This conversation has ended." });
-          }
-          if (res.status === 401) {
-            this.store.save(null);
-            this.patch(key, { state: "failed" });
-            return this.set({ phase: "ended", input: null, notice: "This conversation is no longer available." });
-          }
-          if (res.status === 403) return void this.refusedBy(res.status, body);
-          return this.failed(key, body.error.message);
+        if (res.status === 401) {
+          this.store.save(null);
+          this.patch(key, { state: "failed" });
+          return this.set({ phase: "ended", input: null, notice: "This conversation is no longer available." });
         }
-        this.patch(key, { state: "sent" });
-        if (res.status === 202 && body.run_id) {
-          this.pending++;
-          void this.followUp(body.run_id, gen);
-        } else {
-          this.applyReply(body);
-        }
-        return;
+        if (res.status === 403) return void this.refusedBy(res.status, body);
+        return this.failed(key, body.error.message);
+      }
+      this.patch(key, { state: "sent" });
+      if (res.status === 202 && body.run_id) {
+        this.pending++;
+        void this.followUp(body.run_id, gen);
+      } else {
+        this.applyReply(body);
       }
     } finally {
       if (gen === this.generation) {
