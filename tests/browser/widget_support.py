@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.support.graphs import edge, node
 from tests.support.processes import free_port
 
 # What a careless or hostile site's stylesheet may do; none of it may reach into the widget.
@@ -80,14 +81,6 @@ def host_page(app_url: str, tags: list[str], *, css: str = "", head: str = "", b
 def tag(app_url: str, flow: str, mode: str = "bubble", **data: str) -> str:
     attrs = "".join(f' data-{k.replace("_", "-")}="{html.escape(v)}"' for k, v in data.items())
     return f'<script src="{app_url}/widget.js" data-flow="{flow}" data-mode="{mode}"{attrs} async></script>'
-
-
-def node(node_id: str, type_: str, **data) -> dict:
-    return {"id": node_id, "type": type_, "position": {"x": 0, "y": 0}, "data": data}
-
-
-def edge(source: str, handle: str, target: str) -> dict:
-    return {"id": f"{source}-{handle}-{target}", "source": source, "sourceHandle": handle, "target": target}
 
 
 def shop_graph(credential_id: int) -> dict:

@@ -23,6 +23,7 @@ from integrations.models import Credential
 from tests.e2e.helpers import auth, say, start, texts
 from tests.factories import EditorFactory
 from tests.integrations.openai.peer import ChatPeer
+from tests.support.graphs import edge, node
 
 pytestmark = [pytest.mark.e2e]
 
@@ -39,12 +40,6 @@ def offers(request: Request) -> Response:
 
 
 def graph(base_url: str, credential_id: int, model_credential_id: int) -> dict:
-    def node(node_id: str, type_: str, **data) -> dict:
-        return {"id": node_id, "type": type_, "position": {"x": 0, "y": 0}, "data": data}
-
-    def edge(source: str, handle: str, target: str) -> dict:
-        return {"id": f"{source}-{target}", "source": source, "sourceHandle": handle, "target": target}
-
     return {
         "nodes": [
             node("start", "start"),
@@ -210,9 +205,6 @@ def test_the_twilio_auth_token_never_reaches_steps_traces_api_answers_logs_or_ex
         twilio.invalid.add("+15550000000")
         editor = EditorFactory()
         flow = Flow(name="Canary SMS", slug=f"canary-sms-{uuid.uuid4().hex[:6]}", owner=editor)
-
-        def node(node_id: str, type_: str, **data) -> dict:
-            return {"id": node_id, "type": type_, "position": {"x": 0, "y": 0}, "data": data}
 
         sms = {"credential": credential.pk, "sender": "+15550000001", "text": "Your code is 42."}
         doc = {

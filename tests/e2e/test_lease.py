@@ -21,6 +21,7 @@ from flows.models import Message, Run
 from tests.e2e.helpers import run_reply, say, start, texts
 from tests.factories import published_flow
 from tests.support import processes
+from tests.support.graphs import edge, node
 from tests.support.redis_server import OwnRedis
 
 # The stack's broker: a redis-server of its own, so no other worker of the session (whose visibility timeout is
@@ -94,12 +95,6 @@ class SlowPeer:
 
 
 def slow_graph(url: str) -> dict:
-    def node(node_id: str, type_: str, **data) -> dict:
-        return {"id": node_id, "type": type_, "position": {"x": 0, "y": 0}, "data": data}
-
-    def edge(source: str, handle: str, target: str) -> dict:
-        return {"id": f"{source}-{target}", "source": source, "sourceHandle": handle, "target": target}
-
     return {
         "nodes": [
             node("start", "start"),

@@ -18,6 +18,7 @@ from integrations.models import CredentialEvent
 from integrations.services import Services
 from nodes.registry import build, registry
 from tests.factories import published_flow
+from tests.support.graphs import edge, node
 
 from .conftest import make_credential
 
@@ -34,12 +35,6 @@ def echo(request: Request) -> Response:
 
 def graph_doc(credential_id: int, *, catch: bool = False) -> dict:
     """call -> copy -> say -> fail; with catch, fail's error handle leads to an end, so the turn completes."""
-
-    def node(node_id: str, type_: str, **data) -> dict:
-        return {"id": node_id, "type": type_, "position": {"x": 0, "y": 0}, "data": data}
-
-    def edge(source: str, handle: str, target: str) -> dict:
-        return {"id": f"{source}-{target}", "source": source, "sourceHandle": handle, "target": target}
 
     doc = {
         "nodes": [
