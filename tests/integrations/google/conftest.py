@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from integrations.http.redis import client as redis_client
-from tests.integrations.nodes.conftest import loopback, svc  # noqa: F401 - the same loopback and Services fixtures
+from tests.integrations.nodes.conftest import loopback, server, svc  # noqa: F401 - the same loopback, Services, server
 from tests.integrations.nodes.support import credential
 
 from .fake_google import FakeGoogle, serve
@@ -29,10 +29,10 @@ def rsa_key() -> rsa.RSAPrivateKey:
 def google():
     """The local Google; every request it served must match Google's discovery documents."""
     fake = FakeGoogle()
-    server = serve(fake)
+    httpd = serve(fake)
     yield fake
-    server.shutdown()
-    server.server_close()
+    httpd.shutdown()
+    httpd.server_close()
     assert fake.problems == []
 
 

@@ -18,8 +18,6 @@ from integrations.services import Services
 from nodes.integrations.rest_api import RestApiConfig
 from tests.integrations.nodes.support import credential, problems, run
 
-from tests.integrations.nodes.conftest import server  # noqa: F401 - a local server for the refused host
-
 from .conftest import EMAIL
 
 pytestmark = pytest.mark.django_db

@@ -170,5 +170,7 @@ def test_the_use_check_finds_a_kind_that_sends_requests_unauthenticated_or_does_
         "bare makes requests (prepare) but does not authenticate them",
         "bare neither authenticates a request nor builds a client, and NEITHER says not why",
     ]
-    assert use_problems(Idle()) == ["idle neither authenticates a request nor builds a client, and NEITHER says not why"]
+    assert use_problems(Idle()) == [
+        "idle neither authenticates a request nor builds a client, and NEITHER says not why"
+    ]
     assert set(TABLE) == {k.key for k in kinds.all()}  # the table names every registered kind, and no other
