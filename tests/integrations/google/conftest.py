@@ -77,3 +77,17 @@ def make_sa(key_info, google, db):
                           {"service_account_key": json.dumps(key_info)})  # fmt: skip
 
     return make
+
+
+@pytest.fixture
+def make_oauth(google, db):
+    """A Google OAuth credential (user consent) whose client and refresh token the local Google knows."""
+    google.oauth_clients["1//refresh-abc"] = ("client-1.apps.googleusercontent.com", "secret-xyz")
+
+    def make(name: str = "Dr Who", refresh_token: str = "1//refresh-abc"):
+        settings = {"client_id": "client-1.apps.googleusercontent.com", "token_uri": f"{google.base}/token",
+                    "endpoint": google.base}  # fmt: skip
+        secrets = {"client_secret": "secret-xyz", "refresh_token": refresh_token}
+        return credential(name, "google_oauth", settings, secrets)
+
+    return make

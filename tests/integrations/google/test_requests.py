@@ -16,7 +16,7 @@ from integrations import kinds
 from integrations.errors import OutboundError
 from integrations.services import Services
 from nodes.integrations.rest_api import RestApiConfig
-from tests.integrations.nodes.support import credential, problems, run
+from tests.integrations.nodes.support import problems, run
 
 from .conftest import EMAIL
 
@@ -96,15 +96,10 @@ def test_the_scopes_setting_names_the_tokens_scopes(leads, make_sa, svc):
     assert leads.grants[0]["claims"]["scope"] == f"{drive} {SHEETS}"
 
 
-def test_an_oauth_credential_authenticates_with_its_refresh_token(google, svc):
-    google.oauth_clients["1//refresh-abc"] = ("client-1.apps.googleusercontent.com", "secret-xyz")
+def test_an_oauth_credential_authenticates_with_its_refresh_token(google, make_oauth, svc):
     google.calendar("primary", "Dr Who", "Europe/London")
-    settings = {"client_id": "client-1.apps.googleusercontent.com", "token_uri": f"{google.base}/token",
-                "endpoint": google.base}  # fmt: skip
-    cred = credential("Dr Who", "google_oauth", settings, {"client_secret": "secret-xyz",
-                                                          "refresh_token": "1//refresh-abc"})  # fmt: skip
 
-    turn = run("rest_api", rest(cred, "https://www.googleapis.com/calendar/v3/calendars/primary"), svc)
+    turn = run("rest_api", rest(make_oauth(), "https://www.googleapis.com/calendar/v3/calendars/primary"), svc)
 
     assert turn.handle == "success", turn.error
     assert turn.variables["reply"]["body"]["summary"] == "Dr Who"
