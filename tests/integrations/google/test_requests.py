@@ -156,3 +156,19 @@ def test_scopes_that_are_not_scope_urls_are_refused_with_a_sentence():
         "https://www.googleapis.com/auth/drive.readonly."
     }
     assert kind.clean({"scopes": "openid email https://www.googleapis.com/auth/drive"}, {}) == {}
+
+
+def test_the_token_request_goes_through_the_ssrf_guard(leads, make_sa, svc, settings):
+    cred = make_sa()
+    settings.SSRF_ALLOW = []  # the local Google is on loopback, which the guard refuses unless allowed
+
+    turn = run("rest_api", rest(cred), svc)
+
+    assert turn.handle == "error"
+    assert turn.error == (
+        f"GET {VALUES_URL} failed: Refused to connect to 127.0.0.1 (loopback address): outbound requests may only "
+        "reach public addresses. An admin can allow it with SSRF_ALLOW."
+    )
+    # What was refused is the token request: the API request was never tried.
+    assert [e["request"]["url"] for e in turn.exchanges] == [f"{leads.base}/token"]
+    assert leads.grants == [] and leads.requests == []
