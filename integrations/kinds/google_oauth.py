@@ -1,4 +1,5 @@
-"""Google OAuth: a user's consent (client id and secret, refresh token), for Google Calendar as that user."""
+"""Google OAuth: a user's consent (client id and secret, refresh token), for Google Calendar as that user, and for
+Google API requests (the REST API node) with the scopes the user consented to."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from typing import Any
 
 from integrations.providers.calendars.base import CalendarError
 
-from .base import RATE, URL, CheckFailed, Field, Kind
+from .base import RATE, URL, CheckFailed, Field
+from .google_requests import GoogleRequests
 
 TOKEN_URI = "https://oauth2.googleapis.com/token"
 
 
-class GoogleOauth(Kind):
+class GoogleOauth(GoogleRequests):
     key = "google_oauth"
     label = "Google OAuth (user consent)"
     description = "Google Calendar as a user who consented: an OAuth client and the refresh token it obtained."
@@ -36,12 +38,6 @@ class GoogleOauth(Kind):
 
     def summary(self, settings: Mapping[str, Any]) -> str:
         return str(settings.get("client_id") or "")
-
-    def client(self, resolved: Any, services: Any, **options: Any) -> Any:
-        """A gspread client (library="gspread", scopes, timeout_s, retry) authorized as this credential."""
-        from integrations.providers import google
-
-        return google.client(resolved, services, **options)
 
     def check(self, resolved, services) -> str:
         from integrations.providers.calendars.google import (

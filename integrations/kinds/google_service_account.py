@@ -1,4 +1,4 @@
-"""Google service account: the JSON key from Google Cloud, for Google Sheets and Google Calendar.
+"""Google service account: the JSON key from Google Cloud, for Google Sheets, Google Calendar and Google API requests.
 
 The key is validated on upload (a service account key with a client e-mail, a PEM private key that parses, a token
 URI); the e-mail and project are kept as plain settings so that admin can show whom to share sheets and calendars with.
@@ -21,11 +21,13 @@ from integrations.providers.google import (
     GoogleAccess,
     account_email,
     api_problem,
+    scopes_problem,
     sheets_client,
     spreadsheet_id,
 )
 
-from .base import JSON_FILE, RATE, URL, CheckFailed, Field, Kind
+from .base import JSON_FILE, RATE, URL, CheckFailed, Field
+from .google_requests import GoogleRequests
 
 KEY_HELP = (
     "The .json key of the service account (Google Cloud console → IAM & Admin → Service accounts → Keys → Add key "
@@ -69,7 +71,7 @@ def key_problem(text: str) -> str | None:
     return None
 
 
-class GoogleServiceAccount(Kind):
+class GoogleServiceAccount(GoogleRequests):
     key = "google_service_account"
     label = "Google service account"
     description = "A Google Cloud service account key, for Google Sheets and Google Calendar shared with it."
@@ -82,6 +84,8 @@ class GoogleServiceAccount(Kind):
               "as this user; needed to invite attendees to calendar events."),
         Field("spreadsheet", "Spreadsheet to check", "Optional: the connection check opens this spreadsheet "
               "(URL or id). Blank: the check only fetches an access token."),
+        Field("scopes", "Scopes for API requests", "Space-separated scopes of the access token that REST API node "
+              "requests get, such as https://www.googleapis.com/auth/drive.readonly. Blank: Sheets and Calendar."),
         Field("rate_limit", "Rate limit", "Google's Sheets quota is 60 requests per minute per user by default.",
               type=RATE, default="60/m"),
         Field("endpoint", "API endpoint (advanced)", "Blank for Google. A Google-compatible server (or a test server) "
@@ -100,6 +104,9 @@ class GoogleServiceAccount(Kind):
                 spreadsheet_id(sheet)
             except ValueError as exc:
                 problems["spreadsheet"] = str(exc)
+        problem = scopes_problem(str(settings.get("scopes") or ""))
+        if problem:
+            problems["scopes"] = problem
         subject = str(settings.get("subject") or "")
         if subject and "@" not in subject:
             problems["subject"] = "Give the e-mail address of a Google Workspace user."
@@ -112,12 +119,6 @@ class GoogleServiceAccount(Kind):
     def summary(self, settings: Mapping[str, Any]) -> str:
         email = settings.get("client_email") or ""
         return f"{email} (share sheets and calendars with it)" if email else ""
-
-    def client(self, resolved: Any, services: Any, **options: Any) -> Any:
-        """A gspread client (library="gspread", scopes, timeout_s, retry) authorized as this credential."""
-        from integrations.providers import google
-
-        return google.client(resolved, services, **options)
 
     def check(self, resolved, services) -> str:
         access = GoogleAccess(resolved, services, [SHEETS_SCOPE])

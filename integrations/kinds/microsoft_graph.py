@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from integrations.errors import CredentialError
 from integrations.providers.calendars.outlook import AUTHORITY, GRAPH_URL
 
 from .base import RATE, URL, CheckFailed, Field, Kind, Outgoing, set_header
@@ -42,7 +43,14 @@ class MicrosoftGraph(Kind):
         return str(settings.get("mailbox") or "")
 
     def prepare(self, resolved: Any, out: Outgoing, services: Any) -> None:
-        """Graph URLs are whole (the provider builds them from the Graph URL setting)."""
+        """Graph URLs are whole (the provider builds them from the Graph URL setting); the token goes only there."""
+        graph = urlsplit(str(resolved.settings.get("graph_url") or GRAPH_URL))
+        target = urlsplit(out.url or "")
+        if (target.scheme, target.netloc.lower()) != (graph.scheme, graph.netloc.lower()):
+            raise CredentialError(
+                f"The credential {resolved.name!r} is for Microsoft Graph at {graph.netloc}, so it is not sent to "
+                f"{target.netloc or repr(out.url[:100])}; give a full URL of Graph."
+            )
 
     def authenticate(self, resolved: Any, out: Outgoing, services: Any, *, fresh: bool = False) -> None:
         token = services.client_credentials_token(_token_grant(resolved), fresh=fresh)

@@ -35,9 +35,9 @@ KINDS = (SERVICE_ACCOUNT, OAUTH)
 KEY_FIELD = "service_account_key"
 SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar"
-SHEETS_BASE = "https://sheets.googleapis.com"
-GOOGLEAPIS_BASE = "https://www.googleapis.com"
-GOOGLE_BASES = (SHEETS_BASE, GOOGLEAPIS_BASE)
+GOOGLE_API_DOMAIN = "googleapis.com"  # every Google API answers on a host under it (sheets., www., gmail., ...)
+# A token for a plain request (the REST API node) asks for these unless the credential names its own `scopes`.
+REQUEST_SCOPES = (SHEETS_SCOPE, CALENDAR_SCOPE)
 DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token"
 TOKEN_MARGIN_S = 60  # a cached token is dropped this long before Google says it expires
 TOKEN_TIMEOUT_S = 10.0
@@ -66,6 +66,51 @@ def endpoint(cred: Any) -> str:
     return str(cred.settings.get("endpoint") or "").strip().rstrip("/")
 
 
+def rate_keys(cred: Any) -> list[tuple[str, str]]:
+    """The credential's own rate limit bucket, if it sets one."""
+    rate = str(cred.settings.get("rate_limit") or "").replace(" ", "")
+    return [(f"credential:{cred.id}", rate)] if rate else []
+
+
+def request_scopes(cred: Any) -> tuple[str, ...]:
+    """The scopes of the token a plain request gets: the credential's `scopes` setting, else Sheets and Calendar."""
+    return tuple(str(cred.settings.get("scopes") or "").split()) or REQUEST_SCOPES
+
+
+def scopes_problem(text: str) -> str | None:
+    """Why a space-separated list of scopes is not one, or None."""
+    for scope in text.split():
+        parts = urlsplit(scope)
+        if scope not in ("openid", "email", "profile") and (parts.scheme != "https" or not parts.hostname):
+            return (
+                f"{scope[:100]!r} is not a scope: give scope URLs separated by spaces, such as "
+                "https://www.googleapis.com/auth/drive.readonly."
+            )
+    return None
+
+
+def api_url(cred: Any, url: str) -> str:
+    """The URL to call: a Google API's (https://<api>.googleapis.com/...), its origin swapped for the credential's
+    endpoint override when there is one, or a URL on that endpoint; any other URL is refused (the token is Google's)."""
+    parts = urlsplit(url or "")
+    if not parts.scheme:
+        raise OutboundError(
+            f"The Google credential {cred.name!r} takes the full URL of a Google API "
+            f"(https://….{GOOGLE_API_DOMAIN}/…), not {url[:100]!r}."
+        )
+    override = endpoint(cred)
+    host = (parts.hostname or "").lower()
+    google = host == GOOGLE_API_DOMAIN or host.endswith("." + GOOGLE_API_DOMAIN)
+    # https only, no user info, no odd port: the token goes to Google's API front end and nowhere else.
+    if google and parts.scheme == "https" and parts.netloc.lower() == host:
+        if not override:
+            return url
+        return override + url[len(f"{parts.scheme}://{parts.netloc}") :]
+    if override and (url == override or url.startswith(override + "/")):
+        return url
+    raise OutboundError(f"The Google credential {cred.name!r} is not sent to {parts.netloc}.")
+
+
 class GoogleAccess:
     """A Google credential in use for one run and a set of scopes: tokens, and requests made with them."""
 
@@ -86,8 +131,7 @@ class GoogleAccess:
         self.timeout_s = timeout_s
         self.retry = retry
         self.endpoint = endpoint(cred)
-        rate = str(cred.settings.get("rate_limit") or "").replace(" ", "")
-        self.rate_keys = [(f"credential:{cred.id}", rate)] if rate else []
+        self.rate_keys = rate_keys(cred)
         services.register(cred)
         if cred.kind == SERVICE_ACCOUNT:
             key = str(service_account_info(cred).get("private_key") or "")
@@ -181,14 +225,8 @@ class GoogleAccess:
     # -- requests ----------------------------------------------------------------------------------------------------
 
     def url(self, url: str) -> str:
-        """The URL to call: a Google API base swapped for the endpoint override; other hosts refused."""
-        for base in GOOGLE_BASES:
-            if url == base or url.startswith(base + "/"):
-                return (self.endpoint + url[len(base) :]) if self.endpoint else url
-        if self.endpoint and (url == self.endpoint or url.startswith(self.endpoint + "/")):
-            return url
-        # The access token goes to Google (or the endpoint the credential names) only.
-        raise OutboundError(f"The Google credential {self.cred.name!r} is not sent to {urlsplit(url).netloc}.")
+        """The URL to call (see api_url): the access token goes to Google, or the endpoint the credential names."""
+        return api_url(self.cred, url)
 
     def request(self, method: str, url: str, **kw: Any) -> Response:
         """An authorized request through the run's guarded client; a 401 gets one fresh token and one retry."""

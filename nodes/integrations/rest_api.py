@@ -42,6 +42,8 @@ from .common import (
 from .mapping import MappingRule
 
 BodyType = Literal["json", "form", "raw", "xml"]
+# An API connection (its base URL and auth), or a Google credential for Google's APIs (full URLs, a bearer token).
+KINDS = ["api_connection", "google_service_account", "google_oauth"]
 CONTENT_TYPES = {
     "json": "application/json",
     "form": "application/x-www-form-urlencoded",
@@ -65,7 +67,7 @@ class RestApiConfig(NodeConfig):
     body_type: BodyType = Field("json", title="Body type")
     body: str = template_field("", title="Body", multiline=True, max_length=20000)
     form: list[KeyValue] = show_when(key_values_field("Form fields"), body_type=["form"])
-    credential: int | None = credential_field(["api_connection"], title="API connection (optional)")
+    credential: int | None = credential_field(KINDS, title="API connection or Google credential (optional)")
     response_type: ResponseType = Field("auto", title="Response type")
     mapping: list[MappingRule] = mapping_field()
     save_as: str | None = save_as_field("Save the response (status, headers, body) in")
@@ -131,7 +133,7 @@ class RestApi(NodeType[RestApiConfig]):
 
     def run(self, config: RestApiConfig, ctx: Context) -> Outcome:
         svc = services(ctx, self.label)
-        cred = credential(svc, ctx, config.credential, ["api_connection"]) if config.credential else None
+        cred = credential(svc, ctx, config.credential, KINDS) if config.credential else None
         base_url = str(cred.settings.get("base_url") or "") if cred else ""
         url = config.url.strip()
         problem = url_problem(url, relative_ok=bool(base_url), rendered=True)

@@ -6,7 +6,10 @@ import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from integrations.checks import check
+from integrations.errors import CredentialError
 from integrations.models import CalendarBooking
 from integrations.providers.calendars.base import stable_id
 from integrations.services import Services
@@ -204,3 +207,21 @@ def test_graph_errors_are_sentences_and_secrets_stay_out(svc, graph_cred, graph)
     shown = everything(turn) + everything(failed)
     assert graph.client_secret not in shown
     assert not any(token in shown for token in graph.tokens)
+
+
+def test_the_graph_token_authenticates_a_connections_request_to_graph_and_goes_nowhere_else(svc, graph_cred, graph):
+    conn = svc.connection(graph_cred.pk, kinds=["microsoft_graph"])
+
+    with pytest.raises(CredentialError) as refused:
+        conn.request("GET", "https://elsewhere.example.com/v1.0/me", timeout_s=5)
+    assert graph.requests == []  # refused before any token was asked for
+    response = conn.request("GET", f"{graph.graph_url}/users/{graph.mailbox}/calendar", timeout_s=5)
+
+    assert str(refused.value) == (
+        f"The credential 'Outlook calendar' is for Microsoft Graph at {graph.graph_url.split('/')[2]}, so it is not "
+        "sent to elsewhere.example.com; give a full URL of Graph."
+    )
+    assert response.status == 200 and response.json()["name"] == "Calendar"
+    (token,) = graph.tokens
+    assert graph.requests[-1]["headers"]["Authorization"] == f"Bearer {token}"
+    assert token not in json.dumps(svc.http.exchanges)

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from integrations.http.redis import client as redis_client
-from tests.integrations.nodes.conftest import loopback, svc  # noqa: F401 - the same loopback and Services fixtures
+from tests.integrations.nodes.conftest import loopback, server, svc  # noqa: F401 - the same loopback, Services, server
 from tests.integrations.nodes.support import credential
 
 from .fake_google import FakeGoogle, serve
@@ -29,10 +29,10 @@ def rsa_key() -> rsa.RSAPrivateKey:
 def google():
     """The local Google; every request it served must match Google's discovery documents."""
     fake = FakeGoogle()
-    server = serve(fake)
+    httpd = serve(fake)
     yield fake
-    server.shutdown()
-    server.server_close()
+    httpd.shutdown()
+    httpd.server_close()
     assert fake.problems == []
 
 
@@ -75,5 +75,19 @@ def make_sa(key_info, google, db):
         base = {"client_email": EMAIL, "project_id": "bot-project", "rate_limit": rate_limit, "endpoint": google.base}
         return credential(f"Google bot {next(_names)}", "google_service_account", {**base, **settings},
                           {"service_account_key": json.dumps(key_info)})  # fmt: skip
+
+    return make
+
+
+@pytest.fixture
+def make_oauth(google, db):
+    """A Google OAuth credential (user consent) whose client and refresh token the local Google knows."""
+    google.oauth_clients["1//refresh-abc"] = ("client-1.apps.googleusercontent.com", "secret-xyz")
+
+    def make(name: str = "Dr Who", refresh_token: str = "1//refresh-abc"):
+        settings = {"client_id": "client-1.apps.googleusercontent.com", "token_uri": f"{google.base}/token",
+                    "endpoint": google.base}  # fmt: skip
+        secrets = {"client_secret": "secret-xyz", "refresh_token": refresh_token}
+        return credential(name, "google_oauth", settings, secrets)
 
     return make

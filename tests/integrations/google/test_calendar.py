@@ -11,7 +11,6 @@ from integrations.credentials import resolve
 from integrations.providers import calendars
 from integrations.providers.calendars import CalendarError, EventSpec
 from integrations.providers.calendars.base import stable_id
-from tests.integrations.nodes.support import credential
 
 from .conftest import EMAIL
 
@@ -183,14 +182,10 @@ def test_check_opens_the_calendar(provider):
     assert provider().check() == f"Opened the calendar 'Clinic' (time zone Europe/Paris) as {EMAIL}."
 
 
-def test_an_oauth_credential_uses_its_refresh_token_and_the_kind_check_runs_the_provider(clinic, db, svc):
-    clinic.oauth_clients["1//refresh-abc"] = ("client-1.apps.googleusercontent.com", "secret-xyz")
+def test_an_oauth_credential_uses_its_refresh_token_and_the_kind_check_runs_the_provider(clinic, make_oauth, svc):
     clinic.calendar("primary", "Dr Who", "Europe/London")
-    settings = {"client_id": "client-1.apps.googleusercontent.com", "token_uri": f"{clinic.base}/token",
-                "endpoint": clinic.base}  # fmt: skip
-    good = credential("Dr Who", "google_oauth", settings, {"client_secret": "secret-xyz",
-                                                           "refresh_token": "1//refresh-abc"})  # fmt: skip
-    bad = credential("Revoked", "google_oauth", settings, {"client_secret": "secret-xyz", "refresh_token": "1//old"})
+    good = make_oauth()
+    bad = make_oauth("Revoked", refresh_token="1//old")
 
     from integrations.checks import check
 

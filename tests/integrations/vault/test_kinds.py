@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from integrations import kinds
-from integrations.kinds.base import HEADERS, RATE, URL, Field
+from integrations.kinds.base import HEADERS, RATE, URL, Field, Kind
 
 
 def test_the_registry_lists_each_kind_once_in_order_and_names_unknown_ones():
@@ -105,3 +105,72 @@ def test_an_api_connection_requires_what_its_auth_type_uses():
 )
 def test_a_webhook_secret_accepts_whsec_secrets_or_long_ones(secrets, problems):
     assert kinds.get("webhook_secret").validate({}, secrets) == problems
+
+
+# What each kind does with its secrets besides its connection check (the base class refuses the rest with a
+# sentence): `prepare` + `authenticate` a request made through a connection, `renews` (a fresh token after a 401),
+# `client` (a client library object), `sign` / `verify` (webhook deliveries). docs/architecture.md shows this table.
+USES = ("prepare", "authenticate", "renews", "client", "sign", "verify")
+TABLE = {
+    "api_connection": {"prepare", "authenticate", "renews"},  # none, api_key header/query, bearer, basic, OAuth2
+    "webhook_secret": {"sign", "verify"},
+    "webhook_url": {"prepare", "authenticate"},  # the secret URL itself
+    "telegram_bot": {"prepare", "authenticate"},  # the bot token in the URL path
+    "intercom": {"prepare", "authenticate"},  # bearer
+    "openai": {"client"},  # openai.OpenAI
+    "twilio": {"client", "verify"},  # twilio.rest.Client; X-Twilio-Signature
+    "smtp": {"client"},  # the server and its SMTP login
+    "caldav": {"client"},  # caldav.DAVClient (basic)
+    "microsoft_graph": {"prepare", "authenticate", "renews"},  # an app token (client credentials)
+    "google_service_account": {"prepare", "authenticate", "renews", "client"},  # JWT grant; gspread
+    "google_oauth": {"prepare", "authenticate", "renews", "client"},  # refresh-token grant; gspread
+}
+# A kind that neither authenticates a request nor builds a client says here why.
+NEITHER = {"webhook_secret": "its secrets sign outbound deliveries and verify inbound ones; it calls no API"}
+
+
+def uses(kind: Kind) -> set[str]:
+    """The methods of USES the kind implements itself rather than inheriting the base class's refusal."""
+    return {name for name in USES if getattr(type(kind), name) is not getattr(Kind, name)}
+
+
+def use_problems(kind: Kind) -> list[str]:
+    """Why a kind's methods do not add up: requests it would send unauthenticated, or a kind with no use."""
+    found, problems = uses(kind), []
+    if "prepare" in found and "authenticate" not in found:
+        problems.append(f"{kind.key} makes requests (prepare) but does not authenticate them")
+    if "authenticate" in found and "prepare" not in found:
+        problems.append(f"{kind.key} authenticates requests that the base class's prepare refuses to make")
+    if "renews" in found and "authenticate" not in found:
+        problems.append(f"{kind.key} renews a token it never sends")
+    if not found & {"authenticate", "client"} and kind.key not in NEITHER:
+        problems.append(f"{kind.key} neither authenticates a request nor builds a client, and NEITHER says not why")
+    return problems
+
+
+@pytest.mark.parametrize("path", kinds.KINDS, ids=lambda path: path.rpartition(".")[2])
+def test_every_kind_authenticates_the_requests_it_makes_or_builds_a_client(path):
+    kind = next(k for k in kinds.all() if f"{type(k).__module__}.{type(k).__name__}" == path)
+
+    assert use_problems(kind) == []
+    assert uses(kind) == TABLE[kind.key]
+
+
+def test_the_use_check_finds_a_kind_that_sends_requests_unauthenticated_or_does_nothing():
+    class Bare(Kind):
+        key = "bare"
+
+        def prepare(self, resolved, out, services):
+            out.url = "https://api.example.com" + out.url
+
+    class Idle(Kind):
+        key = "idle"
+
+    assert use_problems(Bare()) == [
+        "bare makes requests (prepare) but does not authenticate them",
+        "bare neither authenticates a request nor builds a client, and NEITHER says not why",
+    ]
+    assert use_problems(Idle()) == [
+        "idle neither authenticates a request nor builds a client, and NEITHER says not why"
+    ]
+    assert set(TABLE) == {k.key for k in kinds.all()}  # the table names every registered kind, and no other
