@@ -62,6 +62,26 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped under CI=true: {report.longrepr}"
 
 
+@pytest.fixture(autouse=True)
+def fresh_credential_buckets():
+    """Each test's credentials start with full rate-limit buckets.
+
+    Buckets are keyed by credential id, and ids come round again after a rolled-back test (SQLite reuses them), so
+    a test could otherwise inherit the tokens an earlier test spent and see waits it never caused.
+    """
+    import redis as redis_errors
+
+    from integrations.http import ratelimit, redis
+
+    try:
+        stale = list(redis.client().scan_iter(f"{ratelimit.KEY_PREFIX}credential:*", count=1000))
+        if stale:
+            redis.client().delete(*stale)
+    except redis_errors.RedisError:
+        pass  # a test that stops Redis on purpose; it has no buckets to inherit
+    yield
+
+
 @pytest.fixture(autouse=True, scope="session")
 def test_node_types():
     """The test-only node types, registered in this process as in the worker the tests start."""
