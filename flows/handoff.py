@@ -161,7 +161,7 @@ def reply(conversation_id: Any, user: Any, text: str, *, note: bool = False) -> 
 
 
 def say(conversation: Conversation, text: str, name: str, **payload: Any) -> Message:
-    """Inside a transaction on the locked row: a person's message to the customer, on their channel, in the transcript."""
+    """Inside a transaction on the locked row: a person's message to the customer on their channel, kept."""
     message = Message.objects.create(
         conversation=conversation,
         direction=Message.Direction.OUT,
@@ -188,7 +188,7 @@ def finish(conversation_id: Any, user: Any, outcome: str, variables: dict[str, A
 
 
 def resume(conversation: Conversation, outcome: str, variables: dict[str, Any] | None = None) -> Run:
-    """Inside a transaction on the locked row: the handoff is done, and the node goes on at `outcome` in a queued turn."""
+    """Inside a transaction on the locked row: the handoff is done; the node goes on at `outcome` in a queued turn."""
     payload = {
         "key": HANDOFF_KEY,
         "variable": "",

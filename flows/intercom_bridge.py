@@ -183,8 +183,10 @@ def _admin_parts(item: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     for part in parts if isinstance(parts, list) else []:
         if not isinstance(part, dict):
             continue
-        author = part.get("author") if isinstance(part.get("author"), dict) else {}
-        if author.get("type") not in ("admin", "bot"):
+        author = part.get("author")
+        if not isinstance(author, dict):
+            continue
+        if author.get("type") != "admin":
             continue
         text = plain_text(str(part.get("body") or ""))
         found.append((str(part.get("id") or ""), str(author.get("name") or ""), text, str(part.get("part_type"))))

@@ -21,7 +21,7 @@ from .throttles import ChatThrottle
 NotificationReceipt = inline_serializer(
     "IntercomNotificationReceipt",
     {
-        "outcome": serializers.ChoiceField(choices=["replied", "closed", "ignored", "ping"]),
+        "outcome": serializers.CharField(help_text="replied, closed, ignored (not a handed-off conversation) or ping"),
         "conversation_id": serializers.UUIDField(allow_null=True),
         "detail": serializers.CharField(),
     },
@@ -47,7 +47,10 @@ class IntercomWebhookView(APIView):
         request={"application/json": OpenApiTypes.OBJECT},
         parameters=[
             OpenApiParameter(
-                "X-Hub-Signature", str, OpenApiParameter.HEADER, required=True,
+                "X-Hub-Signature",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
                 description="sha1= the HMAC-SHA1 (hex) of the body with the Intercom app's client secret",
             ),
         ],  # fmt: skip
