@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from flows import roles
+from flows import actions, roles
 from tests.browser.conftest import VIEWPORT, Browser, Console, log_in
 from tests.factories import EditorFactory, published_flow
 from tests.handoff.support import handoff_flow
@@ -70,3 +70,14 @@ def test_an_agent_claims_talks_notes_and_hands_back_while_the_customer_chats(bro
     expect(chat.locator(".msg.bot").last).to_have_text("Back with the bot. Refund: approved")
     expect(chat.locator(".msg.system").last).to_have_text("Ana from billing has left the chat")
     assert "Courier lost it" not in chat.inner_text()  # the note never reached the customer
+
+
+def test_the_link_in_a_team_email_opens_that_conversation_in_the_inbox(browser_page: Browser, live):
+    flow = published_flow(handoff_flow(reason="Lost parcel"), slug="parcel", name="Parcel")
+    conversation, _token, _run = actions.start_conversation(flow)
+    agent = browser_page.page
+    # The path the handoff's email route links to (nodes/core/handoff.inbox_link), on this server.
+    log_in(browser_page, f"/builder/inbox/?conversation={conversation.pk}")
+    transcript = agent.get_by_test_id("inbox-transcript")
+    expect(transcript.locator(".inbox-msg.bot")).to_contain_text("Connecting you to a person...")
+    expect(agent.get_by_role("button", name="Claim")).to_be_visible()
