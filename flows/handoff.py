@@ -66,10 +66,12 @@ def stale_reason(conversation: Conversation, run: Run) -> str | None:
 def after_turn(conversation: Conversation, awaiting: Any, now: Any) -> dict[str, Any]:
     """Fields to store with the turn: a handoff node just asked for a person, or the flow left the handoff."""
     if waits_for_handoff(awaiting):
+        # The Intercom ids go off the awaiting input (the customer's client is shown it), onto columns of their own.
+        opened = awaiting.pop("intercom", None)
+        opened = opened if isinstance(opened, dict) else {}
         if conversation.handoff_status in HELD and conversation.handoff_node == awaiting.get("node_id"):
             return {}
         route = str(awaiting.get("route") or INBOX)
-        opened = awaiting.get("intercom") if isinstance(awaiting.get("intercom"), dict) else {}
         fields = {
             "handoff_status": Handoff.WAITING,
             "handoff_node": awaiting.get("node_id", ""),
@@ -81,7 +83,8 @@ def after_turn(conversation: Conversation, awaiting: Any, now: Any) -> dict[str,
             "handoff_agent": None,
             "handoff_agent_name": "",
             "handoff_route": route,
-            "handoff_remote_id": str(opened.get("conversation_id") or "")[:100] if route == INTERCOM else "",
+            "handoff_remote_id": str(opened.get("conversation_id") or "")[:100],
+            "handoff_remote": opened,
         }
         transaction.on_commit(lambda: announce_inbox(conversation.pk, "waiting"))
         return fields

@@ -58,9 +58,7 @@ class Receipt:
 
 def opened(conversation: Conversation) -> dict[str, Any]:
     """What the node stored when it opened the Intercom conversation: credential, contact_id, conversation_id."""
-    awaiting = conversation.awaiting if isinstance(conversation.awaiting, dict) else {}
-    found = awaiting.get("intercom")
-    return found if isinstance(found, dict) else {}
+    return conversation.handoff_remote if isinstance(conversation.handoff_remote, dict) else {}
 
 
 # The customer's messages, out to Intercom.
