@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from integrations.services import Services
 
-from . import (  # noqa: F401  (heartbeat, scheduler: worker signals)
+from . import (  # noqa: F401  (heartbeat, scheduler: worker signals; intercom_bridge: its task, for the worker)
     assets,
     handoff,
     heartbeat,
     history,
-    intercom_bridge,  # noqa: F401  (its forwarding task, registered with the worker)
+    intercom_bridge,
     live,
     scheduler,
     timers,
