@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 INBOX_GROUP = "inbox"
 HANDOFF_KEY = "handoff"  # the delivery key the handoff node takes (nodes/core/handoff.py has the same)
 HELD = (Handoff.WAITING, Handoff.AGENT)
+INBOX, INTERCOM = "inbox", "intercom"  # the node's route_to values that change what happens here (email: as inbox)
 VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -65,8 +66,12 @@ def stale_reason(conversation: Conversation, run: Run) -> str | None:
 def after_turn(conversation: Conversation, awaiting: Any, now: Any) -> dict[str, Any]:
     """Fields to store with the turn: a handoff node just asked for a person, or the flow left the handoff."""
     if waits_for_handoff(awaiting):
+        # The Intercom ids go off the awaiting input (the customer's client is shown it), onto columns of their own.
+        opened = awaiting.pop("intercom", None)
+        opened = opened if isinstance(opened, dict) else {}
         if conversation.handoff_status in HELD and conversation.handoff_node == awaiting.get("node_id"):
             return {}
+        route = str(awaiting.get("route") or INBOX)
         fields = {
             "handoff_status": Handoff.WAITING,
             "handoff_node": awaiting.get("node_id", ""),
@@ -77,6 +82,9 @@ def after_turn(conversation: Conversation, awaiting: Any, now: Any) -> dict[str,
             "handoff_claimed_at": None,
             "handoff_agent": None,
             "handoff_agent_name": "",
+            "handoff_route": route,
+            "handoff_remote_id": str(opened.get("conversation_id") or "")[:100],
+            "handoff_remote": opened,
         }
         transaction.on_commit(lambda: announce_inbox(conversation.pk, "waiting"))
         return fields
@@ -108,6 +116,8 @@ def claim(conversation_id: Any, user: Any, display_name: str = "") -> Conversati
     name = (display_name.strip() or user.get_full_name() or user.get_username())[:100]
     with transaction.atomic():
         conversation = _locked(conversation_id)
+        if conversation.handoff_route == INTERCOM and conversation.handoff_status in HELD:
+            raise NotHandedOff("This conversation was handed to Intercom: answer it there.")
         if conversation.handoff_status == Handoff.AGENT:
             if conversation.handoff_agent_id == user.pk:
                 return conversation
@@ -117,19 +127,25 @@ def claim(conversation_id: Any, user: Any, display_name: str = "") -> Conversati
             )
         if conversation.handoff_status != Handoff.WAITING or conversation.status != Conversation.Status.ACTIVE:
             raise NotHandedOff("This conversation does not wait for an agent.")
-        now = timezone.now()
-        Timer.objects.filter(conversation_id=conversation.pk, state=Timer.State.PENDING, kind=Timer.Kind.WAKE).update(
-            state=Timer.State.CANCELLED, ended_at=now
-        )
-        conversation.handoff_status = Handoff.AGENT
-        conversation.handoff_agent = user
-        conversation.handoff_agent_name = name
-        conversation.handoff_claimed_at = now
-        conversation.save(update_fields=["handoff_status", "handoff_agent", "handoff_agent_name", "handoff_claimed_at"])
-        frame = {"type": "chat.agent", "event": "joined", "agent": {"name": name}}
-        transaction.on_commit(lambda: _publish_chat(conversation.pk, frame))
-        transaction.on_commit(lambda: announce_inbox(conversation.pk, "claimed"))
+        take(conversation, name, user)
         return conversation
+
+
+def take(conversation: Conversation, name: str, user: Any = None) -> None:
+    """Inside a transaction on the locked row: a person now holds it (an agent here, or an admin in Intercom); the
+    no-agent deadline is cancelled and the customer is told who joined."""
+    now = timezone.now()
+    Timer.objects.filter(conversation_id=conversation.pk, state=Timer.State.PENDING, kind=Timer.Kind.WAKE).update(
+        state=Timer.State.CANCELLED, ended_at=now
+    )
+    conversation.handoff_status = Handoff.AGENT
+    conversation.handoff_agent = user
+    conversation.handoff_agent_name = name
+    conversation.handoff_claimed_at = now
+    conversation.save(update_fields=["handoff_status", "handoff_agent", "handoff_agent_name", "handoff_claimed_at"])
+    frame = {"type": "chat.agent", "event": "joined", "agent": {"name": name}}
+    transaction.on_commit(lambda: _publish_chat(conversation.pk, frame))
+    transaction.on_commit(lambda: announce_inbox(conversation.pk, "claimed"))
 
 
 def reply(conversation_id: Any, user: Any, text: str, *, note: bool = False) -> Message | HandoffNote:
@@ -144,17 +160,22 @@ def reply(conversation_id: Any, user: Any, text: str, *, note: bool = False) -> 
                 raise NotHandedOff("Notes are kept on conversations handed to a person.")
             return HandoffNote.objects.create(conversation=conversation, author=user, text=text)
         _held_by(conversation, user)
-        message = Message.objects.create(
-            conversation=conversation,
-            direction=Message.Direction.OUT,
-            text=text,
-            payload={"agent": {"name": conversation.handoff_agent_name}},
-        )
-        body = {**message_json(message), "agent": {"name": conversation.handoff_agent_name}}
-        transaction.on_commit(lambda: _publish_chat(conversation.pk, {"type": "chat.message", "message": body}))
-        messaging.queue_replies(conversation, [message.pk])  # a texting customer gets it by SMS or WhatsApp
-        transaction.on_commit(lambda: announce_inbox(conversation.pk, "message"))
-        return message
+        return say(conversation, text, conversation.handoff_agent_name)
+
+
+def say(conversation: Conversation, text: str, name: str, **payload: Any) -> Message:
+    """Inside a transaction on the locked row: a person's message to the customer on their channel, kept."""
+    message = Message.objects.create(
+        conversation=conversation,
+        direction=Message.Direction.OUT,
+        text=text,
+        payload={"agent": {"name": name}, **payload},
+    )
+    body = {**message_json(message), "agent": {"name": name}}
+    transaction.on_commit(lambda: _publish_chat(conversation.pk, {"type": "chat.message", "message": body}))
+    messaging.queue_replies(conversation, [message.pk])  # a texting customer gets it by SMS or WhatsApp
+    transaction.on_commit(lambda: announce_inbox(conversation.pk, "message"))
+    return message
 
 
 def finish(conversation_id: Any, user: Any, outcome: str, variables: dict[str, Any] | None = None) -> Run:
@@ -166,22 +187,28 @@ def finish(conversation_id: Any, user: Any, outcome: str, variables: dict[str, A
     with transaction.atomic():
         conversation = _locked(conversation_id)
         _held_by(conversation, user)
-        payload = {
-            "key": HANDOFF_KEY,
-            "variable": "",
-            "payload": {"outcome": outcome, "variables": variables, "agent": conversation.handoff_agent_name},
-        }
-        marker = Message.objects.create(conversation=conversation, direction=Message.Direction.IN, payload=payload)
-        run = Run.objects.create(
-            conversation=conversation, flow_id=conversation.flow_id, trigger=Run.Trigger.HOOK, inbound=marker
-        )
-        conversation.handoff_status = Handoff.DONE
-        conversation.save(update_fields=["handoff_status"])
+        return resume(conversation, outcome, variables)
+
+
+def resume(conversation: Conversation, outcome: str, variables: dict[str, Any] | None = None) -> Run:
+    """Inside a transaction on the locked row: the handoff is done; the node goes on at `outcome` in a queued turn."""
+    payload = {
+        "key": HANDOFF_KEY,
+        "variable": "",
+        "payload": {"outcome": outcome, "variables": variables or {}, "agent": conversation.handoff_agent_name},
+    }
+    marker = Message.objects.create(conversation=conversation, direction=Message.Direction.IN, payload=payload)
+    run = Run.objects.create(
+        conversation=conversation, flow_id=conversation.flow_id, trigger=Run.Trigger.HOOK, inbound=marker
+    )
+    conversation.handoff_status = Handoff.DONE
+    conversation.save(update_fields=["handoff_status"])
+    if conversation.handoff_agent_name:
         frame = {"type": "chat.agent", "event": "left", "agent": {"name": conversation.handoff_agent_name}}
         transaction.on_commit(lambda: _publish_chat(conversation.pk, frame))
-        transaction.on_commit(lambda: announce_inbox(conversation.pk, outcome))
-        _send_turn(conversation.pk)
-        return run
+    transaction.on_commit(lambda: announce_inbox(conversation.pk, outcome))
+    _send_turn(conversation.pk)
+    return run
 
 
 def store_customer_message(conversation: Conversation, text: str, client_message_id: str | None) -> Message:
@@ -194,6 +221,10 @@ def store_customer_message(conversation: Conversation, text: str, client_message
         payload={"for_agent": True},
     )
     transaction.on_commit(lambda: announce_inbox(conversation.pk, "customer_message"))
+    if conversation.handoff_route == INTERCOM:
+        from .intercom_bridge import forward_later
+
+        forward_later(conversation.pk)
     return message
 
 

@@ -108,6 +108,11 @@ class Conversation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     handoff_agent_name = models.CharField(max_length=100, blank=True, help_text="The name the customer sees.")
+    # Where the handoff was routed (the node's route_to: inbox, intercom, email) and, for Intercom, its conversation id
+    # (Intercom's webhook notifications name it) and what forwarding needs (credential, contact_id); decision 0044.
+    handoff_route = models.CharField(max_length=10, blank=True)
+    handoff_remote_id = models.CharField(max_length=100, blank=True, db_index=True)
+    handoff_remote = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

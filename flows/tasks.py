@@ -16,7 +16,16 @@ from django.utils import timezone
 
 from integrations.services import Services
 
-from . import assets, handoff, heartbeat, history, live, scheduler, timers  # noqa: F401  (heartbeat, scheduler: worker signals)
+from . import (  # noqa: F401  (heartbeat, scheduler: worker signals; intercom_bridge: its task, for the worker)
+    assets,
+    handoff,
+    heartbeat,
+    history,
+    intercom_bridge,
+    live,
+    scheduler,
+    timers,
+)
 from .actions import message_json, reply_payload
 from .compiled import VersionInvalid, compiled
 from .engine import State, StepRecord, run_turn

@@ -34,6 +34,7 @@ class InboxConversationSerializer(serializers.ModelSerializer):
     claimed_at = serializers.DateTimeField(source="handoff_claimed_at", allow_null=True)
     agent_name = serializers.CharField(source="handoff_agent_name")
     claimed_by_me = serializers.SerializerMethodField()
+    route = serializers.SerializerMethodField(help_text="Where the handoff step routed it: inbox, intercom or email")
     waiting_s = serializers.SerializerMethodField(help_text="Seconds since the handoff was asked for")
 
     class Meta:
@@ -51,12 +52,16 @@ class InboxConversationSerializer(serializers.ModelSerializer):
             "claimed_at",
             "agent_name",
             "claimed_by_me",
+            "route",
             "waiting_s",
         ]
 
     def get_claimed_by_me(self, obj: Conversation) -> bool:
         request = self.context.get("request")
         return bool(request and obj.handoff_agent_id == request.user.pk)
+
+    def get_route(self, obj: Conversation) -> str:
+        return obj.handoff_route or "inbox"  # handed off before the step had route_to
 
     def get_waiting_s(self, obj: Conversation) -> float:
         if obj.handoff_requested_at is None:

@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 from flows.messaging import api as messaging_api
 from flows.messaging.twilio import views as twilio_views
 
-from . import builder, chat, hooks, inbox, widget
+from . import builder, chat, hooks, inbox, intercom, widget
 
 router = SimpleRouter()
 router.register("flows", builder.FlowViewSet, basename="flow")
@@ -58,5 +58,6 @@ urlpatterns = [
         name="flow-channel-test",
     ),
     path("channels/<uuid:channel_id>/twilio/", twilio_views.TwilioWebhookView.as_view(), name="channel-twilio"),
+    path("intercom/<int:credential_id>/webhook/", intercom.IntercomWebhookView.as_view(), name="intercom-webhook"),
     *router.urls,
 ]

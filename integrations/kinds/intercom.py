@@ -6,13 +6,15 @@ test's local server). The connection check fetches the app the token belongs to 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from integrations.errors import CredentialError
 
-from .base import URL, CheckFailed, Field, Kind, Outgoing, set_header
+from .base import URL, CheckFailed, Field, Kind, Outgoing, Unverified, set_header
 
 DEFAULT_BASE_URL = "https://api.intercom.io"
 API_VERSION = "2.11"
@@ -35,6 +37,9 @@ class Intercom(Kind):
               "https://api.au.intercom.io).", type=URL, default=DEFAULT_BASE_URL, required=True),
         Field("access_token", "Access token", "From your Intercom app (Developer Hub, Authentication).",
               secret=True, required=True),
+        Field("client_secret", "Client secret (webhooks)", "From your Intercom app (Developer Hub, Basic information): "
+              "verifies Intercom's webhook notifications (X-Hub-Signature). Needed for handoffs routed to Intercom.",
+              secret=True),
     )  # fmt: skip
 
     def summary(self, settings: Mapping[str, Any]) -> str:
@@ -54,6 +59,22 @@ class Intercom(Kind):
 
     def authenticate(self, resolved: Any, out: Outgoing, services: Any, *, fresh: bool = False) -> None:
         set_header(out.headers, "Authorization", f"Bearer {resolved.secrets.get('access_token') or ''}")
+
+    def verify(self, resolved: Any, headers: Mapping[str, str], body: bytes, **options: Any) -> str:
+        """A webhook notification signed by the app: X-Hub-Signature is sha1= the HMAC-SHA1 hex of the body with the
+        app's client secret. Returns "" (Intercom's notification id is in the body)."""
+        secret = str(resolved.secrets.get("client_secret") or "")
+        if not secret:
+            raise Unverified(
+                "misconfigured", f"The Intercom credential {resolved.name!r} has no client secret to verify webhooks."
+            )
+        given = {k.lower(): v for k, v in headers.items()}.get("x-hub-signature", "").strip()
+        if not given:
+            raise Unverified("invalid_signature", "The X-Hub-Signature header is missing.")
+        expected = "sha1=" + hmac.new(secret.encode(), body, hashlib.sha1).hexdigest()
+        if not hmac.compare_digest(given.lower(), expected):
+            raise Unverified("invalid_signature", "The X-Hub-Signature does not match the body.")
+        return ""
 
     def check(self, resolved: Any, services: Any) -> str:
         url = f"{base_url(resolved.settings)}/me"

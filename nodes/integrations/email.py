@@ -139,12 +139,7 @@ class Email(NodeType[EmailConfig]):
     def run(self, config: EmailConfig, ctx: Context) -> Outcome:
         svc = services(ctx, self.label)
         cred = credential(svc, ctx, config.credential, [KIND])
-        try:
-            sender = mail.mailbox(
-                str(cred.settings.get("from_address") or ""), str(cred.settings.get("from_name") or ""), "From"
-            )
-        except mail.AddressProblem as exc:
-            raise NodeError(f"The credential {cred.name!r} has no valid From address: {exc}") from None
+        sender = sender_of(cred)
         exchanges = Exchanges(svc)
         attachments = self._attachments(config, ctx, svc, exchanges)
         if config.mode == "bulk":
@@ -153,27 +148,9 @@ class Email(NodeType[EmailConfig]):
             draft = _draft(config, ctx.variables, sender, attachments)
         except mail.AddressProblem as exc:
             raise NodeError(str(exc)) from None
-        msgid = mail.message_id(sender)
-        output: dict[str, Any] = {"message": _described(draft, msgid)}
-        if exchanges.new():
-            output["exchanges"] = exchanges.new()
-        try:
-            sent, attempts = svc.send_email(
-                cred, draft, msgid=msgid, timeout_s=config.timeout_s, retry=config.retry.policy()
-            )
-        except SmtpError as exc:
-            output["smtp"] = {"server": _server(cred), "error": str(exc), "code": exc.code}
-            raise CallFailed(str(exc), output) from None
-        except OutboundError as exc:  # the SSRF guard, the rate limit
-            raise CallFailed(str(exc), output) from None
-        output["smtp"] = {
-            "server": _server(cred),
-            "response": sent.response,
-            "accepted": sent.accepted,
-            "refused": sent.refused,
-            "attempts": attempts,
-            "elapsed_ms": sent.elapsed_ms,
-        }
+        output, msgid, sent = send_draft(
+            svc, cred, draft, timeout_s=config.timeout_s, retry=config.retry.policy(), fetched=exchanges.new()
+        )
         variables = {}
         if config.save_as:
             variables[config.save_as] = {
@@ -268,6 +245,51 @@ class Email(NodeType[EmailConfig]):
         filename = mail.safe_filename(name or _disposition_name(response.headers) or _url_name(url))
         content_type = mail.guess_type(filename, response.headers.get("content-type", ""))
         return mail.Attachment(filename, content_type, response.content)
+
+
+def sender_of(cred: Connection) -> mail.Mailbox:
+    """The From of an SMTP credential; a NodeError naming the credential when it has no valid one."""
+    try:
+        return mail.mailbox(
+            str(cred.settings.get("from_address") or ""), str(cred.settings.get("from_name") or ""), "From"
+        )
+    except mail.AddressProblem as exc:
+        raise NodeError(f"The credential {cred.name!r} has no valid From address: {exc}") from None
+
+
+def send_draft(
+    svc: Outside,
+    cred: Connection,
+    draft: mail.Draft,
+    *,
+    timeout_s: float,
+    retry: Any = None,
+    fetched: list[dict[str, Any]] | None = None,
+) -> tuple[dict[str, Any], str, Any]:
+    """Send one message through the SMTP connection: (the step's output, the Message-ID, what the server said).
+
+    A refusal or a failure to connect raises CallFailed with the server's words; the output never holds whole bodies.
+    """
+    msgid = mail.message_id(draft.sender)
+    output: dict[str, Any] = {"message": _described(draft, msgid)}
+    if fetched:
+        output["exchanges"] = fetched
+    try:
+        sent, attempts = svc.send_email(cred, draft, msgid=msgid, timeout_s=timeout_s, retry=retry)
+    except SmtpError as exc:
+        output["smtp"] = {"server": _server(cred), "error": str(exc), "code": exc.code}
+        raise CallFailed(str(exc), output) from None
+    except OutboundError as exc:  # the SSRF guard, the rate limit
+        raise CallFailed(str(exc), output) from None
+    output["smtp"] = {
+        "server": _server(cred),
+        "response": sent.response,
+        "accepted": sent.accepted,
+        "refused": sent.refused,
+        "attempts": attempts,
+        "elapsed_ms": sent.elapsed_ms,
+    }
+    return output, msgid, sent
 
 
 def _render(source: str, variables: dict[str, Any], what: str, *, html: bool = False) -> str:

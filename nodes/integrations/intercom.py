@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Any, Literal
+from urllib.parse import quote
 
 from pydantic import Field
 
-from nodes.base import Context, NodeConfig, NodeType, Outcome, template_field, variable_field
+from nodes.base import Context, NodeConfig, NodeError, NodeType, Outcome, template_field, variable_field
+from nodes.outside import Connection, Outside
 
 from .common import CATEGORY, OUTPUTS, CallFailed, call, credential, credential_field, services, show_when
 
@@ -66,21 +68,18 @@ class Intercom(NodeType[IntercomConfig]):
         return problems
 
     def run(self, config: IntercomConfig, ctx: Context) -> Outcome:
-        api = _Api(config, ctx)
+        api = IntercomApi.for_node(ctx, config.credential)
         result: dict[str, Any] = {}
         if config.operation != "note":
-            result["contact_id"] = api.contact()
+            result["contact_id"] = api.contact(config.email, config.external_id, config.name)
+        text = transcript(ctx, config.message, with_it=config.with_transcript) if config.operation in SAYS else ""
         if config.operation == "conversation":
-            body = api.post(
-                "/conversations", {"from": {"type": "user", "id": result["contact_id"]}, "body": api.text()}
-            )
-            result["conversation_id"] = str(body.get("conversation_id") or body.get("id") or "")
+            result["conversation_id"] = api.open_conversation(result["contact_id"], text)
         elif config.operation == "reply":
-            payload = {"message_type": "comment", "type": "user", "intercom_user_id": result["contact_id"]}
-            api.post(f"/conversations/{api.segment(config.conversation_id)}/reply", {**payload, "body": api.text()})
+            api.reply_as_contact(config.conversation_id, result["contact_id"], text)
             result["conversation_id"] = config.conversation_id
         elif config.operation == "note":
-            payload = {"message_type": "note", "type": "admin", "admin_id": config.admin_id, "body": api.text()}
+            payload = {"message_type": "note", "type": "admin", "admin_id": config.admin_id, "body": text}
             api.post(f"/conversations/{api.segment(config.conversation_id)}/reply", payload)
             result["conversation_id"] = config.conversation_id
         elif config.operation == "tag":
@@ -92,19 +91,23 @@ class Intercom(NodeType[IntercomConfig]):
         return Outcome(handle="success", variables={config.save_as: result}, output={"calls": api.outputs})
 
 
-class _Api:
-    """The node's calls through the credential's connection (the guarded client, the kind's token)."""
+class IntercomApi:
+    """Intercom's calls through a credential's connection (the guarded client, the kind's token); also used by the
+    handoff step's Intercom route and by the flows that forward a handed-off customer's messages."""
 
-    def __init__(self, config: IntercomConfig, ctx: Context):
-        self.config, self.ctx = config, ctx
-        self.svc = services(ctx, "Intercom")
-        self.conn = credential(self.svc, ctx, config.credential, KINDS)
+    def __init__(self, svc: Outside, conn: Connection):
+        self.svc, self.conn = svc, conn
         self.outputs: list[dict[str, Any]] = []
+
+    @classmethod
+    def for_node(cls, ctx: Context, credential_id: int | None, label: str = "Intercom") -> IntercomApi:
+        svc = services(ctx, label)
+        if not credential_id:
+            raise NodeError("Pick the Intercom credential in the step's settings.")
+        return cls(svc, credential(svc, ctx, credential_id, KINDS))
 
     @staticmethod
     def segment(value: str) -> str:
-        from urllib.parse import quote
-
         return quote(value.strip(), safe="")
 
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -118,27 +121,36 @@ class _Api:
             raise CallFailed(f"Intercom refused POST {path} (HTTP {response.status}): {_errors(answer)}", output)
         return answer if isinstance(answer, dict) else {}
 
-    def contact(self) -> str:
+    def contact(self, email: str, external_id: str, name: str = "") -> str:
         """The contact's id: found by external id or email, else created."""
-        field, value = ("external_id", self.config.external_id) if self.config.external_id.strip() else (
-            "email", self.config.email)  # fmt: skip
+        field, value = ("external_id", external_id) if external_id.strip() else ("email", email)
         query = {"query": {"field": field, "operator": "=", "value": value.strip()}}
         found = self.post("/contacts/search", query).get("data") or []
         if found:
             return str(found[0].get("id"))
-        created = {"role": "user", "email": self.config.email.strip() or None, "name": self.config.name or None}
-        if self.config.external_id.strip():
-            created["external_id"] = self.config.external_id.strip()
+        created = {"role": "user", "email": email.strip() or None, "name": name or None}
+        if external_id.strip():
+            created["external_id"] = external_id.strip()
         return str(self.post("/contacts", {k: v for k, v in created.items() if v}).get("id"))
 
-    def text(self) -> str:
-        """The message, with the conversation so far under it when asked."""
-        text = self.config.message.strip()
-        if self.config.with_transcript and self.ctx.history is not None:
-            lines = [f"{'Customer' if said.role == 'user' else 'Bot'}: {said.text}" for said in self.ctx.history(50)]
-            if lines:
-                text = f"{text}\n\n" + "\n".join(lines) if text else "\n".join(lines)
-        return text or "(no message)"
+    def open_conversation(self, contact_id: str, text: str) -> str:
+        """A new conversation started by the contact with this text; its id."""
+        body = self.post("/conversations", {"from": {"type": "user", "id": contact_id}, "body": text})
+        return str(body.get("conversation_id") or body.get("id") or "")
+
+    def reply_as_contact(self, conversation_id: str, contact_id: str, text: str) -> None:
+        payload = {"message_type": "comment", "type": "user", "intercom_user_id": contact_id, "body": text}
+        self.post(f"/conversations/{self.segment(conversation_id)}/reply", payload)
+
+
+def transcript(ctx: Context, message: str, *, with_it: bool = True, turns: int = 50) -> str:
+    """The message, with the conversation so far under it (`Customer: ...` / `Bot: ...` lines) when asked."""
+    text = message.strip()
+    if with_it and ctx.history is not None:
+        lines = [f"{'Customer' if said.role == 'user' else 'Bot'}: {said.text}" for said in ctx.history(turns)]
+        if lines:
+            text = f"{text}\n\n" + "\n".join(lines) if text else "\n".join(lines)
+    return text or "(no message)"
 
 
 def _errors(body: Any) -> str:

@@ -6,6 +6,8 @@ permission is closed to everyone (superusers too), which fails here as well.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
 from urllib.parse import urlencode
 
@@ -20,11 +22,13 @@ from flows.models import Channel, Conversation, Flow, FlowAsset, FlowVersion, Fl
 from integrations.models import EmailBatch
 from tests.factories import UserFactory, load_graph, published_flow, role_user
 from tests.hooks.support import make_hook, webhook_credential
+from tests.integrations.nodes.support import credential
 from tests.integrations.twilio.support import make_credential, twilio_signature
 
 pytestmark = pytest.mark.django_db
 
 PUBLIC, ANY_USER = "public", "any user"
+INTERCOM_SECRET = "intercom-app-client-secret"
 ORDER = [roles.VIEWER, roles.EDITOR, roles.PUBLISHER, roles.ADMIN]
 
 # (method, schema path) -> (who may: the first role allowed, PUBLIC or ANY_USER; the status they get)
@@ -77,6 +81,7 @@ RULES: dict[tuple[str, str], tuple[str, int]] = {
     ("get", "/api/v1/chat/conversations/{conversation_id}/runs/{run_id}/"): (PUBLIC, 202),
     ("post", "/api/v1/hooks/{flow_slug}/{key}/"): (PUBLIC, 202),
     ("post", "/api/v1/channels/{channel_id}/twilio/"): (PUBLIC, 200),  # Twilio's signature
+    ("post", "/api/v1/intercom/{credential_id}/webhook/"): (PUBLIC, 200),  # Intercom's X-Hub-Signature
     ("get", "/api/v1/chat/{flow_slug}/widget/"): (PUBLIC, 200),
     ("get", "/api/v1/chat/{flow_slug}/widget/avatar/"): (PUBLIC, 404),  # public; this world's flow has no avatar
     # The agent inbox: the Agent role's (and Admin's); the world's conversation was never handed off, so acting on it
@@ -117,6 +122,8 @@ class World:
         self.twilio = make_credential()
         self.channel = Channel.objects.create(flow=self.flow, kind="twilio_sms", credential=self.twilio,
                                               sender="+15550000001")  # fmt: skip
+        self.intercom = credential("Intercom", "intercom", {"base_url": "https://api.intercom.io"},
+                                   {"access_token": "tok", "client_secret": INTERCOM_SECRET})  # fmt: skip
 
     def url(self, path: str) -> str:
         flow_scoped = path.startswith("/api/v1/flows/")
@@ -137,6 +144,7 @@ class World:
             "{flow_slug}": self.flow.slug,
             "{key}": self.hook.key,
             "{channel_id}": self.channel.pk,
+            "{credential_id}": self.intercom.pk,
         }
         for name, value in values.items():
             path = path.replace(name, str(value))
@@ -187,6 +195,11 @@ class World:
             signature = twilio_signature(f"http://testserver{url}", form)
             return client.post(url, urlencode(form), content_type="application/x-www-form-urlencoded",
                                HTTP_X_TWILIO_SIGNATURE=signature, **extra)  # fmt: skip
+        if path.startswith("/api/v1/intercom/"):
+            body = b'{"type": "notification_event", "topic": "ping", "data": {"item": {}}}'
+            signature = "sha1=" + hmac.new(INTERCOM_SECRET.encode(), body, hashlib.sha1).hexdigest()
+            return client.post(self.url(path), body, content_type="application/json",
+                               HTTP_X_HUB_SIGNATURE=signature, **extra)  # fmt: skip
         return getattr(client, method)(
             self.url(path),
             self.body(method, path),

@@ -7,7 +7,8 @@ from typing import Any
 from tests.unit import edge, flow, node
 
 
-def handoff_flow(no_agent_after: str = "15m", **config: Any) -> dict[str, Any]:
+def handoff_flow(no_agent_after: str = "15m", *, ask_first: bool = False, **config: Any) -> dict[str, Any]:
+    """ask_first: the bot asks "What do you need?" (into `need`) before the handoff, so there is a transcript."""
     settings = {
         "reason": "Wants a refund for {{ order }}",
         "team": "billing",
@@ -16,7 +17,8 @@ def handoff_flow(no_agent_after: str = "15m", **config: Any) -> dict[str, Any]:
         "no_agent_after": no_agent_after,
         **config,
     }
-    doc = flow(node("human", "handoff", **settings), chain=True)
+    asked = [node("ask", "question", text="What do you need?", variable="need")] if ask_first else []
+    doc = flow(*asked, node("human", "handoff", **settings), chain=True)
     doc["edges"] = [e for e in doc["edges"] if e["source"] != "human"]
     for handle, text in [
         ("resolved", "Back with the bot. Refund: {{ refund }}"),

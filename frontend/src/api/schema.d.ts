@@ -655,6 +655,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/intercom/{credential_id}/webhook/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Verify the signature (401, nothing done, when it fails), then deliver the admin's reply or the close. */
+        post: operations["v1_intercom_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/": {
         parameters: {
             query?: never;
@@ -1064,6 +1081,8 @@ export interface components {
             reason: string;
             /** Format: date-time */
             requested_at: string | null;
+            /** @description Where the handoff step routed it: inbox, intercom or email */
+            readonly route: string;
             /** @description waiting, agent or done */
             status: string;
             team: string;
@@ -1088,6 +1107,8 @@ export interface components {
             reason: string;
             /** Format: date-time */
             requested_at: string | null;
+            /** @description Where the handoff step routed it: inbox, intercom or email */
+            readonly route: string;
             /** @description waiting, agent or done */
             status: string;
             team: string;
@@ -1138,6 +1159,13 @@ export interface components {
             /** @description The service's API reference the recipe follows. */
             reference: string;
             request: components["schemas"]["TemplateRequest"];
+        };
+        IntercomNotificationReceipt: {
+            /** Format: uuid */
+            conversation_id: string | null;
+            detail: string;
+            /** @description replied, closed, ignored (not a handed-off conversation) or ping */
+            outcome: string;
         };
         /**
          * @description * `chat` - chat
@@ -5346,6 +5374,94 @@ export interface operations {
             /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_intercom_webhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description sha1= the HMAC-SHA1 (hex) of the body with the Intercom app's client secret */
+                "X-Hub-Signature": string;
+            };
+            path: {
+                credential_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntercomNotificationReceipt"];
+                };
+            };
+            /** @description The request is invalid (code invalid, with `fields`; or a more precise code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (codes not_found, flow_not_found, hook_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server accepts (codes too_large, payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; try again after Retry-After seconds (code throttled, with retry_after_s) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -58,7 +58,8 @@ export function InboxPage() {
   const [rows, setRows] = useState<InboxConversation[] | null>(null);
   const [status, setStatus] = useState<Status>("");
   const [team, setTeam] = useState("");
-  const [selected, setSelected] = useState<string | null>(null);
+  // An email from a handoff routed to `email` links here with ?conversation=<id>: open that one.
+  const [selected, setSelected] = useState<string | null>(() => new URLSearchParams(location.search).get("conversation"));
   const [detail, setDetail] = useState<InboxDetail | null>(null);
   const [error, setError] = useState("");
   const [text, setText] = useState("");
@@ -89,6 +90,9 @@ export function InboxPage() {
   }, []);
 
   useEffect(() => void loadList(), [loadList]);
+  useEffect(() => {
+    if (selectedRef.current) void loadDetail(selectedRef.current);
+  }, [loadDetail]);
   useEffect(() => {
     const every = setInterval(() => tick((n) => n + 1), 1000); // waiting times count up
     return () => clearInterval(every);
@@ -173,6 +177,7 @@ export function InboxPage() {
                     <strong>{row.reason || "(no reason)"}</strong>
                     <span className="muted small">
                       {row.flow_name} · {row.team || "no team"} · {row.priority}
+                      {row.route === "intercom" ? " · in Intercom" : ""}
                     </span>
                     <span className="small" data-testid="inbox-status">
                       {row.status === "waiting" ? `waiting ${waited(since)}` : row.status === "agent" ? `with ${row.agent_name}` : "done"}
@@ -193,7 +198,10 @@ export function InboxPage() {
           {selected && detail ? (
             <>
               <div className="inbox-actions">
-                {detail.status === "waiting" ? (
+                {detail.route === "intercom" && detail.status !== "done" ? (
+                  <span className="muted">Handed to Intercom: answer it there.</span>
+                ) : null}
+                {detail.status === "waiting" && detail.route !== "intercom" ? (
                   <>
                     <input aria-label="Name the customer sees" value={name} onChange={(e) => setName(e.target.value)} />
                     <button type="button" className="btn btn-primary" onClick={() => void act(() => api.claim(selected, name))}>
