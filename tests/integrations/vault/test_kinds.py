@@ -116,7 +116,7 @@ TABLE = {
     "webhook_secret": {"sign", "verify"},
     "webhook_url": {"prepare", "authenticate"},  # the secret URL itself
     "telegram_bot": {"prepare", "authenticate"},  # the bot token in the URL path
-    "intercom": {"prepare", "authenticate"},  # bearer
+    "intercom": {"prepare", "authenticate", "verify"},  # bearer; its webhooks signed with the app's client secret
     "openai": {"client"},  # openai.OpenAI
     "twilio": {"client", "verify"},  # twilio.rest.Client; X-Twilio-Signature
     "smtp": {"client"},  # the server and its SMTP login
