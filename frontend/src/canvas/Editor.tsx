@@ -164,14 +164,16 @@ export function Editor({ flow, types, initial }: Props) {
             canEdit={canEdit}
             fitView={initial.nodes.length > 0}
             showMap={showMap}
-            onInit={fitOnInit}
-            onNodesChange={onNodesChange}
-            onEdgesChange={onEdgesChange}
-            onConnect={connections.onConnect}
-            onConnectEnd={connections.onConnectEnd}
-            isValidConnection={connections.isValidConnection}
-            onDragStart={onDragStart}
-            onDragStop={onDragStop}
+            events={{
+              onInit: fitOnInit,
+              onNodesChange,
+              onEdgesChange,
+              ...connections,
+              onNodeDragStart: onDragStart,
+              onNodeDragStop: onDragStop,
+              onSelectionDragStart: onDragStart,
+              onSelectionDragStop: onDragStop,
+            }}
             onDragOver={steps.onDragOver}
             onDrop={steps.onDrop}
             onPanPointerDown={steps.onPanPointerDown}

@@ -1,15 +1,6 @@
 // The canvas: React Flow with the editor's node and edge types, its grid, controls and minimap.
 import "./FlowCanvas.css";
-import {
-  type Connection,
-  Controls,
-  type EdgeChange,
-  type FinalConnectionState,
-  MiniMap,
-  type NodeChange,
-  ReactFlow,
-  ViewportPortal,
-} from "@xyflow/react";
+import { Controls, MiniMap, ReactFlow, type ReactFlowProps, ViewportPortal } from "@xyflow/react";
 import type { DragEvent, PointerEvent as ReactPointerEvent, ReactNode, RefObject } from "react";
 import type { FlowEdge, FlowNode, NodeTypeInfo } from "../../api/types";
 import { EdgeMarkers, edgeTypes } from "../../nodes/FlowEdge";
@@ -26,14 +17,20 @@ interface Props {
   /** Whether the flow came with nodes (React Flow fits them into view). */
   fitView: boolean;
   showMap: boolean;
-  onInit: () => void;
-  onNodesChange: (changes: NodeChange<FlowNode>[]) => void;
-  onEdgesChange: (changes: EdgeChange<FlowEdge>[]) => void;
-  onConnect: (c: Connection) => void;
-  onConnectEnd: (event: MouseEvent | TouchEvent, state: FinalConnectionState) => void;
-  isValidConnection: (c: Connection | FlowEdge) => boolean;
-  onDragStart: () => void;
-  onDragStop: () => void;
+  /** What the editor does on React Flow's events (changes, connections, drags, init), handed to it as they are. */
+  events: Pick<
+    ReactFlowProps<FlowNode, FlowEdge>,
+    | "onInit"
+    | "onNodesChange"
+    | "onEdgesChange"
+    | "onConnect"
+    | "onConnectEnd"
+    | "isValidConnection"
+    | "onNodeDragStart"
+    | "onNodeDragStop"
+    | "onSelectionDragStart"
+    | "onSelectionDragStop"
+  >;
   onDragOver: (event: DragEvent) => void;
   onDrop: (event: DragEvent) => void;
   onPanPointerDown: (event: ReactPointerEvent) => void;
@@ -58,20 +55,11 @@ export function FlowCanvas(props: Props) {
         edges={edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
-        onNodesChange={props.onNodesChange}
-        onEdgesChange={props.onEdgesChange}
-        onConnect={props.onConnect}
-        onConnectEnd={props.onConnectEnd}
-        isValidConnection={props.isValidConnection}
-        onNodeDragStart={props.onDragStart}
-        onNodeDragStop={props.onDragStop}
-        onSelectionDragStart={props.onDragStart}
-        onSelectionDragStop={props.onDragStop}
+        {...props.events}
         deleteKeyCode={canEdit ? ["Backspace", "Delete"] : null}
         nodesDraggable={canEdit}
         nodesConnectable={canEdit}
         fitView={props.fitView}
-        onInit={props.onInit}
         fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
         minZoom={0.05}
         maxZoom={2}
