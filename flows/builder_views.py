@@ -51,6 +51,10 @@ def _assets(mtime_ns: int) -> dict[str, Any]:
 
     entry = manifest[ENTRY]
     css = [c for key in chunks(ENTRY) for c in manifest[key].get("css", [])]
+    # The components' style sheets are bundled into one (vite.config.ts, cssCodeSplit: false), which the manifest
+    # lists under its own key rather than on the entry: every page gets it up front, as one file.
+    if "style.css" in manifest:
+        css.append(manifest["style.css"]["file"])
     # The editor page also preloads the editor's chunk (the entry imports it dynamically), so it loads alongside.
     editor = [base + manifest[key]["file"] for key in chunks(EDITOR) if key != ENTRY]
     return {

@@ -12,6 +12,9 @@ export default defineConfig({
     manifest: true,
     sourcemap: true,
     chunkSizeWarningLimit: 1200,
+    // The components import their own style sheets; they are bundled into one file all the same, linked by the page
+    // up front (flows/builder_views.py), so the editor is styled in its first frame and the cascade keeps one order.
+    cssCodeSplit: false,
     rolldownOptions: {
       input: "src/main.tsx",
       // Not a warning about the bundle: how long each plugin took, printed on every build of a busy machine.
@@ -21,5 +24,7 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "widget/**/*.test.ts"],
     environment: "node",
+    // A style sheet read as text (styles/tokens.test.ts) is its text; other CSS imports stay empty in tests.
+    css: { include: [/\.css\?raw$/] },
   },
 });

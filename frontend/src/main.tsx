@@ -1,6 +1,8 @@
 // The builder's entry: the Django page says which page to render (boot JSON).
 import "@xyflow/react/dist/base.css";
-import "./styles.css";
+import "./styles/tokens.css";
+import "./styles/base.css";
+import "./styles/controls.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { api } from "./api/endpoints";

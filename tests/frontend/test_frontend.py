@@ -118,6 +118,19 @@ def test_the_flow_list_page_loads_the_bundle_with_what_it_needs(client, manifest
 
 
 @pytest.mark.django_db
+def test_the_one_bundled_style_sheet_is_linked_on_every_page(client, manifest):
+    """The components' style sheets are bundled into one (cssCodeSplit off), listed under its own manifest key."""
+    data = json.loads(manifest.read_text())
+    data["style.css"] = {"file": "assets/style-44444444.css", "src": "style.css"}
+    manifest.write_text(json.dumps(data))
+    flow = FlowFactory()
+    client.force_login(EditorFactory())
+    for path in ("/builder/", f"/builder/flows/{flow.pk}/"):
+        html = client.get(path).content.decode()
+        assert '<link rel="stylesheet" href="/static/builder/assets/style-44444444.css">' in html, path
+
+
+@pytest.mark.django_db
 def test_the_editor_page_carries_its_flow_and_the_node_types(client, manifest):
     flow = FlowFactory(graph={"nodes": [{"id": "start_1", "type": "start", "position": {"x": 0, "y": 0}}], "edges": []})
     client.force_login(EditorFactory())

@@ -1,6 +1,6 @@
 // Node sizes and handle places worked out from the text before anything is drawn, so React Flow shows the nodes
 // and edges in its first render instead of measuring a thousand nodes in the DOM and rendering them all again.
-// The arithmetic mirrors the .fnode rules in styles.css; a node whose drawn size differs is measured for real
+// The arithmetic mirrors the .fnode rules in nodes/FlowNode.css; a node whose drawn size differs is measured for real
 // by React Flow's own observer, so a wrong guess costs one node's measurement, never a misplaced edge for long.
 import type { NodeHandle } from "@xyflow/react";
 import type { FlowNode, NodeTypeInfo } from "../api/types";
@@ -44,7 +44,7 @@ export interface Fonts {
   mono: string;
 }
 
-// styles.css: .fnode is 200px wide with 1px side borders, a 3px top and a 1px bottom border; the line heights are
+// nodes/FlowNode.css: .fnode is 200px wide with 1px side borders, a 3px top and a 1px bottom border; the line heights are
 // font-size x line-height of each block.
 const W = 200;
 const TITLE = { size: 13, weight: 650, lineHeight: 13 * 1.45, width: W - 2 - 20 - 26 - 8 };
@@ -59,7 +59,7 @@ export interface NodeSize {
   handles: NodeHandle[];
 }
 
-/** The size a node is drawn at and where its handles are, as FlowNode.tsx and styles.css lay it out. */
+/** The size a node is drawn at and where its handles are, as FlowNode.tsx and FlowNode.css lay it out. */
 export function nodeSize(node: FlowNode, meta: NodeTypeInfo | undefined, problems: number, fonts: Fonts, measure: Measure): NodeSize {
   const data = node.data;
   const type = node.type ?? "";
@@ -126,7 +126,7 @@ export function canvasMeasure(): Measure | null {
   };
 }
 
-/** The page's fonts (the --font and --mono of styles.css), or null before the style sheet applies. */
+/** The page's fonts (the --font and --mono of styles/tokens.css), or null before the style sheet applies. */
 export function pageFonts(): Fonts | null {
   if (typeof document === "undefined") return null;
   const style = getComputedStyle(document.documentElement);

@@ -1,4 +1,5 @@
 // The one edge component: lit when a run takes it, red when the server has a problem with it.
+import "./FlowEdge.css";
 import { BaseEdge, EdgeLabelRenderer, type EdgeProps, type EdgeTypes, getBezierPath } from "@xyflow/react";
 import { memo } from "react";
 import { useEditor } from "../canvas/context";

@@ -1,4 +1,5 @@
 // The one node component: every type is drawn from its metadata (icon, label, outputs) and its config.
+import "./FlowNode.css";
 import { Handle, type NodeProps, type NodeTypes, Position, useStore, useUpdateNodeInternals } from "@xyflow/react";
 import { memo, useEffect, useMemo, useRef } from "react";
 import type { FlowNode, OutputInfo } from "../api/types";

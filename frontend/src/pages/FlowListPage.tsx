@@ -1,4 +1,5 @@
 // /builder/: every flow, with create, rename, duplicate, delete, import from a file and export to one.
+import "./ListPage.css";
 import { type ChangeEvent, type FormEvent, useCallback, useEffect, useRef, useState } from "react";
 import { errorMessage } from "../api/client";
 import { api } from "../api/endpoints";

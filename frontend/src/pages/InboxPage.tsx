@@ -1,5 +1,7 @@
 // The agents' inbox (/builder/inbox/): conversations handed to a person, live over /ws/inbox/; claim one, read the
 // transcript and variables, reply or note, then hand back to the bot or close.
+import "./ListPage.css";
+import "./InboxPage.css";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "../api/endpoints";
 import { errorMessage } from "../api/client";

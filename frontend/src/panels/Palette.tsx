@@ -1,4 +1,5 @@
 // Every registered node type, grouped by category: drag one onto the canvas, or press Enter to add it.
+import "./Palette.css";
 import { type KeyboardEvent, memo, useMemo, useState } from "react";
 import type { NodeTypeInfo } from "../api/types";
 import { Icon, typeColour } from "../ui/icons";

@@ -1,5 +1,6 @@
 // The selected node's settings: a form rendered from its type's JSON Schema, with the server's problems on
 // the fields they concern.
+import "./SettingsPanel.css";
 import Form from "@rjsf/core";
 import type { IChangeEvent } from "@rjsf/core";
 import type { RJSFSchema } from "@rjsf/utils";

@@ -1,5 +1,6 @@
 // Share: put the published bot on a website (a snippet per widget mode), link to its hosted page, say which websites
 // may embed it, and style the widget with a live preview (the widget bundle itself, drawing sample messages).
+import "./SharePanel.css";
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { ApiError, errorMessage } from "../api/client";
 import { widgetApi, type WidgetSettings } from "../api/widget";
@@ -26,6 +27,10 @@ interface PreviewHandle {
 interface FlowChatGlobal {
   preview?: (target: Element, look: Record<string, unknown>) => PreviewHandle;
 }
+
+// The widget's own default accent (widget/view.ts DEFAULT_LOOK), shown until the owner picks one: a setting's value,
+// not the builder's look, and an <input type="color"> takes only a #rrggbb literal (styles/tokens.test.ts allows it).
+const WIDGET_DEFAULT_ACCENT = "#4f46e5";
 
 const MODES: { mode: Mode; label: string; help: string }[] = [
   { mode: "bubble", label: "Bubble", help: "A button in the corner opens the chat." },
@@ -339,7 +344,7 @@ export function SharePanel({ flowId, slug, publishedVersion, onClose, changeRefu
             <div className="share-field">
               <span>Accent colour</span>
               <span className="share-colour">
-                <input type="color" aria-label="Accent colour picker" value={draft.accent ?? "#4f46e5"} onChange={(e) => change({ accent: e.target.value })} />
+                <input type="color" aria-label="Accent colour picker" value={draft.accent ?? WIDGET_DEFAULT_ACCENT} onChange={(e) => change({ accent: e.target.value })} />
                 <input className="fb-input" name="accent" value={draft.accent ?? ""} onChange={(e) => change({ accent: e.target.value })} aria-label="Accent colour" />
               </span>
               {fieldErrors.accent ? <small className="share-error">{fieldErrors.accent}</small> : null}

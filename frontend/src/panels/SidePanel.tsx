@@ -1,5 +1,6 @@
 // The frame the canvas's side panels share: a titled header with a close button, then the error, loading and
 // empty states of the list they show, then the list itself.
+import "./SidePanel.css";
 import type { ReactNode } from "react";
 import { Icon } from "../ui/icons";
 

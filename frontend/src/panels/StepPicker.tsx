@@ -1,4 +1,5 @@
 // The small list a node's "+" opens: pick the step to add after that output; it comes connected to it.
+import "./StepPicker.css";
 import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from "react";
 import type { NodeTypeInfo } from "../api/types";
 import { Icon, typeColour } from "../ui/icons";

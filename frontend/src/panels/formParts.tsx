@@ -1,5 +1,6 @@
 // The settings form's parts for @rjsf/core: templates (labels, errors with role="alert", lists) and the widgets
 // named by the schema's x-widget hints (template, textarea, variable, credential, hook, choices, keyvalue).
+import "./formParts.css";
 import {
   type ArrayFieldItemTemplateProps,
   type ArrayFieldTemplateProps,

@@ -1,4 +1,5 @@
 // A modal dialog on the native <dialog> element: focus stays inside, Escape closes it.
+import "./Dialog.css";
 import { type ReactNode, useEffect, useRef } from "react";
 
 interface Props {

@@ -1,5 +1,6 @@
 // One polite status region for short messages ("Published version 3"); it stays in the page so screen readers
 // announce what appears in it.
+import "./Toast.css";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 export interface Toast {
@@ -9,7 +10,10 @@ export interface Toast {
   action?: { label: string; run: () => void };
 }
 
-export function useToast(): [Toast | null, (text: string, kind?: Toast["kind"], action?: Toast["action"]) => void, () => void] {
+/** Shows a message (an error stays longer), replacing the one showing. */
+export type ShowToast = (text: string, kind?: Toast["kind"], action?: Toast["action"]) => void;
+
+export function useToast(): [Toast | null, ShowToast, () => void] {
   const [toast, setToast] = useState<Toast | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const counter = useRef(0);

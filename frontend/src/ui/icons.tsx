@@ -211,12 +211,17 @@ export function Icon({ name, size = 18, className }: { name: string | undefined;
   );
 }
 
-/** A colour per category, so steps of a kind look alike; unknown categories get one from a fixed palette. */
-const categoryColours: Record<string, string> = { Core: "#4f46e5", Integrations: "#0e7490", Logic: "#b45309" };
-const palette = ["#7c3aed", "#be185d", "#15803d", "#c2410c", "#0369a1", "#4d7c0f"];
+/** A colour per category, so steps of a kind look alike; unknown categories get one from a fixed palette. The
+ * colours are CSS variables (styles/tokens.css): they are used in style attributes (an accent, the minimap's fill). */
+const categoryColours: Record<string, string> = {
+  Core: "var(--category-core)",
+  Integrations: "var(--category-integrations)",
+  Logic: "var(--category-logic)",
+};
+const palette = [1, 2, 3, 4, 5, 6].map((n) => `var(--category-${n})`);
 
 export function categoryColour(category: string | undefined): string {
-  if (!category) return "#64748b";
+  if (!category) return "var(--category-none)";
   if (categoryColours[category]) return categoryColours[category];
   let hash = 0;
   for (const ch of category) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
@@ -225,12 +230,12 @@ export function categoryColour(category: string | undefined): string {
 
 /** Accent colours for the core types, so start, questions and branches stand apart at a glance. */
 const typeColours: Record<string, string> = {
-  start: "#16a34a",
-  message: "#4f46e5",
-  question: "#0284c7",
-  condition: "#d97706",
-  set_variable: "#7c3aed",
-  end: "#475569",
+  start: "var(--type-start)",
+  message: "var(--type-message)",
+  question: "var(--type-question)",
+  condition: "var(--type-condition)",
+  set_variable: "var(--type-set-variable)",
+  end: "var(--type-end)",
 };
 
 export function typeColour(type: string, category: string | undefined): string {
