@@ -4,6 +4,7 @@ it."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -162,6 +163,51 @@ def test_the_selected_step_and_the_running_step_stay_in_view_beside_the_panels(b
     expect(node(page, "hello")).to_have_attribute("data-status", "succeeded", timeout=SERVER_MS)
     wait_in_view(page, "hello")
     save_artifact(page, "preview-keeps-step-in-view.png")
+
+
+def test_steps_lit_in_one_go_leave_the_last_one_in_view(browser_page):
+    """A run's frames that reach the canvas together (here: all of them, held back until the preview's answer comes)
+    light the start step, out of view, then the greeting far to its right: the canvas ends with the greeting in
+    view, not carried away by the pan that showed the start step a moment before."""
+    b = browser_page
+    page = b.page
+    frames: list[dict] = []
+
+    def watch(ws) -> None:
+        ws.on("framereceived", lambda payload: frames.append(json.loads(payload)) if isinstance(payload, str) else None)
+
+    page.on("websocket", watch)
+    held: list = []
+
+    def hold(route) -> None:  # the preview starts on the server; its answer waits here
+        held.append((route, route.fetch()))
+
+    page.route(re.compile(r"/api/v1/flows/\d+/preview/"), hold)
+    flow = two_step_flow()
+    log_in(b, f"/builder/flows/{flow.pk}/")
+    open_editor(page, flow)
+    select(page, "hello")  # the settings make way: the canvas pans left, and the preview beside it pans it further
+    wait_in_view(page, "hello")
+    assert not page.evaluate(IN_VIEW, "start"), "the flow should be too wide to show both steps beside the panels"
+
+    page.get_by_role("button", name="Preview").click()
+
+    def hello_finished() -> bool:
+        return any(f.get("event") == "step.finished" and f.get("node_id") == "hello" for f in frames)
+
+    for _ in range(SERVER_MS // 50):  # until the run's frames have all reached the page, which keeps them for now
+        if held and hello_finished():
+            break
+        page.wait_for_timeout(50)
+    assert held and hello_finished(), "the preview's run never reached the page"
+    route, answer = held[0]
+    route.fulfill(response=answer)
+
+    expect(node(page, "hello")).to_have_attribute("data-status", "succeeded", timeout=SERVER_MS)
+    expect(node(page, "start")).to_have_attribute("data-status", "succeeded")
+    wait_in_view(page, "hello")
+    page.wait_for_timeout(600)  # longer than a pan: nothing still under way moves it out again
+    assert page.evaluate(IN_VIEW, "hello"), "the greeting was carried out of view after it was revealed"
 
 
 @pytest.mark.parametrize("size", [(768, 1024), (1024, 768)], ids=["768x1024", "1024x768"])

@@ -1,11 +1,14 @@
 // Keeping a step in the part of the canvas that no panel covers.
 import { useReactFlow } from "@xyflow/react";
-import { type MutableRefObject, type RefObject, useCallback } from "react";
+import { type MutableRefObject, type RefObject, useCallback, useRef } from "react";
 import type { FlowEdge, FlowNode } from "../api/types";
 import { NODE_WIDTH } from "./layout";
 import { revealShift, visibleArea } from "./reveal";
 
 const ADD_BUTTON_ROOM = 40; // the "+" beside a selected node's outputs, kept in view with it
+const PAN_MS = 250;
+
+type Viewport = { x: number; y: number; zoom: number };
 
 /** `revealSoon(id, centre)`: after React has drawn what changed, pans so the node is in view (see `reveal`). */
 export function useKeepInView(
@@ -13,6 +16,10 @@ export function useKeepInView(
   dragging: MutableRefObject<boolean>,
 ): (id: string, centre?: boolean) => number {
   const rf = useReactFlow<FlowNode, FlowEdge>();
+  // Where a pan still under way will end. Two steps revealed in quick succession (a run lights one step after
+  // another, often in the same frame) must be placed against where the canvas is going, not where it is: measured
+  // against the present, the second looks in view already, and the first one's pan then carries it out of view.
+  const heading = useRef<{ to: Viewport; until: number } | null>(null);
   /** Pan so the node is in the part of the canvas no panel covers: centred there (`centre`), or moved just
    * enough (nothing moves when it is in view already). */
   const reveal = useCallback(
@@ -24,7 +31,8 @@ export function useKeepInView(
       const covers = [...(pane.parentElement?.querySelectorAll(".palette, .settings, .side") ?? [])].map((el) => el.getBoundingClientRect());
       const area = visibleArea(pane.getBoundingClientRect(), covers);
       if (area.right - area.left < 40 || area.bottom - area.top < 40) return; // nothing to pan into
-      let { x, y, zoom } = rf.getViewport();
+      const going = heading.current && performance.now() < heading.current.until ? heading.current.to : null;
+      let { x, y, zoom } = going ?? rf.getViewport();
       if (centre) zoom = Math.max(zoom, 0.8);
       const at = pane.getBoundingClientRect();
       // with room on the right for the selected node's "+" (drawn beside its outputs)
@@ -34,7 +42,13 @@ export function useKeepInView(
       const top = at.top + y + node.internals.positionAbsolute.y * zoom;
       const dx = revealShift(left, w, area.left, area.right, centre);
       const dy = revealShift(top, h, area.top, area.bottom, centre);
-      if (dx || dy || zoom !== rf.getZoom()) void rf.setViewport({ x: x + dx, y: y + dy, zoom }, { duration: 250 });
+      if (!dx && !dy && zoom === (going ? going.zoom : rf.getZoom())) return;
+      const to = { x: x + dx, y: y + dy, zoom };
+      const pan = { to, until: performance.now() + PAN_MS + 750 }; // or until the pan says it ended
+      heading.current = pan;
+      void rf.setViewport(to, { duration: PAN_MS }).then(() => {
+        if (heading.current === pan) heading.current = null;
+      });
     },
     [rf, wrapper, dragging],
   );
