@@ -69,12 +69,26 @@ def forward_later(conversation_id: Any) -> None:
     transaction.on_commit(lambda: forward_messages.delay(str(conversation_id)))
 
 
+# Intercom briefly down or refusing: try again after 10 s, 40 s, 2.7 min, 10.7 min, then give up (about 14 minutes).
+FORWARD_ATTEMPTS = 5
+
+
+def retry_in_s(attempt: int) -> int:
+    return 10 * 4 ** (attempt - 1)
+
+
+def _again(conversation_id: str, attempt: int, wait_s: int) -> None:
+    transaction.on_commit(lambda: forward_messages.apply_async((conversation_id, attempt), countdown=wait_s))
+
+
 @shared_task(acks_late=True)
-def forward_messages(conversation_id: str) -> int:
+def forward_messages(conversation_id: str, attempt: int = 1) -> int:
     """Forward the customer's stored messages of this handoff, oldest first, each once; how many were forwarded.
 
     Each message is claimed (delivery_status "" -> forwarding) before it is sent, so a redelivered or concurrent task
-    sends nothing twice; one that fails is marked not_forwarded and logged (its error names no secret).
+    sends nothing twice. One that fails is given back and the rest wait behind it (the agent reads them in order)
+    while a later task tries again; after FORWARD_ATTEMPTS they are marked not_forwarded and logged (the errors name
+    no secret).
     """
     conversation = Conversation.objects.filter(pk=conversation_id).first()
     if conversation is None or conversation.handoff_route != handoff.INTERCOM or not conversation.handoff_remote_id:
@@ -104,9 +118,17 @@ def forward_messages(conversation_id: str) -> int:
             try:
                 api.reply_as_contact(conversation.handoff_remote_id, str(about.get("contact_id") or ""), message.text)
             except NodeError as exc:
-                log.warning("message %s not forwarded to Intercom: %s", message.pk, svc.redact(str(exc)))
-                Message.objects.filter(pk=message.pk).update(delivery_status=NOT_FORWARDED)
-                continue
+                error = svc.redact(str(exc))
+                if attempt >= FORWARD_ATTEMPTS:
+                    log.warning("message %s not forwarded to Intercom in %s attempts: %s", message.pk, attempt, error)
+                    pending.update(delivery_status=NOT_FORWARDED)
+                    Message.objects.filter(pk=message.pk).update(delivery_status=NOT_FORWARDED)
+                    break
+                wait_s = retry_in_s(attempt)
+                log.warning("message %s not forwarded to Intercom (again in %s s): %s", message.pk, wait_s, error)
+                Message.objects.filter(pk=message.pk).update(delivery_status="")
+                _again(str(conversation_id), attempt + 1, wait_s)
+                break
             Message.objects.filter(pk=message.pk).update(delivery_status=FORWARDED)
             sent += 1
     finally:

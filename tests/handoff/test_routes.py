@@ -10,6 +10,7 @@ import json
 import pytest
 from cryptography.fernet import Fernet
 from rest_framework.test import APIClient
+from werkzeug import Request, Response
 
 from flows import actions, intercom_bridge, roles, timers
 from flows.models import Conversation, Message, Run, Step, Timer
@@ -195,6 +196,45 @@ def test_customer_messages_go_to_intercom_and_admin_replies_and_the_close_come_b
     assert bot_texts(conversation.pk)[-1] == "The agent closed the chat."
     assert conversation.handoff_status == "done" and conversation.status == Conversation.Status.ENDED
     assert CredentialEvent.objects.filter(credential_id=cred.pk, detail="the Intercom webhook: verified").count() == 3
+
+
+def test_a_message_intercom_cannot_take_now_is_kept_and_sent_again_in_order(
+    server, django_capture_on_commit_callbacks
+):
+    cred = intercom(server)
+    down = {"now": True}
+
+    def reply(request: Request) -> Response:
+        if down["now"]:
+            body = {"type": "error.list", "errors": [{"code": "service_unavailable", "message": "Try again later"}]}
+            return Response(json.dumps(body), status=503, content_type="application/json")
+        return Response(json.dumps({"type": "conversation", "id": "ic-42"}), content_type="application/json")
+
+    server.expect_request("/conversations/ic-42/reply", method="POST", headers=BEARER).respond_with_handler(reply)
+    intercom_opens(server, contact="c-7")
+    conversation = via_intercom(cred)
+    with django_capture_on_commit_callbacks():
+        first, _ = actions.post_message(conversation, "Are you there?", None)
+        second, _ = actions.post_message(conversation, "Hello?", None)
+
+    with django_capture_on_commit_callbacks() as again:
+        assert intercom_bridge.forward_messages(str(conversation.pk)) == 0
+    assert len(again) == 1  # a later try is queued
+    kept = Message.objects.filter(pk__in=[first.inbound_id, second.inbound_id]).order_by("id")
+    assert [m.delivery_status for m in kept] == ["", ""]  # nothing lost: both wait for that try, in order
+
+    down["now"] = False
+    assert intercom_bridge.forward_messages(str(conversation.pk), 2) == 2
+    assert [m["body"] for m in sent(server, "/conversations/ic-42/reply")][-2:] == ["Are you there?", "Hello?"]
+    assert Message.objects.get(pk=second.inbound_id).delivery_status == "forwarded"
+
+    down["now"] = True  # and for good: after the last try it is marked, logged, and not tried again
+    with django_capture_on_commit_callbacks():
+        third, _ = actions.post_message(conversation, "Still there?", None)
+    with django_capture_on_commit_callbacks() as never:
+        assert intercom_bridge.forward_messages(str(conversation.pk), intercom_bridge.FORWARD_ATTEMPTS) == 0
+    assert never == []
+    assert Message.objects.get(pk=third.inbound_id).delivery_status == "not_forwarded"
 
 
 def test_a_notification_with_a_wrong_signature_is_refused_and_changes_nothing(server):
