@@ -198,9 +198,7 @@ def test_customer_messages_go_to_intercom_and_admin_replies_and_the_close_come_b
     assert CredentialEvent.objects.filter(credential_id=cred.pk, detail="the Intercom webhook: verified").count() == 3
 
 
-def test_a_message_intercom_cannot_take_now_is_kept_and_sent_again_in_order(
-    server, django_capture_on_commit_callbacks
-):
+def test_a_message_intercom_cannot_take_now_is_kept_and_sent_again_in_order(server, django_capture_on_commit_callbacks):
     cred = intercom(server)
     down = {"now": True}
 
