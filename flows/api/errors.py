@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -15,6 +16,22 @@ from flows.graph import GraphShapeError
 
 def error_response(code: str, message: str, http_status: int, **extra: Any) -> Response:
     return Response({"error": {"code": code, "message": message, **extra}}, status=http_status)
+
+
+def capped_body(request: Any, what: str) -> bytes | Response:
+    """The request's body, or a 413 answer when it is over HOOK_MAX_BODY_BYTES (a declared length is checked first)."""
+    limit = settings.HOOK_MAX_BODY_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit or len(body := request.body) > limit:
+        return error_response(
+            "payload_too_large",
+            f"The body is larger than {limit // 1024} KiB, the most {what}.",
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    return bytes(body)
 
 
 def _first_message(detail: Any) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import jmespath
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -19,7 +18,7 @@ from flows.models import Flow, Hook
 from integrations.models import Credential
 from nodes.base import VARIABLE_PATTERN
 
-from .errors import error_response
+from .errors import capped_body, error_response
 from .serializers import StrictText
 from .throttles import ChatThrottle
 
@@ -72,17 +71,9 @@ class CatchView(APIView):
             return error_response(
                 "hook_not_found", f"No enabled hook {key!r} on a flow {flow_slug!r}.", status.HTTP_404_NOT_FOUND
             )
-        limit = settings.HOOK_MAX_BODY_BYTES
-        try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            declared = 0
-        if declared > limit or len(body := request.body) > limit:
-            return error_response(
-                "payload_too_large",
-                f"The body is larger than {limit // 1024} KiB, the most a hook accepts.",
-                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-            )
+        body = capped_body(request, "a hook accepts")
+        if isinstance(body, Response):
+            return body
         receipt = hooks.receive(hook, request.headers, body)
         code = status.HTTP_200_OK if receipt.duplicate else status.HTTP_202_ACCEPTED
         return Response(receipt.as_dict(), status=code)

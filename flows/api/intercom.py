@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,7 +14,7 @@ from flows import intercom_bridge
 from integrations.models import Credential
 from nodes.integrations.intercom import KINDS
 
-from .errors import error_response
+from .errors import capped_body
 from .throttles import ChatThrottle
 
 NotificationReceipt = inline_serializer(
@@ -60,16 +59,8 @@ class IntercomWebhookView(APIView):
     def post(self, request, credential_id: int):
         """Verify the signature (401, nothing done, when it fails), then deliver the admin's reply or the close."""
         get_object_or_404(Credential, pk=credential_id, kind__in=KINDS)
-        limit = settings.HOOK_MAX_BODY_BYTES
-        try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            declared = 0
-        if declared > limit or len(body := request.body) > limit:
-            return error_response(
-                "payload_too_large",
-                f"The body is larger than {limit // 1024} KiB, the most a notification may be.",
-                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-            )
+        body = capped_body(request, "a notification may be")
+        if isinstance(body, Response):
+            return body
         receipt = intercom_bridge.receive(credential_id, request.headers, body)
         return Response(receipt.as_dict())

@@ -255,6 +255,19 @@ def test_a_notification_with_a_wrong_signature_is_refused_and_changes_nothing(se
     assert notify(cred, "ping", {}).json()["outcome"] == "ping"
 
 
+def test_a_notification_over_the_size_limit_is_refused_before_it_is_read(server, settings):
+    settings.HOOK_MAX_BODY_BYTES = 2048
+    cred = intercom(server)
+    big = conversation_item(admin_part("p-1", "comment", "x" * 4000))
+    answered = notify(cred, "conversation.admin.replied", big)
+    assert answered.status_code == 413
+    assert answered.json()["error"] == {
+        "code": "payload_too_large",
+        "message": "The body is larger than 2 KiB, the most a notification may be.",
+    }
+    assert not CredentialEvent.objects.filter(credential_id=cred.pk).exists()  # not even verified
+
+
 def test_a_credential_without_a_client_secret_answers_503_saying_so(server):
     cred = intercom(server, client_secret="")
     answer = notify(cred, "ping", {})
