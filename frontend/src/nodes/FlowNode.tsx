@@ -56,7 +56,7 @@ function FlowNodeView({ id, type, data, selected, height }: NodeProps<FlowNode>)
   const meta = editor.typeOf(type);
   // Zoomed far out (where words are not drawn: styles.css, .canvas.is-far) a node that is not selected is a light
   // card: its box, colours, run state and problem count, without handles, words or icons (a thousand nodes open
-  // and pan with a fifth of the elements and none of the handles' store subscriptions). It keeps the size React
+  // and pan with a third of the elements and none of the handles' store subscriptions). It keeps the size React
   // Flow measured (--node-height), so its edges stay where they were; only a measured node is drawn light, so a new
   // one is measured with its handles first. The switch is deferred: crossing the zoom threshold re-renders every
   // node, in the background instead of in the zoom's frame.
