@@ -600,7 +600,11 @@ def canvas_section(c: dict[str, Any] | None) -> str:
                     f"bundle cached; the first open, bundle not cached: {fmt(c['open_first_ms'], 0)} ms (each open "
                     f"in order: {', '.join(f'{ms:,}' for ms in c.get('open_each_ms') or [])} ms; the spread is the "
                     "shared machine's load). The nodes "
-                    f"were all in the document one frame earlier (median {fmt(d['p50'], 0)} ms). "
+                    f"were all in the document one frame earlier (median {fmt(d['p50'], 0)} ms). Fitted to the "
+                    "whole flow the canvas is zoomed far out, where the nodes that are not selected are drawn as "
+                    "light cards (their box, colour, run state and problem count; no handles, words or icons, which "
+                    "are not painted that far out anyway: decision 0043), as a person sees them there; every node is "
+                    "rendered, none is left out for being off screen. "
                     + _main_thread_text(c.get("open_main_thread_ms"), "Of an open, the renderer's main thread spent"),
                     f"- **Panning**: the mouse dragged the empty pane back and forth for {fmt(pan['seconds'], 1)} s "
                     f"({pan['moves']:,} mouse moves, {fmt(pan['moves_per_s'], 0)}/s: each move waits until the page "

@@ -88,13 +88,13 @@ export function Editor({ flow, types, initial }: Props) {
   const { deleteNodes } = steps;
   const deleteOne = useCallback((id: string) => deleteNodes([id]), [deleteNodes]);
 
-  const far = useFarZoom(initial.nodes);
+  const { far, isFar } = useFarZoom(initial.nodes); // isFar: the nodes read it too (light cards, nodes/FlowNode.tsx)
   const { ready, showMap } = useCanvasReady(nodes.length, nodesRef, flowId);
 
   const { deleteEdge, openStepPicker } = steps;
   const context: EditorContextValue = useMemo(
-    () => ({ typeOf, ...stores, deleteEdge, canEdit, openStepPicker }),
-    [typeOf, stores, deleteEdge, canEdit, openStepPicker],
+    () => ({ typeOf, ...stores, deleteEdge, canEdit, openStepPicker, isFar }),
+    [typeOf, stores, deleteEdge, canEdit, openStepPicker, isFar],
   );
   const { publishedVersion } = publishing;
 

@@ -1,5 +1,6 @@
 // What node and edge components read besides their props; one stable object per editor, so providing it never
 // re-renders the canvas.
+import type { ReactFlowState } from "@xyflow/react";
 import { createContext, useContext } from "react";
 import type { NodeTypeInfo } from "../api/types";
 import type { EdgeRunState, NodeRunState, ViewStore } from "./runtime";
@@ -12,6 +13,8 @@ export interface EditorContextValue {
   canEdit: boolean;
   /** A node's "+" on a free output: the list of steps to add there, beside the button. */
   openStepPicker: (source: string, handle: string, anchor: DOMRect) => void;
+  /** React Flow store selector: zoomed so far out that words are not drawn (also true before a big flow's first fit). */
+  isFar: (state: ReactFlowState) => boolean;
 }
 
 export const EditorContext = createContext<EditorContextValue | null>(null);

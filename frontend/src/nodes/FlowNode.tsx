@@ -1,7 +1,8 @@
 // The one node component: every type is drawn from its metadata (icon, label, outputs) and its config.
 import "./FlowNode.css";
+import "./lite.css";
 import { Handle, type NodeProps, type NodeTypes, Position, useStore, useUpdateNodeInternals } from "@xyflow/react";
-import { memo, useEffect, useMemo, useRef } from "react";
+import { memo, useDeferredValue, useEffect, useMemo, useRef } from "react";
 import type { FlowNode, OutputInfo } from "../api/types";
 import { useEditor } from "../canvas/context";
 import { handlesKey, outputsFor } from "../canvas/handles";
@@ -11,16 +12,17 @@ import { Icon, typeColour } from "../ui/icons";
 import { bodyText, nodeTitle, outputLabel, savesText, summarize } from "./text";
 
 /** Handles move when outputs come and go (a choice added): React Flow must measure them again. Only types whose
- * outputs depend on their config have one, so a thousand fixed nodes open without it. */
-function HandleWatcher({ id, handles }: { id: string; handles: string }) {
+ * outputs depend on their config have one, so a thousand fixed nodes open without it. A light card has no handles
+ * to measure: a change made meanwhile is measured once the node is drawn in full again. */
+function HandleWatcher({ id, handles, lite }: { id: string; handles: string; lite: boolean }) {
   const updateNodeInternals = useUpdateNodeInternals();
   const first = useRef(handles);
   useEffect(() => {
-    if (handles !== first.current) {
+    if (!lite && handles !== first.current) {
       first.current = handles;
       updateNodeInternals(id);
     }
-  }, [id, handles, updateNodeInternals]);
+  }, [id, handles, lite, updateNodeInternals]);
   return null;
 }
 
@@ -47,13 +49,22 @@ function AddButton({ id, output, single }: { id: string; output: OutputInfo; sin
 }
 
 const STATUS_TEXT = { running: "Running…", succeeded: "Done", failed: "Failed" } as const;
+const NO_OUTPUTS: OutputInfo[] = [];
 
 function FlowNodeView({ id, type, data, selected, height }: NodeProps<FlowNode>) {
   const editor = useEditor();
   const meta = editor.typeOf(type);
-  const outputs = useMemo(() => outputsFor(meta, data), [meta, data]);
-  const summary = useMemo(() => summarize(meta, data), [meta, data]);
-  const saves = useMemo(() => savesText(meta, data), [meta, data]);
+  // Zoomed far out (where words are not drawn: styles.css, .canvas.is-far) a node that is not selected is a light
+  // card: its box, colours, run state and problem count, without handles, words or icons (a thousand nodes open
+  // and pan with a third of the elements and none of the handles' store subscriptions). It keeps the size React
+  // Flow measured (--node-height), so its edges stay where they were; only a measured node is drawn light, so a new
+  // one is measured with its handles first. The switch is deferred: crossing the zoom threshold re-renders every
+  // node, in the background instead of in the zoom's frame.
+  const far = useDeferredValue(useStore(editor.isFar));
+  const lite = far && !selected && height !== undefined;
+  const outputs = useMemo(() => (lite && !meta?.dynamic_outputs ? NO_OUTPUTS : outputsFor(meta, data)), [lite, meta, data]);
+  const summary = useMemo(() => (lite ? "" : summarize(meta, data)), [lite, meta, data]);
+  const saves = useMemo(() => (lite ? "" : savesText(meta, data)), [lite, meta, data]);
   const view = useView(editor.nodeViews, id);
   const run = view?.run;
   const problems = view?.problems;
@@ -64,32 +75,52 @@ function FlowNodeView({ id, type, data, selected, height }: NodeProps<FlowNode>)
   const single = outputs.length === 1 && outputs[0].id === "next";
   const colour = typeColour(type, meta?.category);
   const adding = selected && editor.canEdit;
+  const badge = count ? (
+    <span
+      className={`fnode-badge ${errors ? "is-error" : "is-warning"}`}
+      title={problems!.map((p) => p.message).join("\n")}
+      aria-label={`${count} problem${count === 1 ? "" : "s"}: ${problems!.map((p) => p.message).join("; ")}`}
+    >
+      {count}
+    </span>
+  ) : null;
+  const watcher = meta?.dynamic_outputs ? <HandleWatcher id={id} handles={handlesKey(outputs)} lite={lite} /> : null;
+  const className = `fnode status-${status}${selected ? " is-selected" : ""}${count ? (errors ? " has-errors" : " has-warnings") : ""}`;
+  const style = { ["--accent" as string]: colour, ["--node-height" as string]: height ? `${height}px` : undefined };
+
+  if (lite) {
+    return (
+      <div
+        className={`${className} fnode-lite`}
+        data-testid={`node-${id}`}
+        data-node-type={type}
+        data-status={status}
+        data-problems={count || undefined}
+        style={style}
+      >
+        {watcher}
+        {badge ? <div className="fnode-head">{badge}</div> : null}
+      </div>
+    );
+  }
 
   return (
     <div
-      className={`fnode status-${status}${selected ? " is-selected" : ""}${count ? (errors ? " has-errors" : " has-warnings") : ""}`}
+      className={className}
       data-testid={`node-${id}`}
       data-node-type={type}
       data-status={status}
       data-problems={count || undefined}
-      style={{ ["--accent" as string]: colour, ["--node-height" as string]: height ? `${height}px` : undefined }}
+      style={style}
     >
-      {meta?.dynamic_outputs ? <HandleWatcher id={id} handles={handlesKey(outputs)} /> : null}
+      {watcher}
       {meta?.accepts_input === false ? null : <Handle type="target" position={Position.Left} className="fnode-in" />}
       <div className="fnode-head">
         <span className="fnode-icon">
           <Icon name={meta?.icon} size={16} />
         </span>
         <span className="fnode-title">{nodeTitle(meta, type)}</span>
-        {count ? (
-          <span
-            className={`fnode-badge ${errors ? "is-error" : "is-warning"}`}
-            title={problems!.map((p) => p.message).join("\n")}
-            aria-label={`${count} problem${count === 1 ? "" : "s"}: ${problems!.map((p) => p.message).join("; ")}`}
-          >
-            {count}
-          </span>
-        ) : null}
+        {badge}
       </div>
       <div className={`fnode-body${summary ? "" : " is-empty"}`}>
         {bodyText(meta, summary)}
