@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from nodes.registry import registry
 
 from . import spec as documents
+from . import teams
 from .graph import SPEC_VERSION, GraphShapeError, Problem, analyse, check_shape, errors
 from .models import Conversation, Flow, FlowVersion, Message, Run
 
@@ -69,7 +70,7 @@ def token_matches(conversation: Conversation, token: str) -> bool:
 
 def validate_graph(graph: dict[str, Any]) -> list[Problem]:
     """Problems in a graph (raises GraphShapeError for a document that is not a graph at all)."""
-    return analyse(graph, registry())[1]
+    return analyse(graph, registry())[1] + teams.unknown_team_problems(graph)
 
 
 def save_flow(

@@ -1,5 +1,5 @@
 """Django admin: flows and versions; conversations with their messages; runs (read-only) with their steps; hooks;
-flow assets (uploaded files); timers with their state (read-only)."""
+flow assets (uploaded files); timers with their state (read-only); the agents' teams."""
 
 from django import forms
 from django.conf import settings
@@ -21,6 +21,7 @@ from .models import (
     OptOut,
     Run,
     Step,
+    Team,
     Timer,
 )
 
@@ -276,3 +277,11 @@ class FlowAssetAdmin(admin.ModelAdmin):
     @admin.display(description="Size", ordering="size")
     def size_shown(self, asset: FlowAsset) -> str:
         return filesizeformat(asset.size) if asset.size is not None else "-"
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    """The agents' teams: the handoff step suggests their names, the inbox filters by them (Admin role manages)."""
+
+    list_display = ["name", "description"]
+    search_fields = ["name", "description"]

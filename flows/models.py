@@ -1,10 +1,12 @@
-"""Flows and their immutable versions; conversations, their messages, and the runs and steps of each turn."""
+"""Flows and their immutable versions; conversations, their messages, and the runs and steps of each turn; teams."""
 
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 class Flow(models.Model):
@@ -439,3 +441,29 @@ class HandoffNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class Team(models.Model):
+    """A team of agents, kept in admin: the handoff step suggests these names and the inbox filters by them."""
+
+    name = models.CharField(max_length=100, help_text="As a handoff step names it, such as Billing.")
+    description = models.TextField(blank=True, help_text="Who is in it or what it answers; shown with the name.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # "Billing" and "billing" would be one team to an agent filtering the inbox: one name, whatever its case.
+            models.UniqueConstraint(Lower("name"), name="unique_team_name_any_case"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        # Here rather than by the constraint alone, so the refusal names the team that has the name.
+        self.name = self.name.strip()
+        same = Team.objects.filter(name__iexact=self.name).exclude(pk=self.pk).first()
+        if same is not None:
+            raise ValidationError(
+                {"name": f"There is already a team named “{same.name}”: team names differ by more than capitals."}
+            )

@@ -24,6 +24,7 @@ _VIEWER = [
     "flows.view_hookdelivery",
     "flows.view_flowasset",
     "flows.view_channel",
+    "flows.view_team",
 ]
 _EDITOR = [*_VIEWER, "flows.add_flow", "flows.change_flow", "flows.preview_flow"]
 # Hooks and shared files act on published flows at once, so they are the publisher's, like publishing itself.
@@ -44,7 +45,8 @@ _PUBLISHER = [
 _ADMIN = [*_PUBLISHER, "integrations.*", "auth.*", "authtoken.*", "flows.*"]
 
 # Answering customers is a job of its own, beside building: an agent sees flows and conversations, and the inbox.
-_AGENT = ["flows.view_flow", "flows.view_conversation", "flows.answer_conversation"]
+# Teams are kept by the Admin role (flows.*); everyone else who builds or answers reads them.
+_AGENT = ["flows.view_flow", "flows.view_conversation", "flows.answer_conversation", "flows.view_team"]
 
 # Each role holds everything of the roles before it (a publisher edits, an editor views); Agent stands apart.
 ROLES: dict[str, list[str]] = {VIEWER: _VIEWER, EDITOR: _EDITOR, PUBLISHER: _PUBLISHER, ADMIN: _ADMIN, AGENT: _AGENT}
@@ -67,6 +69,7 @@ DOING = {
     "flows.add_channel": "Adding channels",
     "flows.delete_channel": "Removing channels",
     "flows.answer_conversation": "Answering handed-off conversations",
+    "flows.view_team": "Seeing teams",
 }
 
 

@@ -27,6 +27,7 @@ def template_field(
     multiline: bool = False,
     by_node: bool = False,
     url: bool = False,
+    suggest: str | None = None,
     **kw: Any,
 ) -> Any:
     """A config string rendered as a template before run(); the canvas offers variables on `{{`.
@@ -35,12 +36,16 @@ def template_field(
     it as written; it is still checked when the flow is saved.
     url: the field is (part of) a URL: every value is percent-encoded as one path segment or query value, so chat
     input cannot change which resource is called (templating.render_url).
+    suggest: the canvas offers values from a list the server keeps (`teams`: GET /api/v1/teams/) while any text, or
+    a template, is still accepted.
     """
     extra: JsonDict = {"x-template": True, "x-widget": "textarea" if multiline else "template"}
     if by_node:
         extra["x-rendered-by"] = "node"
     if url:
         extra["x-template-kind"] = "url"
+    if suggest:
+        extra["x-suggest"] = suggest
     return Field(default, title=title, json_schema_extra=extra, **kw)
 
 

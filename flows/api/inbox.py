@@ -132,7 +132,7 @@ class InboxListView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("flow", {"type": "integer", "minimum": 0}, description="Only this flow's"),
-            OpenApiParameter("team", str, description="Only this team's"),
+            OpenApiParameter("team", str, description="Only this team's, whatever its case (teams: /api/v1/teams/)"),
             OpenApiParameter(
                 "status", str, enum=["waiting", "agent", "done"], description="Default: waiting and agent"
             ),
@@ -155,7 +155,8 @@ class InboxListView(APIView):
                 raise serializers.ValidationError({"flow": ["A flow id (a whole number)."]})
             rows = rows.filter(flow_id=int(flow))
         if request.query_params.get("team"):
-            rows = rows.filter(handoff_team=request.query_params["team"])
+            # Team names are one whatever their case (flows.models.Team): "billing" finds the team "Billing".
+            rows = rows.filter(handoff_team__iexact=request.query_params["team"])
         rows = rows.order_by("handoff_requested_at")[:500]
         return Response(InboxConversationSerializer(rows, many=True, context={"request": request}).data)
 

@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 from flows.messaging import api as messaging_api
 from flows.messaging.twilio import views as twilio_views
 
-from . import builder, chat, hooks, inbox, intercom, widget
+from . import builder, chat, hooks, inbox, intercom, teams, widget
 
 router = SimpleRouter()
 router.register("flows", builder.FlowViewSet, basename="flow")
@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("inbox/conversations/<uuid:conversation_id>/release/", inbox.ReleaseView.as_view(), name="inbox-release"),
     path("inbox/conversations/<uuid:conversation_id>/close/", inbox.CloseView.as_view(), name="inbox-close"),
+    path("teams/", teams.TeamListView.as_view(), name="teams"),
     path("hooks/<slug:flow_slug>/<slug:key>/", hooks.CatchView.as_view(), name="hook-catch"),
     path(
         "flows/<int:flow_id>/hooks/",

@@ -30,7 +30,14 @@ EMAIL_TIMEOUT_S = 20.0
 
 class HandoffConfig(NodeConfig):
     reason: str = template_field("", title="Reason", max_length=500, description="What the agent sees first.")
-    team: str = Field("", title="Team", max_length=100, description="Which agents' inbox filter finds it.")
+    # The teams kept in admin are offered as suggestions; a name not among them is a warning when saving (flows).
+    team: str = template_field(
+        "",
+        title="Team",
+        max_length=100,
+        suggest="teams",
+        description="Which agents' inbox filter finds it: one of the teams kept in admin, any name, or a template.",
+    )
     priority: Priority = Field("normal", title="Priority")
     message: str = template_field(
         "", title="Say to the customer", multiline=True, max_length=2000, description="Empty: say nothing."

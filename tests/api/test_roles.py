@@ -50,6 +50,7 @@ RULES: dict[tuple[str, str], tuple[str, int]] = {
     ("get", "/api/v1/flows/{flow_id}/hooks/"): (roles.VIEWER, 200),
     ("get", "/api/v1/flows/{flow_id}/hooks/{id}/"): (roles.VIEWER, 200),
     ("get", "/api/v1/flows/{flow_id}/channels/"): (roles.VIEWER, 200),
+    ("get", "/api/v1/teams/"): (roles.VIEWER, 200),  # the Agent role reads them too (tests/handoff/test_teams.py)
     ("post", "/api/v1/flows/"): (roles.EDITOR, 201),
     ("put", "/api/v1/flows/{id}/"): (roles.EDITOR, 200),
     ("patch", "/api/v1/flows/{id}/"): (roles.EDITOR, 200),

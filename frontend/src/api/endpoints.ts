@@ -7,6 +7,7 @@ import type {
   FlowListItem,
   InboxConversation,
   InboxDetail,
+  Team,
   GraphDocument,
   IntegrationTemplate,
   NodeTypeInfo,
@@ -54,6 +55,7 @@ export const api = {
   release: (id: string, variables: Record<string, unknown> = {}) =>
     sendJson<InboxDetail>("POST", `${API}/inbox/conversations/${id}/release/`, { variables }),
   closeHandoff: (id: string) => sendJson<InboxDetail>("POST", `${API}/inbox/conversations/${id}/close/`, {}),
+  teams: () => getJson<Team[]>(`${API}/teams/`),
 
   conversations: (id: number) => getJson<Conversation[]>(`${API}/flows/${id}/conversations/`),
   runs: (conversationId: string) => getJson<Run[]>(`${API}/conversations/${conversationId}/runs/`),

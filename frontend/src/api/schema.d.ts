@@ -706,6 +706,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/teams/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The agents' teams by name (kept in admin): names a handoff step may use and the inbox may filter by. */
+        get: operations["v1_teams_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1438,6 +1455,12 @@ export interface components {
             /** Format: date-time */
             started_at: string;
             status: string;
+        };
+        Team: {
+            /** @description Who is in it or what it answers; shown with the name. */
+            readonly description: string;
+            /** @description As a handoff step names it, such as Billing. */
+            readonly name: string;
         };
         TemplateCredential: {
             /** @description Django admin's add form for this kind, pre-filled from the template. */
@@ -4855,7 +4878,7 @@ export interface operations {
                 flow?: number;
                 /** @description Default: waiting and agent */
                 status?: "agent" | "done" | "waiting";
-                /** @description Only this team's */
+                /** @description Only this team's, whatever its case (teams: /api/v1/teams/) */
                 team?: string;
             };
             header?: never;
@@ -5544,6 +5567,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NodeType"][];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: the user lacks the role, or the page's website may not use this chat */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A part the service needs (database, Redis) is briefly down; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_teams_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"][];
                 };
             };
             /** @description No credentials, or credentials that are not valid (codes not_authenticated, invalid_token) */

@@ -20,6 +20,8 @@ export type PreviewReply = Schemas["PreviewReply"];
 export type Credential = Schemas["Credential"];
 export type InboxConversation = Schemas["InboxConversation"];
 export type InboxDetail = Schemas["InboxDetail"];
+/** An agents' team kept in admin: the handoff step's suggestions, the inbox's filter. */
+export type Team = Schemas["Team"];
 /** A catalog template for the `template` node: its parameter form (a JSON Schema) and the credential kind it needs. */
 export type IntegrationTemplate = Schemas["IntegrationTemplate"];
 export type ApiErrorBody = Schemas["Error"];

@@ -2,11 +2,12 @@
 // transcript and variables, reply or note, then hand back to the bot or close.
 import "./ListPage.css";
 import "./InboxPage.css";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { api } from "../api/endpoints";
 import { errorMessage } from "../api/client";
 import type { InboxConversation, InboxDetail } from "../api/types";
 import { boot } from "../boot";
+import { TeamOptions, useTeams } from "../panels/TeamSuggestions";
 
 type Status = "" | "waiting" | "agent" | "done";
 
@@ -60,6 +61,8 @@ export function InboxPage() {
   const [rows, setRows] = useState<InboxConversation[] | null>(null);
   const [status, setStatus] = useState<Status>("");
   const [team, setTeam] = useState("");
+  const teams = useTeams(); // the admin's teams, offered for the filter; any other name can still be typed
+  const teamListId = useId();
   // An email from a handoff routed to `email` links here with ?conversation=<id>: open that one.
   const [selected, setSelected] = useState<string | null>(() => new URLSearchParams(location.search).get("conversation"));
   const [detail, setDetail] = useState<InboxDetail | null>(null);
@@ -161,7 +164,15 @@ export function InboxPage() {
               <option value="agent">With an agent</option>
               <option value="done">Done</option>
             </select>
-            <input aria-label="Team" placeholder="Team" value={team} onChange={(e) => setTeam(e.target.value)} />
+            <input
+              aria-label="Team"
+              placeholder="Team"
+              value={team}
+              list={teamListId}
+              autoComplete="off"
+              onChange={(e) => setTeam(e.target.value)}
+            />
+            <TeamOptions id={teamListId} teams={teams} />
           </div>
           {rows === null ? <p className="muted">Loading…</p> : null}
           {rows?.length === 0 ? <p className="muted">Nobody is waiting for a person.</p> : null}

@@ -16,6 +16,8 @@ interface Props {
   invalid?: boolean;
   disabled?: boolean;
   ariaLabel?: string;
+  /** A <datalist>'s id: its values are offered too, as the browser offers them (single-line fields). */
+  list?: string;
 }
 
 export function TemplateInput(props: Props) {
@@ -115,7 +117,7 @@ export function TemplateInput(props: Props) {
   return (
     <div className="tpl">
       <div className="tpl-row">
-        {multiline ? <textarea rows={3} {...shared} /> : <input type="text" {...shared} />}
+        {multiline ? <textarea rows={3} {...shared} /> : <input type="text" list={props.list} {...shared} />}
         {hasVariables ? (
           <button type="button" className="tpl-insert" onClick={insertBraces} title="Insert a variable" aria-label="Insert placeholder" disabled={disabled}>
             {"{x}"}

@@ -1,5 +1,6 @@
 // The settings form's parts for @rjsf/core: templates (labels, errors with role="alert", lists) and the widgets
-// named by the schema's x-widget hints (template, textarea, variable, credential, hook, choices, keyvalue).
+// named by the schema's x-widget hints (template, textarea, variable, credential, hook, choices, keyvalue); a template
+// field with `x-suggest: "teams"` also offers the teams kept in admin.
 import "./formParts.css";
 import {
   type ArrayFieldItemTemplateProps,
@@ -25,6 +26,7 @@ import { matchTemplates } from "../canvas/integrationTemplate";
 import { boot } from "../boot";
 import type { VariableChoices } from "../canvas/variables";
 import { Icon } from "../ui/icons";
+import { TeamOptions, useTeams } from "./TeamSuggestions";
 import { TemplateInput } from "./TemplateInput";
 
 export interface FormContext {
@@ -197,7 +199,7 @@ export const templates: Partial<TemplatesType> = {
 
 // Widgets
 
-function TemplateWidget(props: WidgetProps, multiline: boolean) {
+function TemplateWidget(props: WidgetProps, multiline: boolean, list?: string) {
   const { id, value, onChange, onBlur, placeholder, disabled, readonly, rawErrors, hideLabel, label } = props;
   return (
     <TemplateInput
@@ -212,7 +214,20 @@ function TemplateWidget(props: WidgetProps, multiline: boolean) {
       invalid={!!rawErrors?.length}
       disabled={disabled || readonly}
       ariaLabel={hideLabel ? label : undefined}
+      list={list}
     />
+  );
+}
+
+/** A one-line template field that suggests the teams kept in admin (x-suggest: "teams"); any text still goes. */
+function TeamTemplateWidget(props: WidgetProps) {
+  const listId = useId();
+  const teams = useTeams();
+  return (
+    <>
+      {TemplateWidget(props, false, listId)}
+      <TeamOptions id={listId} teams={teams} />
+    </>
   );
 }
 
@@ -437,7 +452,8 @@ function IntegrationTemplateWidget(props: WidgetProps) {
 
 export const widgets: RegistryWidgetsType = {
   "integration-template": IntegrationTemplateWidget,
-  template: (props: WidgetProps) => TemplateWidget(props, false),
+  template: (props: WidgetProps) =>
+    props.schema["x-suggest"] === "teams" ? <TeamTemplateWidget {...props} /> : TemplateWidget(props, false),
   textarea: (props: WidgetProps) => TemplateWidget(props, true),
   variable: VariableWidget,
   credential: CredentialWidget,
