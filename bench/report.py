@@ -891,7 +891,7 @@ def versus_section(v: dict[str, Any] | None) -> str:
     peers = v.get("peers") or {}
     how = []
     if peers.get("reused"):
-        how.append(f"already running and reused (left running afterwards): {', '.join(peers['reused'])}")
+        how.append(f"{' and '.join(peers['reused'])} already running: reused, and left running afterwards")
     if peers.get("setup"):
         setup = peers["setup"]
         how.append(f"setup.sh ran {fmt(setup.get('seconds'), 0)} s (exit {setup.get('exit')})")
@@ -987,7 +987,7 @@ def versus_section(v: dict[str, Any] | None) -> str:
     if nr:
         out.append(
             f"Against Node-RED's stateless echo (one round): ours makes {_x(nr['turns_per_s'])} its turns/s; its p50 "
-            f"is {_x(nr['p50'])} ours."
+            f"is {_x(nr['p50'])} ours (its p50 / our p50)."
         )
     for err in v.get("errors") or []:
         out.append(f"- versus: {err}")
