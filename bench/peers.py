@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -76,6 +77,55 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def listener_pid(port: int) -> int | None:
+    """The process listening on a loopback port (from `ss`), or None."""
+    out = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True, timeout=10).stdout
+    m = re.search(r"pid=(\d+)", out)
+    return int(m.group(1)) if m else None
+
+
+def ensure(setup_timeout: float, log: Path) -> dict[str, Any]:
+    """Both peers listening: those already up are reused (and left running afterwards); setup.sh runs only when one
+    is missing. `since` is set when it ran: stop(since) then stops what it started, and only that."""
+    info: dict[str, Any] = {"reused": [], "setup": {}, "errors": [], "since": None}
+    info["reused"] = [name for name, port in PORTS.items() if _listening(port)]
+    if len(info["reused"]) == len(PORTS):
+        say(f"peers: reusing {', '.join(info['reused'])}, already listening (left running afterwards)")
+        return info
+    if not SETUP.exists():
+        info["errors"].append(f"{SETUP} is not there")
+        return info
+    info["since"] = time.time() - 1
+    log.parent.mkdir(parents=True, exist_ok=True)
+    say(f"peers: running {SETUP} (installs on first use; at most {setup_timeout:.0f} s)")
+    t0 = time.monotonic()
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            ["bash", str(SETUP)],
+            cwd="/tmp",
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    try:
+        code: int | None = proc.wait(setup_timeout)
+    except subprocess.TimeoutExpired:
+        code = None
+    finally:
+        if proc.poll() is None:  # timed out, or the bench is being stopped: npm and all go with it
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+    info["setup"] = {"seconds": time.monotonic() - t0, "exit": code, "log": str(log)}
+    if code is None:
+        info["errors"].append(f"setup.sh did not finish within {setup_timeout:.0f} s (see {log})")
+    elif code != 0:
+        # One peer already up makes setup.sh's second copy of it fail to bind; the one that was missing may be fine.
+        info["errors"].append(f"setup.sh exited with {code} (see {log})")
+    return info
 
 
 def run(seconds: int, setup_timeout: float) -> dict[str, Any]:

@@ -111,6 +111,7 @@ def targets(results: dict[str, Any]) -> list[list[str]]:
     rows += canvas_targets(results.get("canvas") or {})
     if results.get("widget"):
         rows += widget_targets(results["widget"])
+    rows += versus_targets(results.get("versus") or {})
     return rows
 
 
@@ -855,6 +856,158 @@ def splice_timers(doc: str, t: dict[str, Any]) -> str:
     return doc[:anchor] + section + doc[anchor:]
 
 
+# -- ours against n8n, alternated (bench/versus.py) ----------------------------------------------------------------
+
+VERSUS_HEADING = "## 8. Ours against n8n, alternated in one run (issue 15, target 1)"
+VERSUS_TARGET = 5.0
+
+
+def _x(value: float | None) -> str:
+    return "-" if value is None or value != value else f"{value:.2f}x"
+
+
+def versus_targets(v: dict[str, Any]) -> list[list[str]]:
+    """The targets-table row of issue 15's target 1 (empty when ours or n8n was not measured)."""
+    r = v.get("median_ratios")
+    if not r:
+        return []
+    pairs = ", ".join(f"{_x(p['turns_per_s'])} / {_x(p['p50'])}" for p in v.get("pair_ratios") or [])
+    return [
+        [
+            "issue 15, 1. chat turn, 32 clients, PostgreSQL + Redis, against n8n alternated "
+            f"({' '.join(v.get('order') or [])})",
+            f">= {VERSUS_TARGET:g}x n8n's turns/s and <= 1/{VERSUS_TARGET:g} of its p50",
+            f"{_x(r['turns_per_s'])} its turns/s, its p50 {_x(r['p50'])} ours (medians; each pair: {pairs})",
+            _verdict(bool(v.get("target_met"))),
+        ]
+    ]
+
+
+def versus_section(v: dict[str, Any] | None) -> str:
+    """Ours and n8n alternated; also spliced alone into the page by `BENCH_ONLY=versus`."""
+    if not v:
+        return "Not measured (see errors)."
+    m = v.get("machine") or {}
+    peers = v.get("peers") or {}
+    how = []
+    if peers.get("reused"):
+        how.append(f"{' and '.join(peers['reused'])} already running: reused, and left running afterwards")
+    if peers.get("setup"):
+        setup = peers["setup"]
+        how.append(f"setup.sh ran {fmt(setup.get('seconds'), 0)} s (exit {setup.get('exit')})")
+    if peers.get("stopped") is not None:
+        how.append(f"stopped afterwards: {'; '.join(peers['stopped']) or 'nothing'}")
+    out = [
+        f"Measured {v.get('started', '-')} to {v.get('finished', '-')} on {m.get('nproc', '?')} cores "
+        f"({m.get('cpu_model', '?')}), commit {m.get('git', '?')} (uncommitted changes: {m.get('git_dirty', '?')}). "
+        f"**Load average {v.get('loadavg_start', '?')} at the start, {v.get('loadavg_end', '?')} at the end** (the "
+        "machine is shared; the absolute figures move with it, the ratios of alternated rounds much less). "
+        "`BENCH_ONLY=versus` reruns this part alone and rewrites only this section.",
+        "Ours: the PostgreSQL + Redis stack as `make run` starts it (one daphne, one Celery worker "
+        "`-P threads -c 4`), a fresh database, the echo flow of section 2, 96 conversations started beforehand; "
+        "n8n (Webhook -> Edit Fields, executions saved to SQLite) and Node-RED (stateless function node) from "
+        f"`/work/shared/peers/setup.sh` ({'; '.join(how) or 'not started'}). The same wrk settings for all: "
+        f"`wrk -t2 -c32 -d{v.get('wrk_seconds')}s --latency --timeout 10s`, ours with `bench/wrk-chat.lua` (each "
+        "connection its own conversation, the next turn once the reply is in), the peers with "
+        "`/work/shared/peers/wrk-post.lua`. A 3 s warm-up of ours and of n8n first, then the rounds in the order "
+        f"{', '.join(v.get('order') or [])} with 3 s pauses, Node-RED last as the stateless ceiling. Both systems "
+        "stay up throughout, idle while the other is measured. *Turns/s* counts answered turns only (errors and "
+        "202s left out). *CPU ms per turn, own processes*: ours daphne + the worker + the bench database's "
+        "PostgreSQL backends (the machine's Redis serves other users too and is left out); a peer's process tree.",
+    ]
+    rows = []
+    for r in v.get("rounds") or []:
+        f = r.get("figures")
+        if not f:
+            rows.append([str(r["round"]), r["system"], "failed: " + r.get("error", "?"), "", "", "", "", ""])
+            continue
+        rows.append(
+            [
+                str(r["round"]),
+                r["system"],
+                fmt(f["turns_per_s"], 1),
+                fmt(f["p50_ms"], 1),
+                fmt(f["p99_ms"], 1),
+                f"{f['errors']} / {f['pending_202']}",
+                fmt(f.get("system_cpu_ms_per_turn"), 2),
+                r.get("loadavg", "-"),
+            ]
+        )
+    out.append(
+        _table(
+            [
+                "round",
+                "system",
+                "turns/s",
+                "p50 ms",
+                "p99 ms",
+                "errors / 202",
+                "CPU ms per turn, own processes",
+                "load average at its start",
+            ],
+            rows,
+        )
+    )
+    med = v.get("medians") or {}
+    if med:
+        out.append(f"Medians over the rounds ({v.get('rounds_per_system')} each for ours and n8n; with two, the mean):")
+        out.append(
+            _table(
+                ["system", "turns/s", "p50 ms", "p99 ms", "CPU ms per turn, own processes"],
+                [
+                    [
+                        name,
+                        fmt(d.get("turns_per_s"), 1),
+                        fmt(d.get("p50_ms"), 1),
+                        fmt(d.get("p99_ms"), 1),
+                        fmt(d.get("system_cpu_ms_per_turn"), 2),
+                    ]
+                    for name, d in med.items()
+                ],
+            )
+        )
+    if v.get("median_ratios"):
+        rows = [
+            [f"pair {i} (ours round {i}, n8n round {i})", _x(p["turns_per_s"]), _x(p["p50"]), _x(p["p99"])]
+            for i, p in enumerate(v.get("pair_ratios") or [], start=1)
+        ]
+        r = v["median_ratios"]
+        rows.append(["**ratio of the medians**", _x(r["turns_per_s"]), _x(r["p50"]), _x(r["p99"])])
+        out.append(
+            f"Ratios, oriented so that above 1 is better for us and {VERSUS_TARGET:g}x meets the target: turns/s ours "
+            "over n8n's; latency n8n's over ours (n8n's p50 / our p50):"
+        )
+        out.append(
+            _table(["", "turns/s: ours / n8n", "p50: n8n / ours", "p99: n8n / ours"], rows)
+            + f"\n\nTarget 1 ({VERSUS_TARGET:g}x on both, in every pair and in the medians): "
+            + _verdict(bool(v.get("target_met")))
+            + "."
+        )
+    nr = v.get("nodered_ratios")
+    if nr:
+        out.append(
+            f"Against Node-RED's stateless echo (one round): ours makes {_x(nr['turns_per_s'])} its turns/s; its p50 "
+            f"is {_x(nr['p50'])} ours (its p50 / our p50)."
+        )
+    for err in v.get("errors") or []:
+        out.append(f"- versus: {err}")
+    return "\n\n".join(out)
+
+
+def splice_versus(doc: str, v: dict[str, Any]) -> str:
+    """docs/benchmarks.md with only its versus section replaced (or added before the hand-written issue-15 notes)."""
+    section = f"{VERSUS_HEADING}\n\n{versus_section(v)}\n\n"
+    start = doc.find(VERSUS_HEADING)
+    if start >= 0:
+        end = doc.find("\n## ", start + len(VERSUS_HEADING))
+        return doc[:start] + section + (doc[end + 1 :] if end >= 0 else "")
+    for heading in ("## Issue 15, ", "## Where the time of a chat turn goes", "## Analysis and suggestions"):
+        anchor = doc.find(heading)
+        if anchor >= 0:
+            return doc[:anchor] + section + doc[anchor:]
+    return doc.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
+
+
 def machine_section(m: dict[str, str], results: dict[str, Any]) -> str:
     free = "\n".join("    " + line for line in m.get("free_h", "").splitlines())
     return "\n".join(
@@ -880,6 +1033,7 @@ def render(results: dict[str, Any]) -> str:
     errors += [f"peers: {e}" for e in _get(results, "peers", "errors", default=[])]
     errors += [f"canvas: {e}" for e in _get(results, "canvas", "errors", default=[])]
     errors += [f"widget: {e}" for e in _get(results, "widget", "errors", default=[])]
+    errors += [f"versus: {e}" for e in _get(results, "versus", "errors", default=[])]
     sections = [
         "# Benchmarks",
         "Generated by `make bench` (`bench/run.py`); the figures below are from the run of "
@@ -923,6 +1077,8 @@ def render(results: dict[str, Any]) -> str:
         widget_section(results.get("widget")),
         TIMERS_HEADING,
         timers_section(results.get("timers")),
+        VERSUS_HEADING,
+        versus_section(results.get("versus")),
         "## Where the time of a chat turn goes",
         "Measured after the load runs on each stack, with nothing else running against it. Parts are timed by "
         "wrapping the functions the code calls (`bench/breakdown.py`): queries through Django's "
@@ -940,7 +1096,8 @@ def render(results: dict[str, Any]) -> str:
         "PostgreSQL on 127.0.0.1:5432 (user postgres; the bench drops and recreates the database `bench`) and Redis "
         "on 127.0.0.1:6379 (the bench flushes db 5). `BENCH_ONLY=engine` (or postgres, embedded, peers) runs a "
         "part and leaves this file alone; `BENCH_ONLY=canvas` (Chromium at /usr/bin/chromium, the frontend bundle "
-        "built) rewrites only the canvas section, `BENCH_ONLY=widget` only the widget's; "
+        "built) rewrites only the canvas section, `BENCH_ONLY=widget` only the widget's, `BENCH_ONLY=versus` only "
+        "section 8 (ours and n8n alternated; the peers reused when already running); "
         "`.venv/bin/python -m bench.report` rewrites this file from the "
         "last full run's results (after editing `bench/notes.md`). Benchmarks are not part of `make test`.",
     ]
@@ -956,6 +1113,16 @@ def summary(results: dict[str, Any]) -> str:
             lines.append(f"error ({kind}): {e}")
     for e in _get(results, "peers", "errors", default=[]):
         lines.append(f"peers: {e}")
+    for r in _get(results, "versus", "rounds", default=[]):
+        f = r.get("figures") or {}
+        lines.append(
+            f"versus round {r['round']}, {r['system']}: {fmt(f.get('turns_per_s'))} turns/s, p50 "
+            f"{fmt(f.get('p50_ms'))} ms, p99 {fmt(f.get('p99_ms'))} ms" + (f" ({r['error']})" if r.get("error") else "")
+        )
+    if _get(results, "versus", "loadavg_start"):
+        lines.append(f"versus: load average {results['versus']['loadavg_start']} -> {results['versus']['loadavg_end']}")
+    for e in _get(results, "versus", "errors", default=[]):
+        lines.append(f"versus: {e}")
     for e in results.get("errors") or []:
         lines.append(f"error: {e}")
     lines.append(f"total {fmt(results.get('total_s'), 0)} s")
@@ -969,6 +1136,8 @@ def main() -> int:
         results["canvas"] = json.loads((OUT / "canvas.json").read_text())  # from a later `BENCH_ONLY=canvas`
     if "widget" not in results and (OUT / "widget.json").exists():
         results["widget"] = json.loads((OUT / "widget.json").read_text())  # from a later `BENCH_ONLY=widget`
+    if "versus" not in results and (OUT / "versus.json").exists():
+        results["versus"] = json.loads((OUT / "versus.json").read_text())  # from a later `BENCH_ONLY=versus`
     missing = [part for part in ("engine", "postgres", "embedded", "peers") if part not in results]
     if missing:
         print(f"the last run was partial (no {', '.join(missing)}); run `make bench`", file=sys.stderr)

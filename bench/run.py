@@ -1,11 +1,13 @@
 """`make bench`: every benchmark in one run, a summary on stdout, figures into docs/benchmarks.md.
 
-Environment knobs: BENCH_SECONDS (wrk duration, default 15), BENCH_ONLY / BENCH_SKIP (comma lists of
-engine, postgres, embedded, peers, canvas, widget, timers), BENCH_PEERS_SETUP_TIMEOUT (seconds for setup.sh, default
+Environment knobs: BENCH_SECONDS (wrk duration, default 15), BENCH_ONLY / BENCH_SKIP (comma lists of engine,
+postgres, embedded, peers, canvas, widget, timers, versus), BENCH_PEERS_SETUP_TIMEOUT (seconds for setup.sh, default
 300), BENCH_ENGINE_REPS (turns per shape, default 20000), BENCH_NO_DOC=1 (do not rewrite docs/benchmarks.md).
 `BENCH_ONLY=canvas` rewrites only the canvas section of docs/benchmarks.md (it is measured in the browser and
 stands on its own), `BENCH_ONLY=widget` only the chat widget's, and `BENCH_ONLY=timers` only the timers' (BENCH_TIMERS_N
-timers due at once, default 10000); other partial runs leave the file alone.
+timers due at once, default 10000), and `BENCH_ONLY=versus` only the section of ours against n8n, alternated
+(BENCH_VERSUS_ROUNDS rounds each, default 2; its figures also go to results.json); other partial runs leave the file
+alone.
 Processes the bench starts are stopped when it ends, also on an error, Ctrl-C or SIGTERM.
 """
 
@@ -21,7 +23,7 @@ from typing import Any
 
 from .common import OUT, ROOT, Procs, machine, say
 
-PARTS = ("engine", "postgres", "embedded", "peers", "canvas", "widget", "timers")
+PARTS = ("engine", "postgres", "embedded", "peers", "canvas", "widget", "timers", "versus")
 
 
 def _wanted() -> list[str]:
@@ -63,7 +65,7 @@ def main() -> int:
     results["total_s"] = time.monotonic() - started
     from . import report
 
-    for alone in ("canvas", "widget"):
+    for alone in ("canvas", "widget", "versus"):
         if alone in results:
             results[alone]["machine"] = results["machine"]
             (OUT / f"{alone}.json").write_text(json.dumps(results[alone], indent=1, default=str))
@@ -90,6 +92,12 @@ def main() -> int:
             say(f"wrote the timers section of {path.relative_to(ROOT)}; figures in {OUT / 'timers.json'}")
         return 0 if "timers" in results else 1
     (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    if wanted == ["versus"]:
+        # Ours and n8n alternated stand on their own too: their section is replaced, the rest of the page stays.
+        if os.environ.get("BENCH_NO_DOC") != "1" and "versus" in results and path.exists():
+            path.write_text(report.splice_versus(path.read_text(), results["versus"]))
+            say(f"wrote the versus section of {path.relative_to(ROOT)}; figures in {OUT / 'results.json'}")
+        return 0 if "versus" in results else 1
     if os.environ.get("BENCH_NO_DOC") != "1" and wanted == list(PARTS):
         path.write_text(report.render(results))
         say(f"wrote {path.relative_to(ROOT)} and {(OUT / 'results.json').relative_to(ROOT)}")
@@ -122,6 +130,15 @@ def _run_part(part: str, procs: Procs, seconds: int) -> dict[str, Any]:
         from . import timers
 
         return timers.run(procs)
+    if part == "versus":
+        from . import versus
+
+        return versus.run(
+            procs,
+            seconds,
+            float(os.environ.get("BENCH_PEERS_SETUP_TIMEOUT", "300")),
+            int(os.environ.get("BENCH_VERSUS_ROUNDS", "2")),
+        )
     if part == "peers":
         from . import peers
 
