@@ -48,6 +48,9 @@ def holds_messages(conversation: Conversation) -> bool:
     return conversation.handoff_status in HELD
 
 
+AGENTS_ONLY = ("reason", "team", "priority", "route")
+
+
 def waits_for_handoff(awaiting: Any) -> bool:
     return isinstance(awaiting, dict) and awaiting.get("type") == "handoff"
 
@@ -66,18 +69,20 @@ def stale_reason(conversation: Conversation, run: Run) -> str | None:
 def after_turn(conversation: Conversation, awaiting: Any, now: Any) -> dict[str, Any]:
     """Fields to store with the turn: a handoff node just asked for a person, or the flow left the handoff."""
     if waits_for_handoff(awaiting):
-        # The Intercom ids go off the awaiting input (the customer's client is shown it), onto columns of their own.
+        # What is for the agents (the reason, team, priority, route, Intercom's ids) goes off the awaiting input, which
+        # the customer's client is shown, onto columns of their own: the customer sees only that a person is asked for.
         opened = awaiting.pop("intercom", None)
         opened = opened if isinstance(opened, dict) else {}
+        asked = {key: awaiting.pop(key, "") for key in AGENTS_ONLY}
         if conversation.handoff_status in HELD and conversation.handoff_node == awaiting.get("node_id"):
             return {}
-        route = str(awaiting.get("route") or INBOX)
+        route = str(asked["route"] or INBOX)
         fields = {
             "handoff_status": Handoff.WAITING,
             "handoff_node": awaiting.get("node_id", ""),
-            "handoff_reason": str(awaiting.get("reason", ""))[:500],
-            "handoff_team": str(awaiting.get("team", ""))[:100],
-            "handoff_priority": str(awaiting.get("priority", ""))[:10],
+            "handoff_reason": str(asked["reason"])[:500],
+            "handoff_team": str(asked["team"])[:100],
+            "handoff_priority": str(asked["priority"])[:10],
             "handoff_requested_at": now,
             "handoff_claimed_at": None,
             "handoff_agent": None,

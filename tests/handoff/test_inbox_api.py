@@ -62,6 +62,21 @@ def test_the_inbox_lists_a_waiting_conversation_with_its_reason_team_and_waiting
     assert refused.status_code == 400 and "waiting" in refused.json()["error"]["message"]
 
 
+def test_the_customer_is_shown_that_a_person_is_asked_for_not_the_agents_reason_team_or_priority(clock):
+    conversation, token = handed_off()
+    customer = APIClient()
+    customer.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    run = Run.objects.filter(conversation=conversation).get()
+    reply = customer.get(f"/api/v1/chat/conversations/{conversation.pk}/runs/{run.pk}/").json()
+    transcript = customer.get(f"/api/v1/chat/conversations/{conversation.pk}/messages/").json()
+    for shown in (reply["input"], transcript["input"]):  # the turn's reply (as the socket sends it) and the transcript
+        assert shown["type"] == "handoff"
+        assert not {"reason", "team", "priority", "route", "intercom"} & set(shown), shown
+        assert "refund" not in str(shown).lower() and "billing" not in str(shown)
+    (row,) = agent_client("ana").get(INBOX).json()  # the agents still see all of it
+    assert (row["reason"], row["team"], row["priority"]) == ("Wants a refund for A-17", "billing", "high")
+
+
 def test_claim_reply_note_customer_message_and_release_back_to_the_bot(clock):
     conversation, _ = handed_off()
     ana = agent_client("ana")
