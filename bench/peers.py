@@ -86,18 +86,8 @@ def listener_pid(port: int) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def ensure(setup_timeout: float, log: Path) -> dict[str, Any]:
-    """Both peers listening: those already up are reused (and left running afterwards); setup.sh runs only when one
-    is missing. `since` is set when it ran: stop(since) then stops what it started, and only that."""
-    info: dict[str, Any] = {"reused": [], "setup": {}, "errors": [], "since": None}
-    info["reused"] = [name for name, port in PORTS.items() if _listening(port)]
-    if len(info["reused"]) == len(PORTS):
-        say(f"peers: reusing {', '.join(info['reused'])}, already listening (left running afterwards)")
-        return info
-    if not SETUP.exists():
-        info["errors"].append(f"{SETUP} is not there")
-        return info
-    info["since"] = time.time() - 1
+def _run_setup(setup_timeout: float, log: Path) -> tuple[dict[str, Any], str | None]:
+    """Run setup.sh, bounded (killed with its whole group when it overruns); what it did, and what went wrong."""
     log.parent.mkdir(parents=True, exist_ok=True)
     say(f"peers: running {SETUP} (installs on first use; at most {setup_timeout:.0f} s)")
     t0 = time.monotonic()
@@ -119,12 +109,29 @@ def ensure(setup_timeout: float, log: Path) -> dict[str, Any]:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(10)
-    info["setup"] = {"seconds": time.monotonic() - t0, "exit": code, "log": str(log)}
+    done = {"seconds": time.monotonic() - t0, "exit": code, "log": str(log)}
     if code is None:
-        info["errors"].append(f"setup.sh did not finish within {setup_timeout:.0f} s (see {log})")
-    elif code != 0:
-        # One peer already up makes setup.sh's second copy of it fail to bind; the one that was missing may be fine.
-        info["errors"].append(f"setup.sh exited with {code} (see {log})")
+        return done, f"setup.sh did not finish within {setup_timeout:.0f} s (see {log})"
+    if code != 0:
+        return done, f"setup.sh exited with {code} (see {log})"
+    return done, None
+
+
+def ensure(setup_timeout: float, log: Path) -> dict[str, Any]:
+    """Both peers listening: those already up are reused (and left running afterwards); setup.sh runs only when one
+    is missing. `since` is set when it ran: stop(since) then stops what it started, and only that."""
+    info: dict[str, Any] = {"reused": [], "setup": {}, "errors": [], "since": None}
+    info["reused"] = [name for name, port in PORTS.items() if _listening(port)]
+    if len(info["reused"]) == len(PORTS):
+        say(f"peers: reusing {', '.join(info['reused'])}, already listening (left running afterwards)")
+        return info
+    if not SETUP.exists():
+        info["errors"].append(f"{SETUP} is not there")
+        return info
+    info["since"] = time.time() - 1
+    info["setup"], error = _run_setup(setup_timeout, log)
+    if error:  # one peer already up makes setup.sh's second copy of it fail to bind; the missing one may be fine
+        info["errors"].append(error)
     return info
 
 
@@ -138,35 +145,10 @@ def run(seconds: int, setup_timeout: float) -> dict[str, Any]:
     if already:
         result["errors"].append(f"already listening before the bench started them: {', '.join(already)}")
     since = time.time() - 1
-    log = OUT / "peers-setup.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    say(f"peers: running {SETUP} (installs on first use; at most {setup_timeout:.0f} s)")
-    t0 = time.monotonic()
-    proc: subprocess.Popen | None = None
     try:
-        with open(log, "wb") as out:
-            proc = subprocess.Popen(
-                ["bash", str(SETUP)],
-                cwd="/tmp",
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        try:
-            code: int | None = proc.wait(setup_timeout)
-        except subprocess.TimeoutExpired:
-            code = None
-        finally:
-            if proc.poll() is None:  # timed out, or the bench is being stopped: npm and all go with it
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(10)
-        result["setup"] = {"seconds": time.monotonic() - t0, "exit": code, "log": str(log)}
-        if code is None:
-            result["errors"].append(f"setup.sh did not finish within {setup_timeout:.0f} s (see {log})")
-        elif code != 0:
-            result["errors"].append(f"setup.sh exited with {code} (see {log})")
+        result["setup"], error = _run_setup(setup_timeout, OUT / "peers-setup.log")
+        if error:
+            result["errors"].append(error)
         for name, url in URLS.items():
             if not _listening(PORTS[name]):
                 result["errors"].append(f"{name} is not listening on :{PORTS[name]}; not measured")
