@@ -4,6 +4,7 @@ a real Celery worker and a real daphne server on the test database."""
 from __future__ import annotations
 
 import os
+import time
 import uuid
 
 import pytest
@@ -80,6 +81,32 @@ def fresh_credential_buckets():
     except redis_errors.RedisError:
         pass  # a test that stops Redis on purpose; it has no buckets to inherit
     yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def flush_outlives_deadlocks():
+    """A transactional test's closing flush is tried again when PostgreSQL picks it as a deadlock's victim.
+
+    Live workers and their schedulers keep reading between tests; a TRUNCATE of every table that meets one of their
+    transactions mid-way can deadlock with it (CI saw this right after a test restarted the session's worker), and
+    PostgreSQL's advice for a deadlock victim is to run it again.
+    """
+    from django.test import TransactionTestCase
+
+    original = TransactionTestCase._fixture_teardown
+
+    def teardown(self):
+        for attempt in range(1, 6):
+            try:
+                return original(self)
+            except Exception as exc:
+                if attempt == 5 or "deadlock detected" not in f"{exc} {exc.__cause__}":
+                    raise
+                time.sleep(0.2 * attempt)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", teardown)
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")
