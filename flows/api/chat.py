@@ -101,7 +101,8 @@ class ChatView(APIView):
             response["Access-Control-Allow-Origin"] = self.request.headers.get("Origin", "*")
         return response
 
-    def conversation(self, request, conversation_id) -> Conversation | Response:
+    def conversation(self, request, conversation_id, *only: str) -> Conversation | Response:
+        """The conversation the bearer token opens, else a 401; `only` loads just those fields (a turn needs the id)."""
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -110,7 +111,11 @@ class ChatView(APIView):
                 "Send the conversation's token as 'Authorization: Bearer <token>'.",
                 status.HTTP_401_UNAUTHORIZED,
             )
-        conversation = Conversation.objects.filter(pk=conversation_id).first()
+        rows = Conversation.objects.only(*only) if only else Conversation.objects.all()
+        try:
+            conversation = rows.get(pk=conversation_id)  # get(), not first(): no ORDER BY to compile for one row
+        except Conversation.DoesNotExist:
+            conversation = None
         if conversation is None or not actions.token_matches(conversation, token.strip()):
             return error_response(
                 "invalid_token",
@@ -168,7 +173,7 @@ class MessagesView(ChatView):
     )
     def post(self, request, conversation_id):
         """Send the user's message; answers with the bot's replies to it (202 and a run id if the turn takes long)."""
-        conversation = self.conversation(request, conversation_id)
+        conversation = self.conversation(request, conversation_id, "token_hash")
         if isinstance(conversation, Response):
             return conversation
         wait_s = _wait_s(request)
@@ -213,7 +218,7 @@ class RunReplyView(ChatView):
     @extend_schema(parameters=[WAIT_PARAM, BEARER], responses={200: ReplySerializer, 202: ReplySerializer}, auth=[])
     def get(self, request, conversation_id, run_id):
         """A turn's reply, for a client that got 202: waits like the POST did, then answers."""
-        conversation = self.conversation(request, conversation_id)
+        conversation = self.conversation(request, conversation_id, "token_hash")
         if isinstance(conversation, Response):
             return conversation
         wait_s = _wait_s(request, default=0)
