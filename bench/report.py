@@ -1129,6 +1129,13 @@ def summary(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _pg_key(result: dict[str, Any]) -> str:
+    """The PostgreSQL CPU group of a run: the bench database's backends, or (older runs) the whole server."""
+    used = ((result or {}).get("cpu") or {}).get("cpu_s") or {}
+    own = "postgres (backends of the bench database)"
+    return own if own in used else "postgres (all backends)"
+
+
 def main() -> int:
     """`python -m bench.report`: rewrite docs/benchmarks.md from the last full run (after editing bench/notes.md)."""
     results = json.loads((OUT / "results.json").read_text())
@@ -1149,10 +1156,3 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-def _pg_key(result: dict[str, Any]) -> str:
-    """The PostgreSQL CPU group of a run: the bench database's backends, or (older runs) the whole server."""
-    used = ((result or {}).get("cpu") or {}).get("cpu_s") or {}
-    own = "postgres (backends of the bench database)"
-    return own if own in used else "postgres (all backends)"
