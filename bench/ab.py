@@ -6,8 +6,8 @@ before/after pair). Each round starts the web process and the worker as the vari
 BENCH_SECONDS, default 8), then one client sending one turn at a time (BENCH_AB_SEQUENTIAL turns, default 150), and
 stops them. Reported per variant as medians over the rounds: turns/s, latency, and CPU per turn per process (the
 figures that hold on a loaded machine); then the ratio of each variant's median to the first's. Raw figures:
-bench/.out/ab-<kind>.json. The uvicorn variants need uvicorn, uvloop and httptools installed (not dependencies of the
-project: the app is served by daphne).
+bench/.out/ab-<kind>.json. The web process is uvicorn as `make run` starts it, except in the daphne variants
+(decision 0047).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 import redis
 import requests
 
-from config.run import worker_argv
+from config.run import web_argv, worker_argv
 
 from . import load
 from .common import OUT, PYTHON, Procs, machine, say, wait_for
@@ -35,39 +35,20 @@ def _worker(*extra: str, concurrency: int = 2) -> Callable[[Stack, str], list[st
     return lambda stack, name: worker_argv(QUEUE, concurrency, name, *extra)
 
 
+def _web(stack: Stack) -> list[str]:
+    return web_argv("127.0.0.1", stack.port)  # as `make run` starts it (uvicorn, unless WEB_SERVER says otherwise)
+
+
 def _daphne(stack: Stack) -> list[str]:
     return [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(stack.port), "config.asgi:application"]
 
 
-def _uvicorn(stack: Stack) -> list[str]:
-    return [
-        PYTHON,
-        "-m",
-        "uvicorn",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(stack.port),
-        "--loop",
-        "uvloop",
-        "--http",
-        "httptools",
-        "--no-access-log",
-        "--log-level",
-        "warning",
-        "--lifespan",
-        "off",
-        "config.asgi:application",
-    ]
-
-
 # name -> (web argv, worker argv, extra environment)
 VARIANTS: dict[str, tuple[Callable[[Stack], list[str]], Callable[[Stack, str], list[str]], dict[str, str]]] = {
-    "prefork": (_daphne, _worker("-P", "prefork"), {}),
-    "threads4": (_daphne, _worker("-P", "threads", concurrency=4), {}),
-    "solo": (_daphne, _worker("-P", "solo", concurrency=1), {}),
-    "uvicorn": (_uvicorn, _worker("-P", "prefork"), {}),
-    "uvicorn-threads4": (_uvicorn, _worker("-P", "threads", concurrency=4), {}),
+    "prefork": (_web, _worker("-P", "prefork"), {}),
+    "threads4": (_web, _worker("-P", "threads", concurrency=4), {}),
+    "solo": (_web, _worker("-P", "solo", concurrency=1), {}),
+    "daphne-threads4": (_daphne, _worker("-P", "threads", concurrency=4), {}),
 }
 
 

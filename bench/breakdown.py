@@ -1,8 +1,8 @@
-"""Where a chat turn's time goes. Run in the stack's environment (`python -m bench.breakdown URL`) while its daphne
+"""Where a chat turn's time goes. Run in the stack's environment (`python -m bench.breakdown URL`) while its web process
 and worker run; prints one JSON line.
 
-- http: one client, one turn at a time, over HTTP to daphne (the unloaded turn), and a 404 (daphne + Django floor);
-- view: the chat view in this process through Django's test client (no daphne), its parts timed by wrapping the
+- http: one client, one turn at a time, over HTTP to the web process (the unloaded turn), and a 404 (the floor);
+- view: the chat view in this process through Django's test client (no web server), its parts timed by wrapping the
   functions it calls: database queries and commits, throttles (Redis), the Celery send, the wait for the reply;
 - worker: the worker's task body in this process (no Celery around it), its parts timed the same way: queries and
   commit, the engine, step events published to Redis, the conversation lock, the reply hand-off;
@@ -101,7 +101,7 @@ def http_part(url: str, conversation: tuple[str, str], count: int) -> dict[str, 
 
 
 def floor_part(url: str, count: int) -> dict[str, Any]:
-    """A 404 through daphne and Django's middleware: what any request costs before the chat view."""
+    """A 404 through the web server and Django's middleware: what any request costs before the chat view."""
     import requests
 
     floor = []

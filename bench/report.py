@@ -189,16 +189,16 @@ def cpu_table(cpu: dict[str, Any], turns: int) -> str:
     rows = []
     ours = 0.0
     for name, seconds in used.items():
-        if name != "daphne: its main thread (event loop)":
+        if name != "web: its main thread (event loop)":
             ours += seconds
         rows.append(
             [name, fmt(seconds, 2), fmt(seconds * 1000 / max(turns, 1), 2), fmt(seconds / cpu["wall_s"] * 100, 0)]
         )
-        if name == "daphne: its main thread (event loop)" and "daphne (whole process)" in used:
-            threads = used["daphne (whole process)"] - seconds
+        if name == "web: its main thread (event loop)" and "web (whole process)" in used:
+            threads = used["web (whole process)"] - seconds
             rows.append(
                 [
-                    "daphne: request threads (Django views)",
+                    "web: request threads (Django views)",
                     fmt(threads, 2),
                     fmt(threads * 1000 / max(turns, 1), 2),
                     fmt(threads / cpu["wall_s"] * 100, 0),
@@ -284,7 +284,7 @@ def whatif_section(results: dict[str, Any]) -> str:
                 fmt(machine, 1),
                 fmt(_per_turn(r, _pg_key(r)), 1),
                 fmt(_per_turn(r, "celery: pool processes (-c 2)"), 1),
-                fmt(_per_turn(r, "daphne (whole process)"), 1),
+                fmt(_per_turn(r, "web (whole process)"), 1),
                 fmt(_get(q, "queued_to_started_ms", "p50"), 0),
             ]
         )
@@ -307,7 +307,7 @@ def whatif_section(results: dict[str, Any]) -> str:
                     "machine CPU ms/turn",
                     "postgres CPU ms/turn",
                     "pool CPU ms/turn",
-                    "daphne CPU ms/turn",
+                    "web CPU ms/turn",
                     "stored -> started p50 ms",
                 ],
                 rows,
@@ -410,15 +410,15 @@ def parts_section(results: dict[str, Any], kind: str) -> str:
         cpu = r.get("sequential_cpu") or {}
         used = cpu.get("cpu_s") or {}
         n = seq["count"] + 10
-        daphne = used.get("daphne (whole process)")
+        web = used.get("web (whole process)")
         worker = (used.get("celery: main process (consumer)") or 0) + (used.get("celery: pool processes (-c 2)") or 0)
         q = _get(r, "sequential_queue", "queued_to_started_ms", "p50")
         pg = used.get("postgres (backends of the bench database)", used.get("postgres (all backends)"))
         machine = cpu.get("machine_busy_s")
         out.append(
             f"- One client, one turn at a time over HTTP: median **{fmt(seq['turn_ms']['p50'], 1)} ms** "
-            f"(p90 {fmt(seq['turn_ms']['p90'], 1)}, p99 {fmt(seq['turn_ms']['p99'], 1)}). CPU per turn: daphne "
-            f"{fmt(daphne * 1000 / n if daphne is not None else None, 2)} ms, Celery worker (consumer + pool) "
+            f"(p90 {fmt(seq['turn_ms']['p90'], 1)}, p99 {fmt(seq['turn_ms']['p99'], 1)}). CPU per turn: web process "
+            f"{fmt(web * 1000 / n if web is not None else None, 2)} ms, Celery worker (consumer + pool) "
             f"{fmt(worker * 1000 / n, 2)} ms"
             + (f", PostgreSQL {fmt(pg * 1000 / n, 2)} ms" if pg is not None else "")
             + (f"; the whole machine {fmt(machine * 1000 / n, 1)} ms (the Python client included)" if machine else "")
@@ -426,13 +426,14 @@ def parts_section(results: dict[str, Any], kind: str) -> str:
         )
     if floor:
         cpu = r.get("floor_cpu") or {}
-        daphne = _get(cpu, "cpu_s", "daphne (whole process)")
-        loop = _get(cpu, "cpu_s", "daphne: its main thread (event loop)")
+        web = _get(cpu, "cpu_s", "web (whole process)")
+        loop = _get(cpu, "cpu_s", "web: its main thread (event loop)")
         n = floor["count"] + 10
         out.append(
-            f"- A 404 through daphne and Django's middleware (no view, no database, one warning logged): median "
-            f"{fmt(floor['http_404_ms']['p50'], 2)} ms over HTTP, daphne CPU "
-            f"{fmt(daphne * 1000 / n if daphne else None, 2)} ms per request, of which its event-loop thread "
+            "- A 404 through the web server and Django's middleware (no view, no database, one warning logged): "
+            f"median "
+            f"{fmt(floor['http_404_ms']['p50'], 2)} ms over HTTP, web process CPU "
+            f"{fmt(web * 1000 / n if web else None, 2)} ms per request, of which its event-loop thread "
             f"(Twisted, HTTP parsing, ASGI, handing the request to a thread) "
             f"{fmt(loop * 1000 / n if loop is not None else None, 2)} ms; the same 404 in process through Django's "
             f"test client: median {fmt(_get(floor, 'inprocess_404_ms', 'p50'), 2)} ms."
@@ -480,7 +481,7 @@ def parts_section(results: dict[str, Any], kind: str) -> str:
             )
     parts = r.get("parts") or {}
     for side, title in (
-        ("view", "The chat view in process (Django test client, no daphne)"),
+        ("view", "The chat view in process (Django test client, no web server)"),
         ("worker", "The task body in process, database connection kept open (no Celery around it)"),
         (
             "worker_celery_fixup",
@@ -586,8 +587,8 @@ def canvas_section(c: dict[str, Any] | None) -> str:
         f"The flow: {c['nodes']:,} nodes of the core types in a 40-column grid, {c['edges']:,} connections (a chain "
         "through every node, 200 conditions whose `false` skips a node, one choice question with two branches), "
         f"{c.get('graph_errors', '?')} errors; its graph is {fmt((c.get('save_bytes') or 0) / 1024, 0)} KiB of JSON. "
-        "Served by daphne and a Celery worker on PostgreSQL + Redis, as in production; the editor is the built "
-        "bundle, logged in through the admin's login page.",
+        "Served by the web process (uvicorn) and a Celery worker on PostgreSQL + Redis, as in production; the "
+        "editor is the built bundle, logged in through the admin's login page.",
     ]
     if c.get("open_ms"):
         out.append(_table(["target", "goal", "measured", ""], canvas_targets(c)))
@@ -704,8 +705,9 @@ def widget_section(w: dict[str, Any] | None) -> str:
         f"Measured {w.get('date', '-')} on {m.get('nproc', '?')} cores ({m.get('cpu_model', '?')}), load "
         f"{m.get('loadavg', '?')}, commit {m.get('git', '?')} (uncommitted changes: {m.get('git_dirty', '?')}); "
         f"Chromium {w.get('chromium', '?')} (Debian's, headless, through Playwright). The app runs as the embedded "
-        "default (daphne and a Celery worker on SQLite and the bundled redis-server); the page that embeds the widget "
-        "comes from a second server on another loopback port (another origin), as a customer's website would. "
+        "default (the web process and a Celery worker on SQLite and the bundled redis-server); the page that "
+        "embeds the widget comes from a second server on another loopback port (another origin), as a customer's "
+        "website would. "
         "`BENCH_ONLY=widget` reruns this part alone and rewrites only this section.",
     ]
     if w.get("launcher_ms"):
@@ -797,7 +799,7 @@ def timers_section(t: dict[str, Any] | None) -> str:
     m = t.get("machine") or {}
     kinds = [k for k in TIMER_STACKS if k in t]
     lines = [
-        "One daphne and one Celery worker (-c 2) per stack; the worker's scheduler thread fires the timers "
+        "One web process and one Celery worker per stack; the worker's scheduler thread fires the timers "
         "(`TIMER_POLL_S` 0.25, `TIMER_BATCH` 500). Each timer is a conversation waiting at a Wait node; its turn "
         "runs wait -> message -> end. *Claimed*: the timer row became a queued turn (`fired_at`); *turn done*: that "
         "turn's message is stored and published (`finished_at`). Lateness is measured from the due time "
@@ -903,7 +905,7 @@ def versus_section(v: dict[str, Any] | None) -> str:
         f"**Load average {v.get('loadavg_start', '?')} at the start, {v.get('loadavg_end', '?')} at the end** (the "
         "machine is shared; the absolute figures move with it, the ratios of alternated rounds much less). "
         "`BENCH_ONLY=versus` reruns this part alone and rewrites only this section.",
-        "Ours: the PostgreSQL + Redis stack as `make run` starts it (one daphne, one Celery worker "
+        "Ours: the PostgreSQL + Redis stack as `make run` starts it (one web process, one Celery worker "
         "`-P threads -c 4`), a fresh database, the echo flow of section 2, 96 conversations started beforehand; "
         "n8n (Webhook -> Edit Fields, executions saved to SQLite) and Node-RED (stateless function node) from "
         f"`/work/shared/peers/setup.sh` ({'; '.join(how) or 'not started'}). The same wrk settings for all: "
@@ -912,7 +914,7 @@ def versus_section(v: dict[str, Any] | None) -> str:
         "`/work/shared/peers/wrk-post.lua`. A 3 s warm-up of ours and of n8n first, then the rounds in the order "
         f"{', '.join(v.get('order') or [])} with 3 s pauses, Node-RED last as the stateless ceiling. Both systems "
         "stay up throughout, idle while the other is measured. *Turns/s* counts answered turns only (errors and "
-        "202s left out). *CPU ms per turn, own processes*: ours daphne + the worker + the bench database's "
+        "202s left out). *CPU ms per turn, own processes*: ours the web process + the worker + the bench database's "
         "PostgreSQL backends (the machine's Redis serves other users too and is left out); a peer's process tree.",
     ]
     rows = []
@@ -1046,7 +1048,8 @@ def render(results: dict[str, Any]) -> str:
         "## 1. Engine step overhead, in process",
         engine_section(results["engine"]) if results.get("engine") else "Not measured (see errors).",
         "## 2. Chat turn over HTTP, 32 concurrent clients",
-        "One daphne process and one Celery worker (`celery -A config worker -P threads -c 4`: one process, its "
+        "One web process (uvicorn, as `make run` starts it) and one Celery worker "
+        "(`celery -A config worker -P threads -c 4`: one process, its "
         "consumer and 4 task threads; the pool-process rows are then 0), throttles raised to "
         "1000000/min, a fresh database. The flow is an echo loop (question -> message -> question), so a turn "
         "runs 3 steps and answers 2 messages (`You said: ...` and the question again). "

@@ -1,4 +1,4 @@
-"""The app as it runs for real, for the HTTP benchmarks: one daphne process and one Celery worker (as `make run`:
+"""The app as it runs for real, for the HTTP benchmarks: one web process (uvicorn) and one Celery worker (as `make run`:
 threads, -c 4), on PostgreSQL + Redis (production) or on SQLite + the bundled redis-server (the embedded default)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import requests
 
-from config.run import daphne_argv, worker_argv
+from config.run import web_argv, worker_argv
 
 from .common import OUT, PYTHON, ROOT, Procs, cpu_ticks, say, tree_ticks, wait_for
 
@@ -36,7 +36,7 @@ def free_port() -> int:
 
 
 class Stack:
-    """Prepare a fresh database, start daphne and the worker, and know their pids for CPU accounting."""
+    """Prepare a fresh database, start the web process and the worker, and know their pids for CPU accounting."""
 
     def __init__(self, kind: str, procs: Procs):
         assert kind in ("postgres", "embedded")
@@ -61,7 +61,7 @@ class Stack:
             self.redis_url = f"unix://{self.dir / 'var' / 'redis.sock'}"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.daphne: subprocess.Popen | None = None
+        self.web: subprocess.Popen | None = None
         self.worker: subprocess.Popen | None = None
         self.redis_proc: subprocess.Popen | None = None
         self.info: dict[str, Any] = {}
@@ -111,13 +111,13 @@ class Stack:
     # -- processes -----------------------------------------------------------------------------------------------
 
     def start(
-        self, web_argv: list[str] | None = None, worker_args: list[str] | None = None, cwd: Path | None = None
+        self, web_cmd: list[str] | None = None, worker_args: list[str] | None = None, cwd: Path | None = None
     ) -> None:
         """The web process and the worker; by default as `make run` starts them (bench.ab passes variants)."""
-        log = self.dir / "daphne.log"
-        self.daphne = self.procs.start(
-            "daphne",
-            web_argv or daphne_argv("127.0.0.1", self.port),
+        log = self.dir / "web.log"
+        self.web = self.procs.start(
+            "web",
+            web_cmd or web_argv("127.0.0.1", self.port),
             self.env,
             log,
             cwd,
@@ -134,12 +134,12 @@ class Stack:
             lambda: requests.get(self.url + "/healthz", timeout=5).status_code == 200,
             90,
             f"{self.kind} stack (/healthz: db, redis and worker)",
-            self.daphne,
+            self.web,
             log,
         )
         if self.worker.poll() is not None:
             raise RuntimeError(f"the worker exited; see {wlog}")
-        say(f"{self.kind}: daphne on {self.url}, worker pid {self.worker.pid}")
+        say(f"{self.kind}: web on {self.url}, worker pid {self.worker.pid}")
 
     def restart_worker(self, settings_module: str, name: str) -> None:
         """Replace the worker by one with other settings, and wait until it beats in Redis."""
@@ -160,23 +160,23 @@ class Stack:
         wait_for(lambda: any(client.scan_iter(f"fb:worker:{hostname}@*")), 90, f"worker {name}", self.worker, wlog)
 
     def stop_web_and_worker(self) -> None:
-        for proc in (self.daphne, self.worker):
+        for proc in (self.web, self.worker):
             if proc is not None:
                 self.procs.stop(proc)
-        self.daphne = self.worker = None
+        self.web = self.worker = None
 
     def stop(self) -> None:
-        for proc in (self.daphne, self.worker, self.redis_proc):
+        for proc in (self.web, self.worker, self.redis_proc):
             if proc is not None:
                 self.procs.stop(proc)
 
     def cpu_groups(self) -> dict[str, Callable[[], int]]:
         """CPU ticks per component of this stack (postgres and a shared redis-server are added by the caller)."""
         groups: dict[str, Callable[[], int]] = {}
-        if self.daphne is not None:
-            pid = self.daphne.pid
-            groups["daphne (whole process)"] = lambda: tree_ticks(pid)
-            groups["daphne: its main thread (event loop)"] = lambda: cpu_ticks(f"{pid}/task/{pid}")
+        if self.web is not None:
+            pid = self.web.pid
+            groups["web (whole process)"] = lambda: tree_ticks(pid)
+            groups["web: its main thread (event loop)"] = lambda: cpu_ticks(f"{pid}/task/{pid}")
         if self.worker is not None:
             wpid = self.worker.pid
             groups["celery: main process (consumer)"] = lambda: cpu_ticks(wpid)

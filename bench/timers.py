@@ -1,7 +1,7 @@
 """Timers under load: how long 10,000 timers due in the same second take to fire (claimed, and their turns run), and
 how late a timer fires at idle (p50/p99), on each stack (PostgreSQL + Redis, and the embedded SQLite one).
 
-The stack is the one the chat benchmark uses: one daphne, one Celery worker (-c 2) whose scheduler thread fires the
+The stack is the one the chat benchmark uses: one web process, one Celery worker whose scheduler thread fires the
 timers. Rows are written in bulk by `bench.timers_db` (the state N earlier turns would have left), then armed: their
 due time moved to a few seconds ahead. Lateness is measured from the due time to the claim (`fired_at`: the timer is
 a queued turn) and to the end of its turn (`finished_at`: the bot's message is stored and sent).

@@ -1,7 +1,7 @@
 """Issue 15, target 1: our chat turn against n8n's, run alternately in one bench (ours, n8n, ours, n8n), so both
 see the same machine; Node-RED once at the end as the stateless ceiling.
 
-Ours is the PostgreSQL + Redis stack as `make run` starts it (bench/stack.py: one daphne, one Celery worker
+Ours is the PostgreSQL + Redis stack as `make run` starts it (bench/stack.py: one web process, one Celery worker
 `-P threads -c 4`), 32 wrk connections with a conversation each (bench/wrk-chat.lua); the peers are those of
 /work/shared/peers/setup.sh (n8n on :5678/webhook/chat, Node-RED on :1880/chat), measured with the same wrk settings
 and /work/shared/peers/wrk-post.lua. Peers already listening are reused and left running; setup.sh runs only when one
@@ -27,11 +27,11 @@ from .stack import PG_DB, Stack
 PAUSE_S = 3.0  # between rounds: turns still in flight when wrk stops finish before the other system is measured
 WARMUP_S = 3
 TARGET = 5.0
-# Our processes for "CPU per turn, the system's own": daphne's whole process (its event-loop thread is inside it), the
+# Our processes for "CPU per turn, the system's own": the web process (its event-loop thread is inside it), the
 # worker and the bench database's PostgreSQL backends. The machine's Redis serves the test suites too, so it is
 # measured but left out of that sum (0.7 ms a turn when last measured alone); a peer's is its process tree.
 SYSTEM = (
-    "daphne (whole process)",
+    "web (whole process)",
     "celery: main process (consumer)",
     "celery: pool processes (-c 2)",
     load.PG_OWN,

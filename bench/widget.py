@@ -1,6 +1,6 @@
 """The chat widget: its size, and how soon it shows on a website, in headless Chromium (Debian's, through Playwright).
 
-The app runs as the embedded default (daphne + a Celery worker on SQLite and the bundled redis-server); the website
+The app runs as the embedded default (web process + Celery worker on SQLite and the bundled redis-server); the site
 that embeds the widget is a second server on another loopback port (another origin), as a real site would be.
 
 (a) size: the bytes a bubble costs a page, as served: the loader /widget.js and the hashed bundle it loads, each

@@ -1,4 +1,4 @@
-"""HTTP under daphne through Django's WSGI handler, one worker thread per request.
+"""HTTP under the ASGI server (uvicorn, or daphne) through Django's WSGI handler, one worker thread per request.
 
 Django's ASGI handler runs each old-style middleware hook and the sync DRF views through `sync_to_async`, a thread
 hop each (about 20 a request); this runs the whole request in one thread, with one hop, and calls the response's

@@ -1,4 +1,4 @@
-"""`make run`: migrate, bootstrap the demo, then supervise Redis (embedded), daphne and a Celery worker together.
+"""`make run`: migrate, bootstrap the demo, then supervise Redis (embedded), the web process and a Celery worker.
 
 Ctrl-C (or SIGTERM) stops them all; a process that dies (the bundled Redis included) is restarted, a few times a
 minute at most.
@@ -70,8 +70,48 @@ class EmbeddedRedis(Child):
         return 1 if self.failed else super().exit_code()
 
 
-def daphne_argv(host: str, port: int | str) -> list[str]:
-    return [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "config.asgi:application"]
+WEB_SERVERS = ("uvicorn", "daphne")
+
+
+def web_server() -> str:
+    """The ASGI server of the web process (WEB_SERVER): uvicorn by default, daphne still on offer (decision 0047)."""
+    name = os.environ.get("WEB_SERVER", "uvicorn").strip().lower()
+    if name not in WEB_SERVERS:
+        raise ValueError(f"WEB_SERVER must be one of {', '.join(WEB_SERVERS)}, not {name!r}.")
+    return name
+
+
+def web_argv(host: str, port: int | str) -> list[str]:
+    """The web process's command, the same for `make run`, the tests and the benchmarks."""
+    if web_server() == "daphne":
+        return [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "config.asgi:application"]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        # uvloop and httptools: the event loop spends a third of daphne's CPU a turn, so step events under load
+        # reach sockets sooner (docs/decisions/0047-uvicorn-serves-the-web-process.md).
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--ws",
+        "websockets",
+        "--lifespan",
+        "off",  # Channels' router serves http and websocket scopes only
+        "--no-proxy-headers",  # the client address is the socket's unless NUM_PROXIES says otherwise (decision 0008)
+        "--no-server-header",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--timeout-graceful-shutdown",
+        "10",  # a chat turn waits 30 s at most; a stop does not wait that long for it
+        "config.asgi:application",
+    ]
 
 
 def worker_argv(queue: str, concurrency: int, name: str, *extra: str) -> list[str]:
@@ -109,6 +149,11 @@ def main() -> int:
     port = os.environ.get("PORT", "8000")
     python = sys.executable
     var = Path(settings.VAR_DIR)
+    try:
+        server = web_server()
+    except ValueError as exc:
+        _say(str(exc))  # before anything starts: a mistyped setting changes nothing
+        return 1
 
     from integrations import vault
 
@@ -136,7 +181,7 @@ def main() -> int:
 
     concurrency = int(os.environ.get("WORKER_CONCURRENCY", "4"))
     children = [
-        Child("web (daphne)", daphne_argv(host, port)),
+        Child(f"web ({server})", web_argv(host, port)),
         Child("worker (celery)", worker_argv(settings.CELERY_TASK_DEFAULT_QUEUE, concurrency, f"worker-{os.getpid()}")),
     ]
     stopping = False

@@ -313,7 +313,7 @@ def post_message(conversation: Conversation, text: str, client_message_id: str |
         return existing, False
 
 
-def _turn_of(conversation: Conversation, client_message_id: str) -> Run | None:
+def _turn_of(conversation: Conversation, client_message_id: str | None) -> Run | None:
     """The turn a client message id already started; ids are unique per conversation, so no ORDER BY (cheaper)."""
     turns = Run.objects.filter(inbound__conversation=conversation, inbound__client_message_id=client_message_id)
     return next(iter(turns[:1]), None)

@@ -1,5 +1,5 @@
 """Test session: a real Redis (the machine's via REDIS_URL, else the bundled one), test node types, and on demand
-a real Celery worker and a real daphne server on the test database."""
+a real Celery worker and a real uvicorn server on the test database."""
 
 from __future__ import annotations
 
@@ -159,7 +159,7 @@ def server(child_env):
 
 @pytest.fixture
 def live(server, worker, transactional_db):
-    """The app as in production: daphne + a Celery worker + Redis, on a committed test database."""
+    """The app as in production: uvicorn + a Celery worker + Redis, on a committed test database."""
     return server
 
 

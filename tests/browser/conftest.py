@@ -1,5 +1,5 @@
 """Browser tests: Python Playwright driving Debian's Chromium (never a downloaded browser) against the app as it
-runs in production (daphne + a Celery worker + Redis, the `live` fixture), logged in through the product's login page.
+runs in production (uvicorn + a Celery worker + Redis, the `live` fixture), logged in through the product's login page.
 
 Every page collects the browser's console errors and uncaught exceptions; a test with any of them fails."""
 

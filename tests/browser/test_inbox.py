@@ -1,4 +1,4 @@
-"""The agents' inbox in Chromium against daphne and a worker, with the customer in a second browser context on the
+"""The agents' inbox in Chromium against uvicorn and a worker, with the customer in a second browser context on the
 hosted chat page: the agent claims, both talk live, a note stays internal, and the agent hands back to the bot."""
 
 from __future__ import annotations

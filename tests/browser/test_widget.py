@@ -1,4 +1,4 @@
-"""The chat widget in Chromium, embedded by a website on another origin (a second loopback port), against daphne and a
+"""The chat widget in Chromium, embedded by a website on another origin (a second loopback port), against uvicorn and a
 real Celery worker: bubble, popup and inline modes, a whole conversation, streaming, resuming, restarting, a flaky
 network, a hostile stylesheet, a refused website, the JavaScript API and its events, several widgets on one page."""
 

@@ -1,5 +1,5 @@
 """The shipped "Book an appointment" sample, live: the owner connects it to a Radicale calendar through the builder
-API and publishes it; a customer books one of the offered slots over the public chat API (daphne, a real Celery
+API and publishes it; a customer books one of the offered slots over the public chat API (uvicorn, a real Celery
 worker, Redis, Radicale); the event is in the calendar once, however often the customer's message is replayed.
 
 Expectations are worked out from the sample's settings and the clock, in the business's zone, so the tests hold on

@@ -1,6 +1,6 @@
 """A canary secret in a credential, echoed back by the server a flow calls, never reaches anything a person sees.
 
-The app runs as in production (daphne + a Celery worker + Redis); the flow calls a real local HTTP server with a
+The app runs as in production (uvicorn + a Celery worker + Redis); the flow calls a real local HTTP server with a
 bearer-token credential and the server answers with everything it received, token included. The echo goes into a
 message, a question's choices (a list variable offered as choices), variables, a model's streamed reply and a run's
 error: every field that leaves the worker (replies, `input`, stream deltas, traces, steps, transcripts) is checked.

@@ -1,4 +1,4 @@
-"""The chat API over HTTP against daphne, a real Celery worker, Redis and the database."""
+"""The chat API over HTTP against uvicorn, a real Celery worker, Redis and the database."""
 
 import pytest
 import requests

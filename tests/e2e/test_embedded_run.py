@@ -251,7 +251,7 @@ def test_make_run_from_a_clean_clone_serves_the_demo_and_stops_on_ctrl_c():
         assert "Demo admin created" in output and "Demo flow 'demo' published" in output, log_tail()
         children = set(app.programs())
         commands = " | ".join(_cmdline(pid) for pid in children)
-        for program in ("config.run", "daphne", "celery", "redis-server"):
+        for program in ("config.run", "uvicorn", "celery", "redis-server"):
             assert program in commands, f"no {program} among the run command's processes: {commands}"
 
         sigint_at = time.monotonic()

@@ -1,7 +1,7 @@
 """A slow turn runs once: its worker's lease outlives the lock TTL, the stale-run threshold and the broker's
 visibility timeout; a worker killed inside it is taken over once, after its lease lapses.
 
-Real processes (daphne, Celery workers, Redis) and a real HTTP peer that answers slowly, on loopback.
+Real processes (uvicorn, Celery workers, Redis) and a real HTTP peer that answers slowly, on loopback.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The README's two commands and the API examples of the README and the API pages run as written, against the app
-as `make run` serves it (daphne + a Celery worker + Redis, the demo bootstrapped), and print what the pages show.
+as `make run` serves it (uvicorn + a Celery worker + Redis, the demo bootstrapped), and print what the pages show.
 
 Each ```sh block runs in one bash session, in page order (README, then docs/chat-api.md, then docs/builder-api.md,
 which go on with the README's conversation); the ```json or ```text block after it is what it printed when the page

@@ -1,4 +1,4 @@
-"""WebSockets over daphne: the trace socket streams each step of each run; the chat socket each bot message."""
+"""WebSockets over uvicorn: the trace socket streams each step of each run; the chat socket each bot message."""
 
 import json
 import time

@@ -1,4 +1,4 @@
-"""Handoff as in production (daphne + a Celery worker + Redis): a customer reaches a person and back, live on both
+"""Handoff as in production (uvicorn + a Celery worker + Redis): a customer reaches a person and back, live on both
 sockets; a second claim is refused; nobody claims and the deadline takes `no_agent`."""
 
 from __future__ import annotations

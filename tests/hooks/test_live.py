@@ -1,4 +1,4 @@
-"""Incoming hooks over HTTP against daphne, a real Celery worker, Redis and the database."""
+"""Incoming hooks over HTTP against uvicorn, a real Celery worker, Redis and the database."""
 
 import threading
 import time

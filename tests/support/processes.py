@@ -1,4 +1,4 @@
-"""Real processes for end-to-end tests: a Celery worker and a daphne server, on the test database."""
+"""Real processes for end-to-end tests: a Celery worker and a uvicorn server, on the test database."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-from config.run import daphne_argv, worker_argv
+from config.run import web_argv, worker_argv
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_NODE_TYPES = "tests.support.nodes.Sleep,tests.support.nodes.Explode"
@@ -97,19 +97,19 @@ class Worker:
 
 
 class Server:
-    """daphne serving config.asgi on a free loopback port."""
+    """The web process (uvicorn, as `make run` starts it; WEB_SERVER=daphne for daphne) on a free loopback port."""
 
     def __init__(self, env: dict[str, str]):
         self.env = env
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = ROOT / "var" / f"test-daphne-{self.port}.log"
+        self.log = ROOT / "var" / f"test-web-{self.port}.log"
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 180) -> Server:
         self._log_file = open(self.log, "ab")  # noqa: SIM115 - lives as long as the process
         self.proc = subprocess.Popen(
-            daphne_argv("127.0.0.1", self.port),
+            web_argv("127.0.0.1", self.port),
             cwd=ROOT,
             env=self.env,
             stdout=self._log_file,
@@ -121,13 +121,13 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"daphne exited with {self.proc.returncode}; see {self.log}")
+                raise RuntimeError(f"the web process exited with {self.proc.returncode}; see {self.log}")
             try:
                 requests.get(self.url + "/healthz", timeout=max(deadline - time.monotonic(), 1))
                 return self
             except requests.RequestException:
                 time.sleep(0.1)
-        raise RuntimeError(f"daphne did not answer in {timeout}s; see {self.log}")
+        raise RuntimeError(f"the web process did not answer in {timeout}s; see {self.log}")
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

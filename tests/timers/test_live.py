@@ -1,4 +1,4 @@
-"""Timers with real processes: Celery workers with their scheduler threads, Redis, daphne and the database.
+"""Timers with real processes: Celery workers with their scheduler threads, Redis, uvicorn and the database.
 
 A 2 s wait fires once and its message reaches the chat socket; a worker SIGKILLed while timers fire; Redis restarted
 empty while timers are pending; two schedulers at once. Each waits for the state it needs, never a fixed time.

@@ -1,4 +1,4 @@
-"""Live: daphne + a Celery worker + Redis; the reply's tokens reach the conversation's WebSocket before the message."""
+"""Live: uvicorn + a Celery worker + Redis; the reply's tokens reach the conversation's WebSocket before the message."""
 
 from __future__ import annotations
 

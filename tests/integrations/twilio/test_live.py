@@ -1,4 +1,4 @@
-"""End to end: Twilio's signed posts to daphne, turns on a real Celery worker, replies at the local Twilio server."""
+"""End to end: Twilio's signed posts to uvicorn, turns on a real Celery worker, replies at the local Twilio server."""
 
 from __future__ import annotations
 
