@@ -8,6 +8,8 @@ import subprocess
 import time
 from typing import Any
 
+from config.run import web_server
+
 from . import load, trace_ws
 from .common import PYTHON, ROOT, Procs, profile_row, say
 from .stack import PG_DB, Stack
@@ -94,7 +96,7 @@ def run(kind: str, procs: Procs, seconds: int = 15, breakdown_count: int = 100) 
                 _section(
                     result, "sequential_queue", lambda since=seq_since: _breakdown(stack, {"since": since})["queue"]
                 )
-        if kind == "postgres":
+        if kind == "postgres" and web_server() == "daphne":  # a profile of daphne's loop: only when daphne serves
             say(f"{kind}: daphne's event-loop thread under cProfile (a second daphne on the same stack)")
             _section(result, "daphne_profile", profile_daphne, stack, procs)
         _section(

@@ -434,7 +434,7 @@ def parts_section(results: dict[str, Any], kind: str) -> str:
             f"median "
             f"{fmt(floor['http_404_ms']['p50'], 2)} ms over HTTP, web process CPU "
             f"{fmt(web * 1000 / n if web else None, 2)} ms per request, of which its event-loop thread "
-            f"(Twisted, HTTP parsing, ASGI, handing the request to a thread) "
+            f"(HTTP parsing, ASGI, handing the request to a thread) "
             f"{fmt(loop * 1000 / n if loop is not None else None, 2)} ms; the same 404 in process through Django's "
             f"test client: median {fmt(_get(floor, 'inprocess_404_ms', 'p50'), 2)} ms."
         )
