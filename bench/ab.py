@@ -27,7 +27,7 @@ import requests
 from config.run import web_argv, worker_argv
 
 from . import load
-from .common import OUT, PYTHON, Procs, machine, say, wait_for
+from .common import OUT, Procs, machine, say, wait_for
 from .stack import PG_DB, QUEUE, Stack
 
 
@@ -40,7 +40,7 @@ def _web(stack: Stack) -> list[str]:
 
 
 def _daphne(stack: Stack) -> list[str]:
-    return [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(stack.port), "config.asgi:application"]
+    return web_argv("127.0.0.1", stack.port, "daphne")
 
 
 # name -> (web argv, worker argv, extra environment)

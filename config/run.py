@@ -81,9 +81,9 @@ def web_server() -> str:
     return name
 
 
-def web_argv(host: str, port: int | str) -> list[str]:
-    """The web process's command, the same for `make run`, the tests and the benchmarks."""
-    if web_server() == "daphne":
+def web_argv(host: str, port: int | str, server: str | None = None) -> list[str]:
+    """The web process's command, the same for `make run`, the tests and the benchmarks (server: WEB_SERVER's)."""
+    if (server or web_server()) == "daphne":
         return [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "config.asgi:application"]
     return [
         sys.executable,

@@ -88,16 +88,18 @@ function FlowNodeView({ id, type, data, selected, height }: NodeProps<FlowNode>)
   const className = `fnode status-${status}${selected ? " is-selected" : ""}${count ? (errors ? " has-errors" : " has-warnings") : ""}`;
   const style = { ["--accent" as string]: colour, ["--node-height" as string]: height ? `${height}px` : undefined };
 
+  // What tests and the run lighting find a step by, the same whether it is drawn in full or as a light card.
+  const attrs = {
+    "data-testid": `node-${id}`,
+    "data-node-type": type,
+    "data-status": status,
+    "data-problems": count || undefined,
+    style,
+  };
+
   if (lite) {
     return (
-      <div
-        className={`${className} fnode-lite`}
-        data-testid={`node-${id}`}
-        data-node-type={type}
-        data-status={status}
-        data-problems={count || undefined}
-        style={style}
-      >
+      <div {...attrs} className={`${className} fnode-lite`}>
         {watcher}
         {badge ? <div className="fnode-head">{badge}</div> : null}
       </div>
@@ -105,18 +107,11 @@ function FlowNodeView({ id, type, data, selected, height }: NodeProps<FlowNode>)
   }
 
   return (
-    <div
-      className={className}
-      data-testid={`node-${id}`}
-      data-node-type={type}
-      data-status={status}
-      data-problems={count || undefined}
-      style={style}
-    >
+    <div {...attrs} className={className}>
       {watcher}
       {meta?.accepts_input === false ? null : <Handle type="target" position={Position.Left} className="fnode-in" />}
       <div className="fnode-head">
-        <span className="fnode-icon">
+        <span className="type-icon fnode-icon">
           <Icon name={meta?.icon} size={16} />
         </span>
         <span className="fnode-title">{nodeTitle(meta, type)}</span>

@@ -93,7 +93,7 @@ function PaletteView({ types, onAdd, open, onToggle }: Props) {
                     }}
                     onClick={() => onAdd(t.type)}
                   >
-                    <span className="palette-icon">
+                    <span className="type-icon palette-icon">
                       <Icon name={t.icon} size={16} />
                     </span>
                     {t.label}

@@ -74,7 +74,7 @@ export function StepPicker({ types, anchor, onPick, onClose }: Props) {
               style={{ ["--accent" as string]: typeColour(t.type, t.category) }}
               onClick={() => onPick(t.type)}
             >
-              <span className="palette-icon">
+              <span className="type-icon palette-icon">
                 <Icon name={t.icon} size={14} />
               </span>
               {t.label}
