@@ -99,6 +99,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": env.int("DB_POOL_MAX", default=20),
         "timeout": 10,
     }
+    if env.bool("DB_PREPARED_STATEMENTS", default=True):
+        # Parameters bound by the server, and a statement run 5 times on a connection prepared there: PostgreSQL then
+        # skips parsing and planning the turn's repeated queries (decision 0048). Off for a pooler in transaction mode
+        # that cannot keep prepared statements (PgBouncer before 1.21).
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so the Celery worker the tests start sees the same test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"{_embedded}db.sqlite3")}
