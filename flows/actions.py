@@ -19,6 +19,7 @@ from . import spec as documents
 from . import teams
 from .graph import SPEC_VERSION, GraphShapeError, Problem, analyse, check_shape, errors
 from .models import Conversation, Flow, FlowVersion, Message, Run
+from .sqlcache import CompiledQuery
 
 
 class ActionError(Exception):
@@ -268,7 +269,7 @@ def post_message(conversation: Conversation, text: str, client_message_id: str |
     try:
         with transaction.atomic():
             # The row lock orders inserts per conversation, so message ids follow arrival order.
-            conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
+            conv = _LOCKED.get(conversation.pk)
             if client_message_id:
                 existing = _turn_of(conv, client_message_id)
                 if existing is not None:
@@ -313,10 +314,23 @@ def post_message(conversation: Conversation, text: str, client_message_id: str |
         return existing, False
 
 
+# A turn's queries, compiled once per thread (decision 0048): the conversation's row, locked; the turn a client
+# message id already started (ids are unique per conversation, so no ORDER BY).
+_LOCKED = CompiledQuery(
+    lambda pk: Conversation.objects.select_for_update().filter(pk=pk)[:1], Conversation._meta.get_field("id")
+)
+_TURN_OF = CompiledQuery(
+    lambda conversation_id, client_message_id: Run.objects.filter(
+        inbound__conversation_id=conversation_id, inbound__client_message_id=client_message_id
+    )[:1],
+    Message._meta.get_field("conversation"),
+    Message._meta.get_field("client_message_id"),
+)
+
+
 def _turn_of(conversation: Conversation, client_message_id: str | None) -> Run | None:
-    """The turn a client message id already started; ids are unique per conversation, so no ORDER BY (cheaper)."""
-    turns = Run.objects.filter(inbound__conversation=conversation, inbound__client_message_id=client_message_id)
-    return next(iter(turns[:1]), None)
+    """The turn a client message id already started."""
+    return next(iter(_TURN_OF(conversation.pk, client_message_id)), None)
 
 
 def reply_for(run: Run) -> dict[str, Any] | None:

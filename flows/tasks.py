@@ -33,6 +33,7 @@ from .hooks import hook_event, waits_for
 from .locks import ConversationLock
 from .messaging import tasks as messaging
 from .models import Conversation, Message, Run, Step
+from .sqlcache import CompiledQuery
 
 log = logging.getLogger(__name__)
 BUSY_RETRY_MAX_S = 1.0
@@ -67,14 +68,20 @@ def busy_countdown(retries: int) -> float:
     return min(BUSY_RETRY_MAX_S, 0.02 * 2 ** min(retries, 10)) + random.random() * 0.08
 
 
-def _next_queued(conversation_id: str) -> list[Run]:
-    """The conversation's oldest queued run, and the next one if any (so the caller knows whether to look again)."""
-    return list(
+_NEXT_QUEUED = CompiledQuery(
+    lambda conversation_id: (
         Run.objects.filter(conversation_id=conversation_id, status=Run.Status.QUEUED)
         .select_related("conversation__version", "inbound")
         .defer("conversation__version__graph")  # compiled() loads it only when the version is not cached yet
         .order_by(F("inbound_id").asc(nulls_first=True))[:2]
-    )
+    ),
+    Run._meta.get_field("conversation"),
+)
+
+
+def _next_queued(conversation_id: str) -> list[Run]:
+    """The conversation's oldest queued run, and the next one if any (so the caller knows whether to look again)."""
+    return _NEXT_QUEUED(conversation_id)
 
 
 class _TracePublisher:

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from flows import actions, live
 from flows.cors import chat_origin_ok
 from flows.models import Conversation, Flow, Run
+from flows.sqlcache import CompiledQuery
 
 from .errors import error_response
 from .serializers import (
@@ -27,6 +28,11 @@ from .serializers import (
     TranscriptSerializer,
 )
 from .throttles import ChatThrottle
+
+# Every turn's first query: the conversation's token hash, compiled once per thread (decision 0048).
+_TOKEN_CHECK = CompiledQuery(
+    lambda pk: Conversation.objects.only("token_hash").filter(pk=pk)[:1], Conversation._meta.get_field("id")
+)
 
 WAIT_PARAM = OpenApiParameter(
     "wait",
@@ -101,8 +107,8 @@ class ChatView(APIView):
             response["Access-Control-Allow-Origin"] = self.request.headers.get("Origin", "*")
         return response
 
-    def conversation(self, request, conversation_id, *only: str) -> Conversation | Response:
-        """The conversation the bearer token opens, else a 401; `only` loads just those fields (a turn needs the id)."""
+    def conversation(self, request, conversation_id, *, whole: bool = True) -> Conversation | Response:
+        """The conversation the bearer token opens, else a 401; not `whole`: only its id and token hash (for a turn)."""
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -111,18 +117,17 @@ class ChatView(APIView):
                 "Send the conversation's token as 'Authorization: Bearer <token>'.",
                 status.HTTP_401_UNAUTHORIZED,
             )
-        rows = Conversation.objects.only(*only) if only else Conversation.objects.all()
         try:
-            conversation = rows.get(pk=conversation_id)  # get(), not first(): no ORDER BY to compile for one row
+            found = Conversation.objects.get(pk=conversation_id) if whole else _TOKEN_CHECK.get(conversation_id)
         except Conversation.DoesNotExist:
-            conversation = None
-        if conversation is None or not actions.token_matches(conversation, token.strip()):
+            found = None
+        if found is None or not actions.token_matches(found, token.strip()):
             return error_response(
                 "invalid_token",
                 "Unknown conversation, or the token does not belong to it.",
                 status.HTTP_401_UNAUTHORIZED,
             )
-        return conversation
+        return found
 
 
 class StartConversationView(ChatView):
@@ -173,7 +178,7 @@ class MessagesView(ChatView):
     )
     def post(self, request, conversation_id):
         """Send the user's message; answers with the bot's replies to it (202 and a run id if the turn takes long)."""
-        conversation = self.conversation(request, conversation_id, "token_hash")
+        conversation = self.conversation(request, conversation_id, whole=False)
         if isinstance(conversation, Response):
             return conversation
         wait_s = _wait_s(request)
@@ -218,7 +223,7 @@ class RunReplyView(ChatView):
     @extend_schema(parameters=[WAIT_PARAM, BEARER], responses={200: ReplySerializer, 202: ReplySerializer}, auth=[])
     def get(self, request, conversation_id, run_id):
         """A turn's reply, for a client that got 202: waits like the POST did, then answers."""
-        conversation = self.conversation(request, conversation_id, "token_hash")
+        conversation = self.conversation(request, conversation_id, whole=False)
         if isinstance(conversation, Response):
             return conversation
         wait_s = _wait_s(request, default=0)
