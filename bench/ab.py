@@ -48,6 +48,7 @@ VARIANTS: dict[str, tuple[Callable[[Stack], list[str]], Callable[[Stack, str], l
     "prefork": (_web, _worker("-P", "prefork"), {}),
     "threads4": (_web, _worker("-P", "threads", concurrency=4), {}),
     "solo": (_web, _worker("-P", "solo", concurrency=1), {}),
+    "unprepared": (_web, _worker("-P", "threads", concurrency=4), {"DB_PREPARED_STATEMENTS": "false"}),
     "daphne-threads4": (_daphne, _worker("-P", "threads", concurrency=4), {}),
 }
 

@@ -112,17 +112,6 @@ def run(kind: str, procs: Procs, seconds: int = 15, breakdown_count: int = 100) 
                 "connect": 50 if kind == "postgres" else 0,
             },
         )
-        if kind == "postgres":
-            say("postgres: what-if, Celery's default: a new database connection every task (CELERY_DB_REUSE_MAX=0)")
-            stack.restart_worker("bench.whatif_settings", "whatif")
-            _section(result, "whatif_warmup", load.run_wrk, stack.url, load.CHAT_LUA, 3, [*lua_args, "wwarm"])
-            since = time.time()
-            groups = stack.cpu_groups()
-            groups.update(load.shared_servers(dbname=PG_DB))
-            _section(
-                result, "whatif_load", load.run_wrk, stack.url, load.CHAT_LUA, seconds, [*lua_args, "wmain"], groups
-            )
-            _section(result, "whatif_queue", lambda: _breakdown(stack, {"since": since})["queue"])
     except Exception as exc:  # noqa: BLE001 - recorded; the bench goes on with the next stack
         say(f"{kind} stack failed: {type(exc).__name__}: {exc}")
         result.setdefault("errors", []).append(f"{type(exc).__name__}: {exc}")

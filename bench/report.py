@@ -250,70 +250,7 @@ def chat_section(results: dict[str, Any]) -> str:
                 f"the engine part of the task then took {fmt(_get(q, 'engine_with_events_ms', 'p50'), 2)} ms "
                 "(median `Run.duration_ms`, step events included)."
             )
-    whatif = whatif_section(results)
-    if whatif:
-        out.append(whatif)
     return "\n\n".join(out)
-
-
-def _per_turn(r: dict[str, Any], name: str) -> float | None:
-    seconds = _get(r, "cpu", "cpu_s", name)
-    return seconds * 1000 / r["requests"] if seconds is not None and r.get("requests") else None
-
-
-def whatif_section(results: dict[str, Any]) -> str:
-    base, alt = _get(results, "postgres", "load"), _get(results, "postgres", "whatif_load")
-    if not base or not alt:
-        return ""
-    rows = []
-    for label, r, q in (
-        ("as configured (`celery -A config worker -P threads -c 4`)", base, _get(results, "postgres", "queue")),
-        (
-            "what-if: Celery's default, a new DB connection every task (`CELERY_DB_REUSE_MAX=0`)",
-            alt,
-            _get(results, "postgres", "whatif_queue"),
-        ),
-    ):
-        machine = r["cpu"]["machine_busy_s"] * 1000 / r["requests"] if r.get("requests") else None
-        rows.append(
-            [
-                label,
-                fmt(r["rps"], 0),
-                fmt(r["p50_ms"]),
-                fmt(r["p99_ms"]),
-                fmt(machine, 1),
-                fmt(_per_turn(r, _pg_key(r)), 1),
-                fmt(_per_turn(r, "celery: pool processes (-c 2)"), 1),
-                fmt(_per_turn(r, "web (whole process)"), 1),
-                fmt(_get(q, "queued_to_started_ms", "p50"), 0),
-            ]
-        )
-    return "\n\n".join(
-        [
-            "#### What-if, measured in the same run: Celery's default database handling",
-            "Celery's Django fixup closes the database connection before and after every task in a prefork "
-            "worker, and with Django's connection pool on (`OPTIONS['pool']`, set for PostgreSQL in "
-            "config/settings.py) it closes the pool too, so every turn would open a new PostgreSQL connection (a "
-            "new backend process). The production settings set `CELERY_DB_REUSE_MAX` so the worker keeps its "
-            "pool and the task hands its connection back itself. The same PostgreSQL stack was measured again "
-            "with the worker started on `bench/whatif_settings.py` (the production settings with "
-            "`CELERY_DB_REUSE_MAX = 0`, Celery's default), same wrk settings:",
-            _table(
-                [
-                    "worker",
-                    "turns/s",
-                    "p50 ms",
-                    "p99 ms",
-                    "machine CPU ms/turn",
-                    "postgres CPU ms/turn",
-                    "pool CPU ms/turn",
-                    "web CPU ms/turn",
-                    "stored -> started p50 ms",
-                ],
-                rows,
-            ),
-        ]
-    )
 
 
 def peers_section(results: dict[str, Any]) -> str:

@@ -141,24 +141,6 @@ class Stack:
             raise RuntimeError(f"the worker exited; see {wlog}")
         say(f"{self.kind}: web on {self.url}, worker pid {self.worker.pid}")
 
-    def restart_worker(self, settings_module: str, name: str) -> None:
-        """Replace the worker by one with other settings, and wait until it beats in Redis."""
-        import redis
-
-        if self.worker is not None:
-            self.procs.stop(self.worker)
-        env = {**self.env, "DJANGO_SETTINGS_MODULE": settings_module}
-        hostname = f"bench-{name}-{os.getpid()}"
-        wlog = self.dir / f"worker-{name}.log"
-        self.worker = self.procs.start(
-            f"celery worker ({name})",
-            worker_argv(QUEUE, 4, hostname),
-            env,
-            wlog,
-        )
-        client = redis.Redis.from_url(self.redis_url)
-        wait_for(lambda: any(client.scan_iter(f"fb:worker:{hostname}@*")), 90, f"worker {name}", self.worker, wlog)
-
     def stop_web_and_worker(self) -> None:
         for proc in (self.web, self.worker):
             if proc is not None:
