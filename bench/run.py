@@ -65,7 +65,7 @@ def main() -> int:
     results["total_s"] = time.monotonic() - started
     from . import report
 
-    for alone in ("canvas", "widget", "versus"):
+    for alone in ("canvas", "widget", "versus", "timers"):
         if alone in results:
             results[alone]["machine"] = results["machine"]
             (OUT / f"{alone}.json").write_text(json.dumps(results[alone], indent=1, default=str))
@@ -84,8 +84,6 @@ def main() -> int:
             say(f"wrote the canvas section of {path.relative_to(ROOT)}; figures in {OUT / 'canvas.json'}")
         return 0 if "canvas" in results else 1
     if wanted == ["timers"]:
-        if "timers" in results:
-            results["timers"]["machine"] = results["machine"]
         (OUT / "timers.json").write_text(json.dumps(results.get("timers"), indent=1, default=str))
         if os.environ.get("BENCH_NO_DOC") != "1" and "timers" in results and path.exists():
             path.write_text(report.splice_timers(path.read_text(), results["timers"]))
