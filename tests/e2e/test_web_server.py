@@ -38,7 +38,8 @@ def test_a_forwarded_for_header_does_not_buy_a_new_address_from_the_server(worke
         ]
     finally:
         server.stop()
-    assert [a.status_code for a in answers[:2]] == [202, 202], [a.text for a in answers]
+    # Started, not throttled: 202 with the turn pending, or 201 when the worker finished it before the view looked.
+    assert [a.status_code in (201, 202) for a in answers[:2]] == [True, True], [a.text for a in answers]
     assert answers[2].status_code == 429, answers[2].text
     assert answers[2].json()["error"]["code"] == "throttled"
 
