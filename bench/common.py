@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import platform
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -55,6 +57,20 @@ def run_text(argv: list[str], timeout: float = 10) -> str:
         return ""
 
 
+def calibration_ms(repeats: int = 5) -> float:
+    """CPU milliseconds of a fixed pure-Python workload (median): the same code runs in proportion to it, so runs on
+    machines of different speed can be compared (on 2026-12-07 one machine ran at half the speed of the morning's)."""
+    times = []
+    for _ in range(repeats):
+        t0 = time.process_time()
+        total = 0
+        for i in range(200_000):
+            total += i * i % 7
+        json.loads(json.dumps([{"key": str(i), "value": i, "items": [i, total]} for i in range(2_000)]))
+        times.append((time.process_time() - t0) * 1000)
+    return statistics.median(times)
+
+
 def machine() -> dict[str, str]:
     """What the figures were measured on: cores, memory, CPU model, Python, versions, load, date."""
     model = ""
@@ -77,6 +93,7 @@ def machine() -> dict[str, str]:
         "redis": " ".join(run_text(["redis-server", "--version"]).split()[:3]),
         "git": run_text(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]),
         "git_dirty": "yes" if run_text(["git", "-C", str(ROOT), "status", "--porcelain"]) else "no",
+        "calibration_ms": f"{calibration_ms():.1f}",
     }
 
 

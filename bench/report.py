@@ -954,6 +954,13 @@ def machine_section(m: dict[str, str], results: dict[str, Any]) -> str:
             f"- Date: {m['date']} (total bench time {fmt(results.get('total_s'), 0)} s)",
             f"- `nproc`: {m['nproc']}; CPU: {m['cpu_model']}; kernel {m['kernel']}",
             f"- Load average when the bench started: {m['loadavg']} (the machine is shared and noisy)",
+            "- CPU speed: "
+            + (
+                f"{m['calibration_ms']} ms of CPU for `bench/common.py: calibration_ms`'s fixed Python workload (the "
+                "same code's figures scale with it: compare it before comparing runs)"
+                if m.get("calibration_ms")
+                else "not recorded in this run (`bench/common.py: calibration_ms` came later)"
+            ),
             f"- Python {m['python']}; {m['postgres']}; {m['redis']}; {m['wrk']}",
             f"- Code: commit {m['git']} (working tree with uncommitted changes: {m['git_dirty']})",
             "- `free -h`:",
