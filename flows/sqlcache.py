@@ -90,7 +90,7 @@ class CompiledQuery(Generic[M]):
 
 
 class _Plan:
-    """One compiled shape: its SQL, fixed parameters, where the values go, and the compiler that maps rows."""
+    """One compiled shape: its SQL, fixed parameters, where the values go, and what turns its rows into objects."""
 
     def __init__(self, alias: str, sql: str, params: tuple[Any, ...], slots: list[tuple[int, int]], compiler: Any):
         self.alias, self.sql, self.params, self.slots, self.compiler = alias, sql, params, slots, compiler
@@ -99,15 +99,14 @@ class _Plan:
         self.model = klass_info["model"]
         self.span = (start, end)
         self.init_list = [column[0].target.attname for column in select[start:end]]
-        self.klass_info, self.select = klass_info, select
+        # Built once with the plan, not per call: they only hold column positions and the related models.
+        self.populators = get_related_populators(klass_info, select, alias)  # type: ignore[call-arg]
 
     def objects(self, rows: list[tuple[Any, ...]]) -> Iterator[Any]:
         start, end = self.span
-        alias = self.alias
-        populators = get_related_populators(self.klass_info, self.select, alias)  # type: ignore[call-arg]
         for row in self.compiler.results_iter([rows]):  # applies the fields' converters (JSON, UUIDs on SQLite)
-            obj = self.model.from_db(alias, self.init_list, row[start:end])
-            for populator in populators:
+            obj = self.model.from_db(self.alias, self.init_list, row[start:end])
+            for populator in self.populators:
                 populator.populate(row, obj)
             yield obj
 
