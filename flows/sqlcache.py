@@ -1,5 +1,5 @@
-"""A turn's hottest reads compiled to SQL once per thread: Django compiles a queryset anew on every run, and for these
-lookups compiling cost more than the query itself (decision 0048)."""
+"""A turn's hottest queries compiled to SQL once: Django compiles a queryset, an insert or an update anew on every run,
+and for these statements compiling cost more than running them (decisions 0048 and 0049)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Field, Model, QuerySet
 from django.db.models.query import get_related_populators
 
@@ -122,3 +122,117 @@ def _sample(field: Field) -> Any:
     if kind in {"CharField", "TextField", "SlugField"}:
         return f"sample-{uuid.uuid4().hex}"
     raise ValueError(f"CompiledQuery does not take values for a {kind}")
+
+
+class CompiledInsert(Generic[M]):
+    """Inserts a model's new rows as `bulk_create` does, with the statement's SQL built once per row count.
+
+    Each field's value is what Django's insert would send (`pre_save` then `get_db_prep_save`: defaults, auto_now_add,
+    JSON adapted), and the key the database assigns is set on each object. Rows of the model's default database only;
+    a batch too large for one statement, or a value that is an expression, goes through `bulk_create` instead.
+    """
+
+    MAX_ROWS = 50  # beyond this, Django's own path (config/postgresql sends such batches as arrays)
+
+    def __init__(self, model: type[M]):
+        meta = model._meta
+        self.model = model
+        if any(hasattr(f, "get_placeholder") or f.generated for f in meta.local_concrete_fields):
+            raise ValueError(f"CompiledInsert takes plain columns only: {model.__name__} has a computed one")
+        auto = meta.auto_field
+        self.fields = [f for f in meta.local_concrete_fields if f is not auto]  # an auto key is the database's to give
+        self.returning = [auto] if auto is not None else []
+        self._sql: dict[tuple[str, int], str] = {}
+
+    def __call__(self, objs: list[M]) -> list[M]:
+        """The objects, stored, with their keys set (as `bulk_create` leaves them)."""
+        if not objs:
+            return objs
+        alias = router.db_for_write(self.model)
+        connection = connections[alias]
+        if len(objs) > self.MAX_ROWS or (self.returning and not connection.features.can_return_rows_from_bulk_insert):
+            return self.model._default_manager.bulk_create(objs)
+        params: list[Any] = []
+        for obj in objs:
+            # A parent saved since it was assigned gets its key here, as in bulk_create.
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+            if self.returning and getattr(obj, self.returning[0].attname) is not None:
+                return self.model._default_manager.bulk_create(objs)  # a key chosen by the caller: Django's path
+            for field in self.fields:
+                value = field.pre_save(obj, True)  # type: ignore[arg-type]
+                if hasattr(value, "resolve_expression"):
+                    return self.model._default_manager.bulk_create(objs)
+                params.append(field.get_db_prep_save(value, connection))
+        sql = self._sql.get((alias, len(objs))) or self._build(alias, len(objs))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            keys = cursor.fetchall() if self.returning else []
+        for obj, row in zip(objs, keys, strict=False):
+            setattr(obj, self.returning[0].attname, row[0])
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = alias
+        return objs
+
+    def _build(self, alias: str, rows: int) -> str:
+        qn = connections[alias].ops.quote_name
+        columns = ", ".join(qn(str(f.column)) for f in self.fields)
+        row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+        sql = f"INSERT INTO {qn(self.model._meta.db_table)} ({columns}) VALUES {', '.join([row] * rows)}"
+        if self.returning:
+            sql += (
+                f" RETURNING {qn(str(self.returning[0].column))}"  # in row order on both databases, as Django relies on
+            )
+        self._sql[(alias, rows)] = sql
+        return sql
+
+
+class CompiledUpdate(Generic[M]):
+    """`Model.objects.filter(a=..., b=...).update(**values)` for fixed filter names, SQL built once per set of names.
+
+    Values are prepared as Django's update prepares them (`get_db_prep_save` for what is set, a related object by its
+    key; `get_db_prep_value` for what is compared); a None is sent as a parameter (NULL), never changing the SQL.
+    Returns the rows changed. The filters are equalities; a None among them is refused (`= NULL` matches nothing).
+    """
+
+    def __init__(self, model: type[M], *where: str):
+        self.model = model
+        self.where = [self._column(name) for name in where]
+        self._sql: dict[tuple[str, tuple[str, ...]], str] = {}
+
+    def _column(self, name: str) -> Field:
+        field = self.model._meta.get_field(name)
+        if not getattr(field, "concrete", False) or field.many_to_many or hasattr(field, "get_placeholder"):
+            raise ValueError(f"CompiledUpdate takes plain columns of {self.model.__name__}: {name} is not one")
+        return field  # type: ignore[return-value]
+
+    def __call__(self, where: tuple[Any, ...], **values: Any) -> int:
+        if len(where) != len(self.where) or any(value is None for value in where):
+            raise ValueError(f"{len(self.where)} filter values expected, none of them None")
+        alias = router.db_for_write(self.model)
+        connection = connections[alias]
+        names = tuple(values)
+        sql = self._sql.get((alias, names)) or self._build(alias, names)
+        params = []
+        for name, value in values.items():
+            field = self.model._meta.get_field(name)
+            if hasattr(value, "prepare_database_save"):
+                value = value.prepare_database_save(field)  # a related object: its key, as Django's update does
+            elif hasattr(value, "resolve_expression"):
+                raise ValueError(f"CompiledUpdate sets values, not expressions ({name})")
+            params.append(field.get_db_prep_save(value, connection))  # type: ignore[union-attr]
+        params += [
+            field.get_db_prep_value(v, connection, prepared=False) for field, v in zip(self.where, where, strict=True)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount
+
+    def _build(self, alias: str, names: tuple[str, ...]) -> str:
+        if not names:
+            raise ValueError("CompiledUpdate needs at least one value to set")
+        qn = connections[alias].ops.quote_name
+        sets = ", ".join(f"{qn(str(self._column(name).column))} = %s" for name in names)
+        where = " AND ".join(f"{qn(str(f.column))} = %s" for f in self.where)
+        sql = self._sql[(alias, names)] = f"UPDATE {qn(self.model._meta.db_table)} SET {sets} WHERE {where}"
+        return sql

@@ -26,14 +26,14 @@ from . import (  # noqa: F401  (heartbeat, scheduler: worker signals; intercom_b
     scheduler,
     timers,
 )
-from .actions import message_json, reply_payload
+from .actions import insert_messages, message_json, reply_payload
 from .compiled import VersionInvalid, compiled
 from .engine import State, StepRecord, run_turn
 from .hooks import hook_event, waits_for
 from .locks import ConversationLock
 from .messaging import tasks as messaging
 from .models import Conversation, Message, Run, Step
-from .sqlcache import CompiledQuery
+from .sqlcache import CompiledInsert, CompiledQuery, CompiledUpdate
 
 log = logging.getLogger(__name__)
 BUSY_RETRY_MAX_S = 1.0
@@ -77,6 +77,13 @@ _NEXT_QUEUED = CompiledQuery(
     ),
     Run._meta.get_field("conversation"),
 )
+
+
+# The turn's writes, their SQL built once (decision 0049): the run claimed (a redelivered copy finds it taken), the
+# conversation's new state, the replies and the steps.
+_CLAIM_RUN = CompiledUpdate(Run, "id", "status")
+_SAVE_CONVERSATION = CompiledUpdate(Conversation, "id")
+_INSERT_STEPS = CompiledInsert(Step)
 
 
 def _next_queued(conversation_id: str) -> list[Run]:
@@ -200,15 +207,21 @@ def execute_run(run: Run) -> None:
     duration_ms = (time.perf_counter() - t0) * 1000
     status = Run.Status.FAILED if result.failed else Run.Status.COMPLETED
     with transaction.atomic():
-        claimed = Run.objects.filter(pk=run.pk, status=Run.Status.QUEUED).update(
-            status=status, started_at=started, finished_at=timezone.now(), duration_ms=duration_ms, error=error
+        claimed = _CLAIM_RUN(
+            (run.pk, Run.Status.QUEUED),
+            status=status,
+            started_at=started,
+            finished_at=timezone.now(),
+            duration_ms=duration_ms,
+            error=error,
         )
         if not claimed:
             return  # a redelivered copy of this turn already stored it: send nothing twice
         run.status = status
         awaiting = timers.awaiting_after(conversation, result)
         handed = handoff.after_turn(conversation, awaiting if result.state.status == "active" else None, timezone.now())
-        Conversation.objects.filter(pk=conversation.pk).update(
+        _SAVE_CONVERSATION(
+            (conversation.pk,),
             **handed,
             status=result.state.status,
             waiting_node=result.state.waiting_node or "",
@@ -218,7 +231,7 @@ def execute_run(run: Run) -> None:
             updated_at=timezone.now(),
         )
         timers.apply_turn(conversation, result, timers.clock())
-        messages = Message.objects.bulk_create(
+        messages = insert_messages(
             [
                 Message(
                     conversation_id=conversation.pk,
@@ -230,7 +243,7 @@ def execute_run(run: Run) -> None:
                 for m in result.messages
             ]
         )
-        Step.objects.bulk_create([_step_row(run, s) for s in result.steps])
+        _INSERT_STEPS([_step_row(run, s) for s in result.steps])
         messaging.queue_replies(conversation, [m.pk for m in messages])
         out = [message_json(m) for m in messages]
         streams = [m.get("stream_id") for m in result.messages]

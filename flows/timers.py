@@ -38,9 +38,13 @@ def clock() -> datetime:
 
 def apply_turn(conversation: Conversation, result: TurnResult, now: datetime) -> None:
     """Store the timers a turn set or cancelled; its wake-up; and stop them all when the conversation ended."""
-    pending = Timer.objects.filter(conversation_id=conversation.pk, state=PENDING)
+
+    def pending() -> QuerySet[Timer]:
+        # Built when needed: most turns touch no timer, and building a queryset costs more than the rest of this.
+        return Timer.objects.filter(conversation_id=conversation.pk, state=PENDING)
+
     for op in result.timers:
-        pending.filter(kind=NAMED, name=op["name"]).update(state=CANCELLED, ended_at=now)
+        pending().filter(kind=NAMED, name=op["name"]).update(state=CANCELLED, ended_at=now)
         if op["op"] == "set":
             payload = {k: _jsonable(op.get(k)) for k in ("every_s", "count", "end")}
             Timer.objects.create(
@@ -54,13 +58,13 @@ def apply_turn(conversation: Conversation, result: TurnResult, now: datetime) ->
                 payload=payload,
             )
     if result.state.status != Conversation.Status.ACTIVE:
-        pending.update(state=CANCELLED, ended_at=now)
+        pending().update(state=CANCELLED, ended_at=now)
         return
     # A pending wake-up always shows in what the conversation awaited (`wake_at`, set with it and kept with it), so a
     # turn that began with none has none to cancel: most turns save the query.
     had_wake = isinstance(conversation.awaiting, dict) and bool(conversation.awaiting.get("wake_at"))
     if result.wake_mode != WAKE_KEEP and had_wake:
-        pending.filter(kind=WAKE).update(state=CANCELLED, ended_at=now)
+        pending().filter(kind=WAKE).update(state=CANCELLED, ended_at=now)
     if result.wake_mode == WAKE_SET and result.wake is not None:
         Timer.objects.create(
             conversation_id=conversation.pk,
