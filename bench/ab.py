@@ -6,7 +6,8 @@ before/after pair). Each round starts the web process and the worker as the vari
 BENCH_SECONDS, default 8), then one client sending one turn at a time (BENCH_AB_SEQUENTIAL turns, default 150), and
 stops them. Reported per variant as medians over the rounds: turns/s, latency, and CPU per turn per process (the
 figures that hold on a loaded machine); then the ratio of each variant's median to the first's. Raw figures:
-bench/.out/ab-<kind>.json. The web process is uvicorn as `make run` starts it, except in the daphne variants
+bench/.out/ab-<kind>.json. With BENCH_PYSPY naming a py-spy binary, each round's web process and worker are sampled
+during the measured load (`--gil`, 200 Hz) into bench/.out/spy-<variant>-<round>-<web|worker>.txt. The web process is uvicorn as `make run` starts it, except in the daphne variants
 (decision 0047).
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -81,6 +83,20 @@ def _per_turn(cpu: dict[str, Any], turns: int) -> dict[str, float]:
     return {name: seconds * 1000 / turns if turns else float("nan") for name, seconds in used.items()}
 
 
+def _spy(stack: Stack, label: str, seconds: int) -> list[subprocess.Popen]:
+    """With BENCH_PYSPY (a py-spy binary), sample the web process and the worker during the measured load."""
+    spy = os.environ.get("BENCH_PYSPY")
+    if not spy:
+        return []
+    procs = []
+    for role, proc in (("web", stack.web), ("worker", stack.worker)):
+        assert proc is not None
+        out = OUT / f"spy-{label}-{role}.txt"
+        argv = [spy, "record", "-p", str(proc.pid), "-r", "200", "-d", str(seconds), "--gil", "-f", "raw", "-o", str(out)]
+        procs.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    return procs
+
+
 def one_round(stack: Stack, variant: str, lua_args: list[str], seconds: int, seq_count: int, n: int) -> dict:
     base = variant.startswith("base:")
     web, worker, env = VARIANTS[variant.removeprefix("base:")]
@@ -98,7 +114,10 @@ def one_round(stack: Stack, variant: str, lua_args: list[str], seconds: int, seq
         groups = stack.cpu_groups()
         groups.update(load.shared_servers(postgres=stack.kind == "postgres", redis=False, dbname=PG_DB))
         load.run_wrk(stack.url, load.CHAT_LUA, 2, [*lua_args, f"w{variant}{n}"])
+        spies = _spy(stack, f"{variant.replace(':', '-')}-{n}", seconds)
         r = load.run_wrk(stack.url, load.CHAT_LUA, seconds, [*lua_args, f"m{variant}{n}"], groups)
+        for spy in spies:
+            spy.wait(timeout=60)
         fresh = stack.start_conversations(1)[0]
         _sequential(stack, fresh, 10)
         meter = load.CpuMeter(groups)
