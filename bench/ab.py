@@ -5,10 +5,11 @@ in VARIANTS, or `base:NAME` to run NAME from the checkout at BENCH_AB_BASE (e.g.
 before/after pair). Each round starts the web process and the worker as the variant says, runs wrk (32 connections,
 BENCH_SECONDS, default 8), then one client sending one turn at a time (BENCH_AB_SEQUENTIAL turns, default 150), and
 stops them. Reported per variant as medians over the rounds: turns/s, latency, and CPU per turn per process (the
-figures that hold on a loaded machine); then the ratio of each variant's median to the first's. Raw figures:
+figures that hold on a loaded machine); then the ratio of each variant's median to the first's, and the median of the
+ratios within each round (paired, so the machine's drift between rounds cancels). Raw figures:
 bench/.out/ab-<kind>.json. With BENCH_PYSPY naming a py-spy binary, each round's web process and worker are sampled
-during the measured load (`--gil`, 200 Hz) into bench/.out/spy-<variant>-<round>-<web|worker>.txt. The web process is uvicorn as `make run` starts it, except in the daphne variants
-(decision 0047).
+during the measured load (`--gil`, 200 Hz) into bench/.out/spy-<variant>-<round>-<web|worker>.txt. The web process
+is uvicorn as `make run` starts it, except in the daphne variants (decision 0047).
 """
 
 from __future__ import annotations
@@ -92,7 +93,21 @@ def _spy(stack: Stack, label: str, seconds: int) -> list[subprocess.Popen]:
     for role, proc in (("web", stack.web), ("worker", stack.worker)):
         assert proc is not None
         out = OUT / f"spy-{label}-{role}.txt"
-        argv = [spy, "record", "-p", str(proc.pid), "-r", "200", "-d", str(seconds), "--gil", "-f", "raw", "-o", str(out)]
+        argv = [
+            spy,
+            "record",
+            "-p",
+            str(proc.pid),
+            "-r",
+            "200",
+            "-d",
+            str(seconds),
+            "--gil",
+            "-f",
+            "raw",
+            "-o",
+            str(out),
+        ]
         procs.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     return procs
 
@@ -152,15 +167,26 @@ def _median(rounds: list[dict], *path: str) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def _paired(first: list[dict], other: list[dict], path: tuple[str, ...]) -> float:
+    """The median over rounds of other's figure divided by first's in the same round."""
+    ratios = []
+    for a, b in zip(first, other, strict=False):
+        x, y = _median([a], *path), _median([b], *path)
+        if x == x and y == y and x:
+            ratios.append(y / x)
+    return statistics.median(ratios) if ratios else float("nan")
+
+
 def report(kind: str, variants: list[str], rounds: list[dict]) -> str:
     a = variants[0]
     by = {v: [r for r in rounds if r["variant"] == v] for v in variants}
     others = variants[1:]
     lines = [
-        f"{kind}: {', '.join(variants)}, {len(by[a])} rounds each, alternately; medians, and the ratio of each to {a}",
+        f"{kind}: {', '.join(variants)}, {len(by[a])} rounds each, alternately; medians, the ratio of each median to "
+        f"{a}'s, and the median of the ratios within each round (paired: the machine's drift between rounds cancels)",
         "",
-        "| figure | " + " | ".join(variants) + " | " + " | ".join(f"{v} / {a}" for v in others) + " |",
-        "|---" * (1 + len(variants) + len(others)) + "|",
+        "| figure | " + " | ".join(variants) + " | " + " | ".join(f"{v} / {a} | paired" for v in others) + " |",
+        "|---" * (1 + len(variants) + 2 * len(others)) + "|",
     ]
     rows: list[tuple[str, tuple[str, ...]]] = [
         ("turns/s, 32 clients", ("turns_s",)),
@@ -173,13 +199,12 @@ def report(kind: str, variants: list[str], rounds: list[dict]) -> str:
     rows += [(f"CPU ms/turn one client: {n}", ("cpu_ms_per_turn_sequential", n)) for n in names]
     for label, path in rows:
         values = {v: _median(by[v], *path) for v in variants}
-        ratios = [values[v] / values[a] if values[a] else float("nan") for v in others]
+        ratios = [
+            f"{values[v] / values[a] if values[a] else float('nan'):.2f} | {_paired(by[a], by[v], path):.2f}"
+            for v in others
+        ]
         lines.append(
-            f"| {label} | "
-            + " | ".join(f"{values[v]:.2f}" for v in variants)
-            + " | "
-            + " | ".join(f"{r:.2f}" for r in ratios)
-            + " |"
+            f"| {label} | " + " | ".join(f"{values[v]:.2f}" for v in variants) + " | " + " | ".join(ratios) + " |"
         )
     lines.append("\nerrors: " + ", ".join(f"{v} {sum(r['errors'] for r in by[v])}" for v in variants))
     return "\n".join(lines)
