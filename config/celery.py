@@ -10,5 +10,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 broker_patch.apply()  # a Redis restart must not end the worker (see the module)
 app = Celery("flowbuilder")
-app.config_from_object("django.conf:settings", namespace="CELERY")
+# Django's CELERY_ settings, as a plain dict imported when Celery first reads its configuration (config/celery_conf.py).
+app.config_from_object("config.celery_conf:SETTINGS", namespace="CELERY")
 app.autodiscover_tasks(["flows", "integrations"])
