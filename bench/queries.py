@@ -1,7 +1,9 @@
-"""The turn's hot lookups in process: CPU per call of Django's queryset against flows/sqlcache.py's compiled query.
+"""The turn's hot statements in process: CPU per call of Django's queryset, insert or update against flows/sqlcache.py's
+compiled one (the writes run in a transaction that is rolled back, so the database is left as it was).
 
 Run on a bench database that has turns in it (after `make bench` or `python -m bench.ab postgres ...`):
-`DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python -m bench.queries`. Decision 0048 quotes its figures.
+`DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python -m bench.queries`. Decisions 0048 (the lookups) and 0049
+(the writes) quote its figures.
 """
 
 from __future__ import annotations
@@ -28,12 +30,13 @@ def cpu_us(fn: Callable[[], Any], calls: int = 1500, repeats: int = 5) -> float:
 
 
 def pairs() -> list[tuple[str, Callable[[], Any], Callable[[], Any]]]:
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.db.models import F
+    from django.utils import timezone
 
     from flows import actions, tasks
     from flows.api import chat
-    from flows.models import Conversation, Run
+    from flows.models import Conversation, Message, Run, Step
 
     conversation = Conversation.objects.order_by("-created_at").first()
     if conversation is None:
@@ -53,7 +56,95 @@ def pairs() -> list[tuple[str, Callable[[], Any], Callable[[], Any]]]:
         with transaction.atomic():
             return actions._LOCKED.get(cid)
 
+    run = Run.objects.filter(conversation_id=cid).first()
+    if run is None:
+        raise SystemExit("no run in this database: run the chat bench on it first")
+
+    def rolled_back(fn: Callable[[], Any]) -> Callable[[], Any]:
+        def call() -> Any:
+            with transaction.atomic():
+                fn()
+                transaction.set_rollback(True)
+
+        return call
+
+    def inbound_django() -> None:
+        message = Message.objects.create(conversation_id=cid, direction=Message.Direction.IN, text="hi")
+        Run.objects.create(conversation_id=cid, flow_id=conversation.flow_id, trigger="message", inbound=message)
+
+    def inbound_compiled() -> None:
+        (message,) = actions.insert_messages([Message(conversation_id=cid, direction=Message.Direction.IN, text="hi")])
+        actions._INSERT_RUNS(
+            [Run(conversation_id=cid, flow_id=conversation.flow_id, trigger="message", inbound=message)]
+        )
+
+    def stored() -> dict[str, Any]:
+        now = timezone.now()
+        return {
+            "run": {"status": "completed", "started_at": now, "finished_at": now, "duration_ms": 1.0, "error": None},
+            "conversation": {
+                "status": conversation.status,
+                "waiting_node": "ask",
+                "variables": {"name": "Ada", "n": 3},
+                "awaiting": {"type": "text", "node_id": "ask"},
+                "held": [],
+                "updated_at": now,
+            },
+        }
+
+    def updates_django() -> None:
+        values = stored()
+        Run.objects.filter(pk=run.pk, status=Run.Status.QUEUED).update(**values["run"])
+        Conversation.objects.filter(pk=cid).update(**values["conversation"])
+
+    def updates_compiled() -> None:
+        values = stored()
+        tasks._CLAIM_RUN((run.pk, Run.Status.QUEUED), **values["run"])
+        tasks._SAVE_CONVERSATION((cid,), **values["conversation"])
+
+    def select_one() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+
+    def steps() -> list[Step]:
+        at = timezone.now()
+        return [
+            Step(
+                run_id=run.pk,
+                seq=10_000 + i,
+                node_id=f"n{i}",
+                node_type="message",
+                status="ok",
+                started_at=at,
+                duration_ms=0.1,
+                input={"text": "hi"},
+                output={},
+                error="",
+                handle="",
+            )
+            for i in range(2)
+        ]
+
+    def replies() -> list[Message]:
+        return [Message(conversation_id=cid, direction=Message.Direction.OUT, text="You said hi", choices=None)]
+
     return [
+        ("the inbound message and its run (2 inserts)", rolled_back(inbound_django), rolled_back(inbound_compiled)),
+        (
+            "the run's claim and the conversation's state (2 updates)",
+            rolled_back(updates_django),
+            rolled_back(updates_compiled),
+        ),
+        (
+            "a reply and 2 steps (2 inserts)",
+            rolled_back(lambda: (Message.objects.bulk_create(replies()), Step.objects.bulk_create(steps()))),
+            rolled_back(lambda: (actions.insert_messages(replies()), tasks._INSERT_STEPS(steps()))),
+        ),
+        (
+            "a transaction of one SELECT 1 (the floor of the three above)",
+            rolled_back(select_one),
+            rolled_back(select_one),
+        ),
         ("the queued runs (3 joined models)", django_queued, lambda: tasks._next_queued(str(cid))),
         (
             "the token check",
@@ -74,7 +165,7 @@ def main() -> int:
     import django
 
     django.setup()
-    print("| lookup | Django | compiled | ratio |\n|---|---|---|---|")
+    print("| statement | Django | compiled | ratio |\n|---|---|---|---|")
     for name, django_fn, compiled_fn in pairs():
         theirs, ours = [], []
         for _ in range(3):  # alternated, so a change in the machine's load hits both
