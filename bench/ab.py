@@ -8,8 +8,8 @@ stops them. Reported per variant as medians over the rounds: turns/s, latency, a
 figures that hold on a loaded machine); then the ratio of each variant's median to the first's, and the median of the
 ratios within each round (paired, so the machine's drift between rounds cancels). Raw figures:
 bench/.out/ab-<kind>.json. With BENCH_PYSPY naming a py-spy binary, each round's web process and worker are sampled
-during the measured load (`--gil`, 200 Hz) into bench/.out/spy-<variant>-<round>-<web|worker>.txt. The web process
-is uvicorn as `make run` starts it, except in the daphne variants (decision 0047).
+during the measured load (`--gil --nonblocking`, 200 Hz) into bench/.out/spy-<variant>-<round>-<role>.txt. The
+web process is uvicorn as `make run` starts it, except in the daphne variants (decision 0047).
 """
 
 from __future__ import annotations
@@ -103,6 +103,7 @@ def _spy(stack: Stack, label: str, seconds: int) -> list[subprocess.Popen]:
             "-d",
             str(seconds),
             "--gil",
+            "--nonblocking",
             "-f",
             "raw",
             "-o",

@@ -107,13 +107,15 @@ class _TracePublisher:
         except Exception:  # noqa: BLE001 - unsure: publish, and let publishing report the trouble
             self.watched = True
 
-    def __call__(self, event: str, step: StepRecord) -> None:
-        if not self.watched:
-            if time.monotonic() - self.checked_at < WATCH_RECHECK_S:
-                return
+    def watching(self) -> bool:
+        """Whether a socket watches the flow, as last seen (looked again after WATCH_RECHECK_S)."""
+        if not self.watched and time.monotonic() - self.checked_at >= WATCH_RECHECK_S:
             self._look()  # a long turn: a canvas opened since it started sees its next steps
-            if not self.watched:
-                return
+        return self.watched
+
+    def __call__(self, event: str, step: StepRecord) -> None:
+        if not self.watching():
+            return
         body: dict[str, Any] = {
             **self.base,
             "event": event,
@@ -256,7 +258,9 @@ def execute_run(run: Run) -> None:
             "duration_ms": round(duration_ms, 3),
             "steps": len(result.steps),
         }
-        transaction.on_commit(lambda: _announce(run, reply, out, finished, streams))
+        # The run's end goes to the flow's trace only while a canvas watches it, as its steps did.
+        traced = finished if publisher.watching() else None
+        transaction.on_commit(lambda: _announce(run, reply, out, traced, streams))
 
 
 def _finish_skipped(run: Run, conversation: Conversation, reason: str, status: str = Run.Status.SKIPPED) -> None:
@@ -299,10 +303,10 @@ def _announce(
     run: Run,
     reply: dict[str, Any],
     messages: list[dict[str, Any]],
-    finished: dict[str, Any],
+    finished: dict[str, Any] | None,
     streams: list[str | None] | None = None,
 ) -> None:
-    """After commit: the waiting request gets its reply, the widget its messages, the canvas the run's end.
+    """After commit: the waiting request gets its reply, the widget its messages, the canvas the run's end (if given).
 
     A message whose text went out live names its stream, so the widget replaces the live text with it.
     """
@@ -317,6 +321,7 @@ def _announce(
             {"type": "chat.status", "status": reply["status"], "input": reply["input"]},
         )
     )
-    events.append((live.trace_group(run.flow_id), {"type": "trace.event", "event": finished}))
+    if finished is not None:
+        events.append((live.trace_group(run.flow_id), {"type": "trace.event", "event": finished}))
     # One round trip: the reply first (the waiting request may be answered already), then the events.
     live.post_reply(run.pk, reply, events)
