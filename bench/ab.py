@@ -52,6 +52,7 @@ VARIANTS: dict[str, tuple[Callable[[Stack], list[str]], Callable[[Stack, str], l
     "threads4": (_web, _worker("-P", "threads", concurrency=4), {}),
     "solo": (_web, _worker("-P", "solo", concurrency=1), {}),
     "unprepared": (_web, _worker("-P", "threads", concurrency=4), {"DB_PREPARED_STATEMENTS": "false"}),
+    "reconnect": (_web, _worker("-P", "threads", concurrency=4), {"DB_CONN_MAX_AGE": "0"}),  # SQLite: no kept one
     "daphne-threads4": (_daphne, _worker("-P", "threads", concurrency=4), {}),
 }
 

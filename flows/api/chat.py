@@ -64,8 +64,8 @@ def _wait_s(request, default: float | None = None) -> float:
 
 def _await_reply(run: Run, wait_s: float) -> tuple[dict, int]:
     """The run's reply once the worker has it; else 202 with the run id to poll or watch on the socket."""
-    if wait_s > 0 and not connection.in_atomic_block:
-        connection.close()  # hand the connection back (to the pool) for the wait: a slow flow must not hold it
+    if wait_s > 0 and not connection.in_atomic_block and connection.settings_dict["OPTIONS"].get("pool"):
+        connection.close()  # hand the connection back to the pool for the wait: a slow flow must not hold it
     reply = live.wait_reply(run.pk, wait_s) if wait_s > 0 else None
     if reply is None:
         run.refresh_from_db(fields=["status"])
