@@ -8,8 +8,9 @@ stops them. Reported per variant as medians over the rounds: turns/s, latency, a
 figures that hold on a loaded machine); then the ratio of each variant's median to the first's, and the median of the
 ratios within each round (paired, so the machine's drift between rounds cancels). Raw figures:
 bench/.out/ab-<kind>.json. With BENCH_PYSPY naming a py-spy binary, each round's web process and worker are sampled
-during the measured load (`--gil --nonblocking`, 200 Hz) into bench/.out/spy-<variant>-<round>-<role>.txt. The
-web process is uvicorn as `make run` starts it, except in the daphne variants (decision 0047).
+during the measured load (`--gil`, 200 Hz; its pauses slow them, so read shares, not that round's turns/s) into
+bench/.out/spy-<variant>-<round>-<role>.txt. The web process is uvicorn as `make run` starts it, except in the daphne
+variants (decision 0047).
 """
 
 from __future__ import annotations
@@ -103,14 +104,14 @@ def _spy(stack: Stack, label: str, seconds: int) -> list[subprocess.Popen]:
             "200",
             "-d",
             str(seconds),
-            "--gil",
-            "--nonblocking",
+            "--gil",  # where the interpreter works; unpaused (--nonblocking) a third of the samples failed
             "-f",
             "raw",
             "-o",
             str(out),
         ]
-        procs.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        with out.with_suffix(".log").open("w") as log:  # py-spy's own words, if it could not sample
+            procs.append(subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT))
     return procs
 
 
