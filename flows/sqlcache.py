@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Field, Model, QuerySet
 from django.db.models.query import get_related_populators
 
@@ -164,7 +164,8 @@ class CompiledInsert(Generic[M]):
                     return self.model._default_manager.bulk_create(objs)
                 params.append(field.get_db_prep_save(value, connection))
         sql = self._sql.get((alias, len(objs))) or self._build(alias, len(objs))
-        with connection.cursor() as cursor:
+        # As Django's own writes: a failure inside a transaction marks it for rollback, so nothing after it commits.
+        with transaction.mark_for_rollback_on_error(using=alias), connection.cursor() as cursor:
             cursor.execute(sql, params)
             keys = cursor.fetchall() if self.returning else []
         for obj, row in zip(objs, keys, strict=False):
@@ -180,9 +181,8 @@ class CompiledInsert(Generic[M]):
         row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         sql = f"INSERT INTO {qn(self.model._meta.db_table)} ({columns}) VALUES {', '.join([row] * rows)}"
         if self.returning:
-            sql += (
-                f" RETURNING {qn(str(self.returning[0].column))}"  # in row order on both databases, as Django relies on
-            )
+            # The keys come back in row order on both databases (Django's bulk_create relies on it too).
+            sql += f" RETURNING {qn(str(self.returning[0].column))}"
         self._sql[(alias, rows)] = sql
         return sql
 
@@ -224,7 +224,7 @@ class CompiledUpdate(Generic[M]):
         params += [
             field.get_db_prep_value(v, connection, prepared=False) for field, v in zip(self.where, where, strict=True)
         ]
-        with connection.cursor() as cursor:
+        with transaction.mark_for_rollback_on_error(using=alias), connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.rowcount
 

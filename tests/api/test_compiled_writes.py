@@ -186,3 +186,15 @@ def test_bad_updates_are_refused_before_anything_is_sent(conversation, django_as
         CompiledUpdate(Conversation, "messages")
     assert Conversation.objects.get(pk=conversation.pk).waiting_node == conversation.waiting_node
     assert connection.vendor in {"postgresql", "sqlite"}
+
+
+def test_a_failed_insert_inside_a_transaction_leaves_it_to_roll_back(conversation):
+    from django.db import IntegrityError, transaction
+
+    insert = CompiledInsert(Message)
+    insert([Message(conversation=conversation, direction="in", text="first", client_message_id="dup")])
+    with transaction.atomic():
+        with pytest.raises(IntegrityError):
+            insert([Message(conversation=conversation, direction="in", text="again", client_message_id="dup")])
+        assert transaction.get_rollback()  # as after Django's own failed write: nothing of this block commits
+    assert list(Message.objects.filter(client_message_id="dup").values_list("text", flat=True)) == ["first"]
