@@ -1038,7 +1038,8 @@ def render(results: dict[str, Any]) -> str:
     sections += ["## Errors in this run", "\n".join(f"- {e}" for e in errors) if errors else "None."]
     sections += [
         "## How to run",
-        "`make bench` (about 4 minutes once the peers are installed; the first `setup.sh` spends ~7 minutes in "
+        f"`make bench` (this run: {fmt(results.get('total_s'), 0)} s with the peers installed and running; the first "
+        "`setup.sh` spends ~7 minutes in "
         "npm and is cut off after `BENCH_PEERS_SETUP_TIMEOUT`, 300 s by default). Needs `wrk` (apt-get install wrk), "
         "PostgreSQL on 127.0.0.1:5432 (user postgres; the bench drops and recreates the database `bench`) and Redis "
         "on 127.0.0.1:6379 (the bench flushes db 5). `BENCH_ONLY=engine` (or postgres, embedded, peers) runs a "
@@ -1046,7 +1047,9 @@ def render(results: dict[str, Any]) -> str:
         "built) rewrites only the canvas section, `BENCH_ONLY=widget` only the widget's, `BENCH_ONLY=versus` only "
         "section 8 (ours and n8n alternated; the peers reused when already running); "
         "`.venv/bin/python -m bench.report` rewrites this file from the "
-        "last full run's results (after editing `bench/notes.md`). Benchmarks are not part of `make test`.",
+        "last full run's results (after editing `bench/notes.md`). Before/after comparisons: `python -m bench.ab` "
+        "(stack variants or an older checkout, alternated on one stack; `BENCH_PYSPY` adds profiles) and "
+        "`python -m bench.queries` (the turn's statements in process). Benchmarks are not part of `make test`.",
     ]
     return "\n\n".join(sections) + "\n"
 
