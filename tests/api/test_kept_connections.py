@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.db import connection
 
 from flows import actions, live
 from tests.factories import published_flow
+from tests.support.processes import fresh_json
 
 from .test_turn_cost import ECHO, quiet_queue  # noqa: F401  (quiet_queue: a fixture)
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _database(**env: str) -> dict:
@@ -25,12 +18,7 @@ def _database(**env: str) -> dict:
         "import json; from config import settings as s; d = s.DATABASES['default'];"
         " print(json.dumps({'age': d['CONN_MAX_AGE'], 'pool': bool(d.get('OPTIONS', {}).get('pool'))}))"
     )
-    base = {k: v for k, v in os.environ.items() if k not in {"DB_CONN_MAX_AGE", "DATABASE_URL"}}
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=60
-    )
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return fresh_json(code, drop=("DB_CONN_MAX_AGE", "DATABASE_URL"), **env)
 
 
 def test_sqlite_keeps_a_connection_unless_told_not_to_and_postgresql_pools():

@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.db import connection
 
 from flows import actions
 from flows.api.chat import _TOKEN_CHECK
 from tests.factories import published_flow
+from tests.support.processes import fresh_json
 
 from .test_turn_cost import ECHO, quiet_queue  # noqa: F401  (quiet_queue: a fixture)
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _database_options(**env: str) -> dict:
     """The DATABASES options config/settings.py gives for this environment, read by a fresh interpreter."""
     code = "import json; from config import settings as s; print(json.dumps(s.DATABASES['default'].get('OPTIONS', {})))"
-    base = {k: v for k, v in os.environ.items() if k not in {"DB_PREPARED_STATEMENTS", "DATABASE_URL"}}
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**base, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return fresh_json(code, drop=("DB_PREPARED_STATEMENTS", "DATABASE_URL"), **env)
 
 
 def test_postgresql_binds_on_the_server_and_prepares_unless_told_not_to():

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -15,6 +17,17 @@ from config.run import web_argv, worker_argv
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_NODE_TYPES = "tests.support.nodes.Sleep,tests.support.nodes.Explode"
+
+
+def fresh_json(code: str, *, drop: tuple[str, ...] = (), **env: str):
+    """What `code` prints last, as JSON, run by a fresh interpreter at the checkout's root: settings read anew from
+    this environment, less the names in `drop`, plus `env`."""
+    base = {k: v for k, v in os.environ.items() if k not in drop}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def free_port() -> int:

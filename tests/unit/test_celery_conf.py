@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from django.conf import settings
 
 from config.celery import app
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.processes import fresh_json
 
 
 def test_celery_sees_every_celery_setting_of_django():
@@ -37,12 +30,7 @@ def _in_a_fresh_interpreter(env_extra: dict[str, str]) -> dict:
         " 'trace': logging.getLogger('celery.app.trace').getEffectiveLevel(),"
         " 'received': logging.getLogger('celery.worker.strategy').getEffectiveLevel()}))"
     )
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings", **env_extra)
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return fresh_json(code, drop=("PYTEST_VERSION",), DJANGO_SETTINGS_MODULE="config.settings", **env_extra)
 
 
 def test_environment_settings_reach_celery_and_task_lines_are_quiet_by_default():
