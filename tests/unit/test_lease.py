@@ -3,6 +3,8 @@ given up after TURN_MAX_S; and the stale-run sweep's rule for which conversation
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
 import time
 import uuid
 
@@ -43,6 +45,63 @@ def test_a_held_lease_outlives_its_ttl_many_times_over_and_is_gone_when_released
         assert renewals >= 5
     lock.release()
     assert not client.exists(lock.key)
+    time.sleep(0.5)  # five renewal intervals: a renewal landing after the release would take the key back
+    assert not client.exists(lock.key), "renewed after it was released"
+
+
+def test_many_leases_held_at_once_are_all_renewed_by_one_thread():
+    client = live.client()
+    locks = [ConversationLock(str(uuid.uuid4()), ttl_s=0.3) for _ in range(12)]
+    lapsed: list[str] = []
+    started = threading.Barrier(len(locks) + 1)
+    done = threading.Event()
+
+    def turn(lock: ConversationLock) -> None:
+        assert lock.acquire()
+        with lock.held(max_s=60):
+            started.wait()
+            while not done.is_set():
+                if client.get(lock.key) != lock.token.encode():
+                    lapsed.append(lock.key)
+                time.sleep(0.03)
+        lock.release()
+
+    threads = [threading.Thread(target=turn, args=(lock,)) for lock in locks]
+    for thread in threads:
+        thread.start()
+    try:
+        started.wait()
+        time.sleep(1.5)  # five TTLs
+        renewers = [t for t in threading.enumerate() if t.name == "lease renewer"]
+        assert len(renewers) == 1, [t.name for t in threading.enumerate()]
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join()
+    assert lapsed == []
+    assert not any(client.exists(lock.key) for lock in locks)
+
+
+def _hold_in_child(conversation_id: str, result) -> None:
+    lock = ConversationLock(conversation_id, ttl_s=0.3)
+    assert lock.acquire()
+    with lock.held(max_s=60):
+        time.sleep(1.2)
+        result.put(live.client().get(lock.key) == lock.token.encode())
+    lock.release()
+
+
+def test_a_forked_worker_renews_its_own_leases(conversation_id):
+    # The prefork pool forks after the parent may have renewed leases: the child has no renewer thread of its own.
+    with ConversationLock(str(uuid.uuid4()), ttl_s=5).held(max_s=60):
+        pass  # the parent's renewer thread exists now
+    context = multiprocessing.get_context("fork")
+    result = context.Queue()
+    child = context.Process(target=_hold_in_child, args=(conversation_id, result))
+    child.start()
+    held_for_four_ttls = result.get(timeout=10)
+    child.join(timeout=10)
+    assert child.exitcode == 0 and held_for_four_ttls
 
 
 def test_a_lease_lost_with_redis_is_taken_back_by_its_holder_but_never_taken_from_another(conversation_id):
