@@ -101,10 +101,18 @@ class _Plan:
         self.init_list = [column[0].target.attname for column in select[start:end]]
         # Built once with the plan, not per call: they only hold column positions and the related models.
         self.populators = get_related_populators(klass_info, select, alias)  # type: ignore[call-arg]
+        # The columns' converters (JSON, UUIDs on SQLite) depend on the fields and the backend, not on the rows:
+        # Django's results_iter looks them up anew for every call, at about a microsecond a column.
+        columns = [column[0] for column in select[: compiler.col_count]]
+        self.converters = None if compiler.has_composite_fields(columns) else compiler.get_converters(columns)
 
     def objects(self, rows: list[tuple[Any, ...]]) -> Iterator[Any]:
         start, end = self.span
-        for row in self.compiler.results_iter([rows]):  # applies the fields' converters (JSON, UUIDs on SQLite)
+        if self.converters is None:  # composite keys: Django's own path folds their columns into tuples
+            converted: Any = self.compiler.results_iter([rows])
+        else:
+            converted = self.compiler.apply_converters(rows, self.converters) if self.converters else rows
+        for row in converted:
             obj = self.model.from_db(self.alias, self.init_list, row[start:end])
             for populator in self.populators:
                 populator.populate(row, obj)
