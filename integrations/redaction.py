@@ -18,6 +18,7 @@ _SENSITIVE_PARAMS = frozenset({"key", "sig", "auth", "client_secret", "access_to
 # "Bearer [redacted]" tells a reader which auth scheme was sent without showing the credential.
 _AUTH_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9_-]{0,19}) +\S")
 _MIN_SECRET = 4
+_ATOMS = frozenset({int, float, bool, type(None)})  # nothing to mask and nothing to copy
 _MIN_BASE64_CORE = 6
 
 
@@ -118,22 +119,38 @@ class Redactor:
 
     def __call__(self, value: Any) -> Any:
         """A deep copy of value (str, bytes, dict, list, tuple) with secrets and sensitive header values masked."""
+        # Exact types first: every field a worker sends out passes here, and isinstance against Mapping (an ABC) for
+        # each nested value was most of a turn's redaction cost. Subclasses take the general checks below.
+        kind = type(value)
+        if kind is str:
+            return self.text(value)
+        if kind in _ATOMS:
+            return value
+        if kind is list:
+            return [self(item) for item in value]
+        if kind is dict:
+            return self._mapping(value)
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, bytes):
             return self.text(value.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
         if isinstance(value, Mapping):
-            out: dict[Any, Any] = {}
-            for key, item in value.items():
-                if isinstance(key, str) and key.lower() == "headers":
-                    item = _mask_header_container(item)
-                out[self.text(key) if isinstance(key, str) else key] = self(item)
-            return out
+            return self._mapping(value)
         if isinstance(value, list):
             return [self(item) for item in value]
         if isinstance(value, tuple):
             return tuple(self(item) for item in value)
         return value
+
+    def _mapping(self, value: Mapping) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            if isinstance(key, str):
+                if key.lower() == "headers":
+                    item = _mask_header_container(item)
+                key = self.text(key)
+            out[key] = self(item)
+        return out
 
 
 def _mask_header_container(headers: Any) -> Any:
