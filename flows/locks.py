@@ -1,8 +1,9 @@
 """A lease per conversation in Redis, so its turns run one at a time whichever worker takes them.
 
 The key exists while a worker is inside the conversation's turns: the process's renewer thread renews it every third
-of its TTL for as long as the worker is alive, so it lapses only when the worker is gone (killed, frozen, cut off from Redis) or the
-turn outlives TURN_MAX_S. The stale-run sweep (flows/heartbeat.py) takes over only conversations whose lease lapsed.
+of its TTL for as long as the worker is alive, so it lapses only when the worker is gone (killed, frozen, cut off from
+Redis) or the turn outlives TURN_MAX_S. The stale-run sweep (flows/heartbeat.py) takes over only conversations whose
+lease lapsed.
 """
 
 from __future__ import annotations
