@@ -1049,7 +1049,9 @@ def render(results: dict[str, Any]) -> str:
         "`.venv/bin/python -m bench.report` rewrites this file from the "
         "last full run's results (after editing `bench/notes.md`). Before/after comparisons: `python -m bench.ab` "
         "(stack variants or an older checkout, alternated on one stack; `BENCH_PYSPY` adds profiles) and "
-        "`python -m bench.queries` (the turn's statements in process). Benchmarks are not part of `make test`.",
+        "`python -m bench.queries` (the turn's statements in process); where a turn's CPU goes in process: "
+        "`python -m bench.profile_turn` (a CPU-time profile of the view and the task body). Benchmarks are not part "
+        "of `make test`.",
     ]
     return "\n\n".join(sections) + "\n"
 
