@@ -135,12 +135,9 @@ def publish(flow: Flow, user: Any, note: str = "") -> FlowVersion:
 
 
 def _send_turn(conversation_id: Any) -> None:
-    from .tasks import process_conversation
+    from .tasks import send_turn
 
-    # declare=[]: Celery would re-declare the queue on every send (a copy of the queue bound to the channel, for a
-    # declaration kombu then finds cached); the default exchange puts the message straight on the queue's list, and
-    # the worker declares its queue when it starts. A fifth of a send's CPU (decision 0050).
-    transaction.on_commit(lambda: process_conversation.apply_async((str(conversation_id),), declare=[]))
+    transaction.on_commit(lambda: send_turn(conversation_id))
 
 
 def start_conversation(

@@ -47,7 +47,7 @@ def requeue_stale_runs() -> int:
     if not live.client().set(_SWEEP_KEY, "1", nx=True, px=int(settings.WORKER_HEARTBEAT_S * 900)):
         return 0  # another worker swept during this heartbeat
     from .models import Run
-    from .tasks import process_conversation
+    from .tasks import send_turn
 
     close_old_connections()
     cutoff = timezone.now() - timedelta(seconds=stale_s)
@@ -58,7 +58,7 @@ def requeue_stale_runs() -> int:
     )
     orphaned = _without_worker(sorted(str(c) for c in stale)) if stale else []
     for conversation_id in orphaned:
-        process_conversation.delay(conversation_id)
+        send_turn(conversation_id)
     if orphaned:
         log.warning("re-sent the turns of %d conversation(s) queued over %ss, no worker", len(orphaned), stale_s)
     close_old_connections()

@@ -63,6 +63,14 @@ def process_conversation(self: Any, conversation_id: str) -> None:
         close_old_connections()
 
 
+def send_turn(conversation_id: Any, producer: Any = None) -> None:
+    """Send the conversation's task (`producer`: a batch's broker connection). `declare=[]`: Celery would re-declare
+    the queue on every send (a copy of the queue bound to the channel, for a declaration kombu then finds cached); the
+    default exchange puts the message straight on the queue's list, and the worker declares its queue when it starts.
+    A fifth of a send's CPU (decision 0050)."""
+    process_conversation.apply_async((str(conversation_id),), declare=[], producer=producer)
+
+
 def busy_countdown(retries: int) -> float:
     """Seconds until a task that found the conversation busy tries again: 20-100 ms at first, about a second at most."""
     return min(BUSY_RETRY_MAX_S, 0.02 * 2 ** min(retries, 10)) + random.random() * 0.08

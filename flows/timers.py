@@ -223,11 +223,11 @@ def _fire(timers: list[Timer], now: datetime, send: Callable[[list[Any]], None])
 
 def send_turns(conversation_ids: list[Any]) -> None:
     """After commit: one task per conversation, sent over one broker connection (a batch sends hundreds)."""
-    from .tasks import process_conversation
+    from .tasks import process_conversation, send_turn
 
     with process_conversation.app.producer_or_acquire() as producer:
         for conversation_id in conversation_ids:
-            process_conversation.apply_async((str(conversation_id),), producer=producer)
+            send_turn(conversation_id, producer)
 
 
 def _iso(timer: Timer) -> str:

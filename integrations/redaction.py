@@ -18,8 +18,8 @@ _SENSITIVE_PARAMS = frozenset({"key", "sig", "auth", "client_secret", "access_to
 # "Bearer [redacted]" tells a reader which auth scheme was sent without showing the credential.
 _AUTH_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9_-]{0,19}) +\S")
 _MIN_SECRET = 4
-_ATOMS = frozenset({int, float, bool, type(None)})  # nothing to mask and nothing to copy
 _MIN_BASE64_CORE = 6
+_ATOMS = frozenset({int, float, bool, type(None)})  # nothing to mask and nothing to copy
 
 
 def is_sensitive_header(name: str) -> bool:
