@@ -140,7 +140,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 _visibility = env.int("CELERY_VISIBILITY_TIMEOUT", default=300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # An unacknowledged turn (its worker died) is delivered again after this many seconds...
+    # An unacknowledged task (its worker died) is delivered again after this many seconds (not a turn's: its run waits
+    # in the database for the stale-run sweep, config/broker_qos.py)...
     "visibility_timeout": _visibility,
     # ...by a sweep every few seconds (kombu's default sweeps only every ~100 s).
     "unacked_restore_interval": max(1, min(10, _visibility // 2)),

@@ -21,9 +21,15 @@ pytestmark = [pytest.mark.e2e]
 
 @pytest.fixture
 def own_stack(child_env, transactional_db):
-    """A server and a one-process worker on a queue of their own, so only the worker we kill can take the turn."""
-    # The stale-run sweeper is kept out of the way: only the broker's redelivery may complete the killed turn.
-    env = {**child_env, "CELERY_QUEUE": f"kill-{uuid.uuid4().hex[:6]}", "STALE_RUN_S": "600"}
+    """A server and a one-process worker on a queue of their own, so only the worker we kill can take the turn; a
+    short lease TTL and stale threshold, so the sweep sends the killed worker's turn again within seconds."""
+    env = {
+        **child_env,
+        "CELERY_QUEUE": f"kill-{uuid.uuid4().hex[:6]}",
+        "TURN_LOCK_TTL_S": "3",
+        "STALE_RUN_S": "1",
+        "WORKER_HEARTBEAT_S": "0.5",
+    }
     server = processes.Server(env).start()
     workers: list[processes.Worker] = []
 
@@ -38,7 +44,7 @@ def own_stack(child_env, transactional_db):
     server.stop()
 
 
-def test_worker_killed_mid_turn_completes_after_redelivery_and_replies_once(own_stack):
+def test_worker_killed_mid_turn_completes_once_sent_again_and_replies_once(own_stack):
     server, new_worker, queue = own_stack
     first = new_worker()
     flow = published_flow(slow_echo(seconds=3), slug="slow-echo")
@@ -54,19 +60,22 @@ def test_worker_killed_mid_turn_completes_after_redelivery_and_replies_once(own_
     while (frame := json.loads(trace.recv()))["event"] != "step.started" or frame["node_id"] != "slow":
         pass  # until the worker is inside the turn's slow step (3 s): it has taken the turn and not stored it
     trace.close()
+    broker = live_redis.client()
+    # The turn's task is held in the worker's memory only (config/broker_qos.py): its run, queued in the database,
+    # is what survives the worker; the broker keeps no copy to redeliver.
+    assert not broker.llen(queue) and not any(queue.encode() in raw for raw in broker.hvals("unacked"))
     first.kill()
 
     run = Run.objects.get(pk=run_id)
     assert run.status == Run.Status.QUEUED
     assert not Message.objects.filter(run=run).exists()
 
-    new_worker()  # the unacknowledged turn is delivered again after the visibility timeout
+    new_worker()  # its heartbeat's sweep sends the turn again once the dead worker's lease has lapsed
     reply = run_reply(server.url, conversation, run_id, wait=30)
     assert reply.status_code == 200, reply.text
     assert texts(reply.json()) == ["echo hello", "Say something."]
 
-    # A duplicate could only come from the turn's task still held by the broker: wait until it holds none.
-    broker = live_redis.client()
+    # A duplicate could only come from a copy of the turn's task still in the broker: wait until it holds none.
     deadline = time.monotonic() + 60
     while broker.hlen("unacked") or broker.llen(queue):
         assert time.monotonic() < deadline, "the broker still holds the turn's task"
