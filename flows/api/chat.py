@@ -107,21 +107,27 @@ class ChatView(APIView):
             response["Access-Control-Allow-Origin"] = self.request.headers.get("Origin", "*")
         return response
 
-    def conversation(self, request, conversation_id, *, whole: bool = True) -> Conversation | Response:
-        """The conversation the bearer token opens, else a 401; not `whole`: only its id and token hash (for a turn)."""
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
+    def bearer(self, request) -> str | Response:
+        """The bearer token the request sends, else a 401 saying how to send it."""
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return error_response(
                 "not_authenticated",
                 "Send the conversation's token as 'Authorization: Bearer <token>'.",
                 status.HTTP_401_UNAUTHORIZED,
             )
+        return token.strip()
+
+    def conversation(self, request, conversation_id, *, whole: bool = True) -> Conversation | Response:
+        """The conversation the bearer token opens, else a 401; not `whole`: only its id and token hash (for a turn)."""
+        token = self.bearer(request)
+        if isinstance(token, Response):
+            return token
         try:
             found = Conversation.objects.get(pk=conversation_id) if whole else _TOKEN_CHECK.get(conversation_id)
         except Conversation.DoesNotExist:
             found = None
-        if found is None or not actions.token_matches(found, token.strip()):
+        if found is None or not actions.token_matches(found, token):
             return error_response(
                 "invalid_token",
                 "Unknown conversation, or the token does not belong to it.",
@@ -178,14 +184,18 @@ class MessagesView(ChatView):
     )
     def post(self, request, conversation_id):
         """Send the user's message; answers with the bot's replies to it (202 and a run id if the turn takes long)."""
-        conversation = self.conversation(request, conversation_id, whole=False)
-        if isinstance(conversation, Response):
-            return conversation
+        token = self.bearer(request)
+        if isinstance(token, Response):
+            return token
         wait_s = _wait_s(request)
         serializer = PostMessageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # The token is checked in the read that locks the conversation's row (401 and nothing stored if it fails).
         run, _created = actions.post_message(
-            conversation, serializer.validated_data["text"], serializer.validated_data.get("client_message_id")
+            Conversation(pk=conversation_id),
+            serializer.validated_data["text"],
+            serializer.validated_data.get("client_message_id"),
+            token=token,
         )
         reply, code = _await_reply(run, wait_s)
         return Response(reply, status=code)

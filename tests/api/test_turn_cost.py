@@ -36,11 +36,11 @@ ECHO = {
     ],
 }
 
-# The view: the token check, then one transaction (lock the conversation row, look up the client_message_id, insert
-# the message and the run; SQLite adds a savepoint pair inside the test's connection handling); with ?wait=0, one
-# read of the run's status. The task: the queued runs (one lookup), then one transaction: claim the run, update the
+# The view: one transaction (lock the conversation row and check the token against it, look up the client_message_id,
+# insert the message and the run; SQLite adds a savepoint pair inside the test's connection handling); with ?wait=0,
+# one read of the run's status. The task: the queued runs (one lookup), then one transaction: claim the run, update the
 # conversation, insert the messages, insert the steps.
-VIEW_MAX_QUERIES = 8
+VIEW_MAX_QUERIES = 7
 TASK_MAX_QUERIES = 7
 
 
