@@ -142,10 +142,10 @@ def publish(flow: Flow, user: Any, note: str = "") -> FlowVersion:
         )
 
 
-def _send_turn(conversation_id: Any) -> None:
+def _send_turn(conversation_id: Any, flow_id: Any = None) -> None:
     from .tasks import send_turn
 
-    transaction.on_commit(lambda: send_turn(conversation_id))
+    transaction.on_commit(lambda: send_turn(conversation_id, flow_id=flow_id))
 
 
 def start_conversation(
@@ -191,7 +191,7 @@ def _open_conversation(
         token_hash=hash_token(token),
     )
     run = Run.objects.create(conversation=conversation, flow=flow, trigger=Run.Trigger.START)
-    _send_turn(conversation.pk)
+    _send_turn(conversation.pk, flow.pk)
     return conversation, token, run
 
 
@@ -324,7 +324,7 @@ def post_message(
             (run,) = _INSERT_RUNS(
                 [Run(conversation=conv, flow_id=conv.flow_id, trigger=Run.Trigger.MESSAGE, inbound=message)]
             )
-            _send_turn(conv.pk)
+            _send_turn(conv.pk, conv.flow_id)
             return run, True
     except IntegrityError:
         # Two requests with one client_message_id raced: the other one stored it first.

@@ -6,7 +6,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, cast
 
@@ -73,13 +73,30 @@ def _reply_key(run_id: Any) -> str:
 
 def watched(group: str) -> bool:
     """Whether a socket listens to the group now: one PUBSUB NUMSUB (the pub/sub layer subscribes per group)."""
+    pipe = client().pipeline(transaction=False)
+    watched_in(pipe, group)
+    return is_watched(pipe.execute()[0])
+
+
+def watched_in(pipe: Any, group: str) -> None:
+    """The watched check, queued on a pipeline to share its round trip; `is_watched` reads its answer."""
     _layer, prefix = _layer_codec()
-    return any(count for _channel, count in client().pubsub_numsub(f"{prefix}__group__{group}"))
+    pipe.pubsub_numsub(f"{prefix}__group__{group}")
 
 
-def post_reply(run_id: Any, payload: dict[str, Any], events: Sequence[tuple[str, dict[str, Any]]] = ()) -> None:
+def is_watched(answer: Any) -> bool:
+    return any(count for _channel, count in answer)
+
+
+def post_reply(
+    run_id: Any,
+    payload: dict[str, Any],
+    events: Sequence[tuple[str, dict[str, Any]]] = (),
+    then: Callable[[Any], None] | None = None,
+) -> None:
     """Hand a finished turn's reply to whoever waits for it (the list stays a while for late or repeated waiters),
-    and publish the turn's events, in one round trip."""
+    and publish the turn's events, in one round trip; `then` queues more commands on it (their errors raise, as the
+    reply's do)."""
     key = _reply_key(run_id)
     pipe = client().pipeline(transaction=False)
     pipe.rpush(key, json.dumps(payload, default=str))
@@ -88,11 +105,14 @@ def post_reply(run_id: Any, payload: dict[str, Any], events: Sequence[tuple[str,
         layer, prefix = _layer_codec()
         for group, message in events:
             pipe.publish(f"{prefix}__group__{group}", layer.serialize(message))
+    if then is not None:
+        then(pipe)
     results = pipe.execute(raise_on_error=False)
-    for result in results[:2]:
+    published = results[2 : 2 + len(events)]
+    for result in [*results[:2], *results[2 + len(events) :]]:
         if isinstance(result, Exception):
             raise result
-    failed = [r for r in results[2:] if isinstance(r, Exception)]
+    failed = [r for r in published if isinstance(r, Exception)]
     if failed:  # stored already; sockets are a live view, the transcript is the record
         log.warning("could not publish %d events of run %s: %s", len(failed), run_id, failed[0])
 

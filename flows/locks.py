@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.conf import settings
 
@@ -51,12 +52,20 @@ class ConversationLock:
     def acquire(self) -> bool:
         return bool(live.client().set(self.key, self.token, nx=True, px=self.ttl_ms))
 
+    def acquire_in(self, pipe: Any) -> None:
+        """The acquire, queued on a pipeline to share its round trip (its answer is truthy when the lease was taken)."""
+        pipe.set(self.key, self.token, nx=True, px=self.ttl_ms)
+
     def extend(self) -> bool:
         """Renew the lease for another TTL; False when another worker holds it now."""
         return bool(live.client().eval(_EXTEND, 1, self.key, self.token, self.ttl_ms))
 
     def release(self) -> None:
         live.client().eval(_RELEASE, 1, self.key, self.token)
+
+    def release_in(self, pipe: Any) -> None:
+        """The release, queued on a pipeline to share its round trip."""
+        pipe.eval(_RELEASE, 1, self.key, self.token)
 
     @contextmanager
     def held(self, max_s: float | None = None) -> Iterator[None]:

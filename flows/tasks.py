@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,34 +42,57 @@ WATCH_RECHECK_S = 1.0  # while nobody watches a flow, how often a running turn l
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
-def process_conversation(self: Any, conversation_id: str) -> None:
-    """Run every queued turn of the conversation, oldest first; if another worker holds it, come back later."""
+def process_conversation(self: Any, conversation_id: str, flow_id: str | None = None) -> None:
+    """Run every queued turn of the conversation, oldest first; if another worker holds it, come back later.
+
+    `flow_id` (sent with a chat message's turn): whether a canvas watches the flow is asked in the lease's round trip.
+    """
     lock = ConversationLock(conversation_id)
-    if not lock.acquire():
+    took, watched = _take(lock, flow_id)
+    if not took:
         # Re-queued, never dropped: whoever holds the lease may already take this turn, then this finds none. The
-        # wait doubles while the lease stays held (a long turn, or a copy the broker redelivered meanwhile), so a copy
-        # waits out a slow turn without spinning; it can run only once the lease is released or has lapsed.
+        # wait doubles while the lease stays held (a long turn, or a copy sent meanwhile), so a copy waits out a slow
+        # turn without spinning; it can run only once the lease is released or has lapsed.
         raise self.retry(countdown=busy_countdown(self.request.retries))
     close_old_connections()  # as Django does per request: drop a broken or expired connection before using it
+    last: list[_Announcement] = []  # the last turn's reply and events, sent in the release's round trip
     try:
         with lock.held():
             while runs := _next_queued(conversation_id):
-                execute_run(runs[0])
-                if len(runs) == 1:
+                run = runs[0]
+                alone = len(runs) == 1
+                execute_run(run, watched=watched if str(run.flow_id) == flow_id else None, last=last if alone else None)
+                watched = None  # a later turn looks again
+                if alone:
                     # None other was queued when we looked, and one queued since has its own task on the way (every
                     # turn is sent on commit; flows/heartbeat.py re-sends lost ones): no second lookup per turn.
                     break
     finally:
-        lock.release()
+        if last:
+            _announce(*last[0], then=lock.release_in)
+        else:
+            lock.release()
         close_old_connections()
 
 
-def send_turn(conversation_id: Any, producer: Any = None) -> None:
-    """Send the conversation's task (`producer`: a batch's broker connection). `declare=[]`: Celery would re-declare
-    the queue on every send (a copy of the queue bound to the channel, for a declaration kombu then finds cached); the
-    default exchange puts the message straight on the queue's list, and the worker declares its queue when it starts.
-    A fifth of a send's CPU (decision 0050)."""
-    process_conversation.apply_async((str(conversation_id),), declare=[], producer=producer)
+def _take(lock: ConversationLock, flow_id: str | None) -> tuple[bool, bool | None]:
+    """Take the lease; with the flow's id, also whether a canvas watches the flow, in the same round trip."""
+    if flow_id is None:
+        return lock.acquire(), None
+    pipe = live.client().pipeline(transaction=False)
+    lock.acquire_in(pipe)
+    live.watched_in(pipe, live.trace_group(flow_id))
+    took, answer = pipe.execute()
+    return bool(took), live.is_watched(answer)
+
+
+def send_turn(conversation_id: Any, producer: Any = None, flow_id: Any = None) -> None:
+    """Send the conversation's task (`producer`: a batch's broker connection; `flow_id`, when the sender has it, saves
+    the task a round trip). `declare=[]`: Celery would re-declare the queue on every send (a copy of the queue bound to
+    the channel, for a declaration kombu then finds cached); the default exchange puts the message straight on the
+    queue's list, and the worker declares its queue when it starts. A fifth of a send's CPU (decision 0050)."""
+    args = (str(conversation_id),) if flow_id is None else (str(conversation_id), str(flow_id))
+    process_conversation.apply_async(args, declare=[], producer=producer)
 
 
 def busy_countdown(retries: int) -> float:
@@ -100,12 +124,15 @@ def _next_queued(conversation_id: str) -> list[Run]:
 
 
 class _TracePublisher:
-    """Publishes step events to the flow's trace group as the engine runs."""
+    """Publishes step events to the flow's trace group as the engine runs (`watched`: the answer just asked, if any)."""
 
-    def __init__(self, run: Run):
+    def __init__(self, run: Run, watched: bool | None = None):
         self.group = live.trace_group(run.flow_id)
         self.base = {"run_id": str(run.pk), "conversation_id": str(run.conversation_id)}
-        self._look()
+        if watched is None:
+            self._look()
+        else:
+            self.checked_at, self.watched = time.monotonic(), watched
 
     def _look(self) -> None:
         # Step events go out only while a socket watches the flow: one PUBSUB NUMSUB instead of two PUBLISHes a step.
@@ -147,12 +174,18 @@ class _TracePublisher:
             log.warning("could not publish %s for run %s", event, self.base["run_id"], exc_info=True)
 
 
-def execute_run(run: Run) -> None:
-    """Run one queued turn through the engine and store its outcome in one transaction (the caller holds the lease)."""
+_Announcement = tuple[Run, dict[str, Any], list[dict[str, Any]], dict[str, Any] | None, list[str | None]]
+
+
+def execute_run(run: Run, *, watched: bool | None = None, last: list[_Announcement] | None = None) -> None:
+    """Run one queued turn through the engine and store its outcome in one transaction (the caller holds the lease).
+
+    `watched`: whether a canvas watches the flow, if just asked. `last`: the turn's announcement is left there for the
+    caller to send with the lease's release, instead of on commit."""
     conversation = run.conversation
     started = timezone.now()
     t0 = time.perf_counter()
-    publisher = _TracePublisher(run)
+    publisher = _TracePublisher(run, watched)
     if conversation.status != Conversation.Status.ACTIVE:
         _finish_skipped(run, conversation, f"the conversation has {conversation.status}")
         return
@@ -268,7 +301,8 @@ def execute_run(run: Run) -> None:
         }
         # The run's end goes to the flow's trace only while a canvas watches it, as its steps did.
         traced = finished if publisher.watching() else None
-        transaction.on_commit(lambda: _announce(run, reply, out, traced, streams))
+        announcement: _Announcement = (run, reply, out, traced, streams)
+        transaction.on_commit(lambda: last.append(announcement) if last is not None else _announce(*announcement))
 
 
 def _finish_skipped(run: Run, conversation: Conversation, reason: str, status: str = Run.Status.SKIPPED) -> None:
@@ -313,10 +347,12 @@ def _announce(
     messages: list[dict[str, Any]],
     finished: dict[str, Any] | None,
     streams: list[str | None] | None = None,
+    then: Callable[[Any], None] | None = None,
 ) -> None:
     """After commit: the waiting request gets its reply, the widget its messages, the canvas the run's end (if given).
 
-    A message whose text went out live names its stream, so the widget replaces the live text with it.
+    A message whose text went out live names its stream, so the widget replaces the live text with it. `then` queues
+    more commands on the same round trip (the lease's release).
     """
     group = live.conversation_group(run.conversation_id)
     events = [
@@ -332,4 +368,4 @@ def _announce(
     if finished is not None:
         events.append((live.trace_group(run.flow_id), {"type": "trace.event", "event": finished}))
     # One round trip: the reply first (the waiting request may be answered already), then the events.
-    live.post_reply(run.pk, reply, events)
+    live.post_reply(run.pk, reply, events, then)

@@ -131,8 +131,41 @@ def _events(pubsub: redis.client.PubSub) -> list[str]:
     return found
 
 
-def test_step_events_go_out_only_while_a_socket_watches_the_flow(conversation):
+def redis_round_trips(monkeypatch) -> list[int]:
+    """Counts what this process sends Redis, a pipeline as one (what the task waits for, not what it asks)."""
+    sent: list[int] = []
+    send = redis.connection.AbstractConnection.send_packed_command
+
+    def counted(self, command, check_health=True):
+        sent.append(1)
+        return send(self, command, check_health)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
+    return sent
+
+
+@pytest.mark.parametrize("with_flow_id", [True, False], ids=["sent-by-a-chat-message", "sent-by-the-sweep"])
+def test_a_turns_task_waits_on_redis_twice_when_sent_the_flows_id(conversation, monkeypatch, with_flow_id):
     flow, conv, token = conversation
+    response = post(conv, token, "hello", "m-1")
+    assert response.status_code == 202, response.content
+    sent = redis_round_trips(monkeypatch)
+
+    # The lease and the watched check in one round trip; the reply, the events and the release in another (the
+    # sweep's task, without the flow's id, asks whether the flow is watched on its own).
+    process_conversation(str(conv.pk), str(flow.pk)) if with_flow_id else process_conversation(str(conv.pk))
+
+    assert len(sent) == (2 if with_flow_id else 3)
+    monkeypatch.undo()
+    reply = live.wait_reply(response.json()["run_id"], 1)
+    assert reply is not None and [m["text"] for m in reply["messages"]] == ["You said: hello", "Say something."]
+    assert not live.client().exists(f"fb:lock:conversation:{conv.pk}"), "the lease outlived the turn"
+
+
+@pytest.mark.parametrize("with_flow_id", [True, False], ids=["sent-by-a-chat-message", "sent-by-the-sweep"])
+def test_step_events_go_out_only_while_a_socket_watches_the_flow(conversation, with_flow_id):
+    flow, conv, token = conversation
+    flow_id = [str(flow.pk)] if with_flow_id else []
     prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
     channel = f"{prefix}__group__{live.trace_group(flow.pk)}"
     spy = redis.Redis.from_url(settings.REDIS_URL).pubsub()
@@ -142,13 +175,13 @@ def test_step_events_go_out_only_while_a_socket_watches_the_flow(conversation):
         assert spy.get_message(timeout=2)["type"] == "psubscribe"
 
         assert post(conv, token, "unwatched", "m-1").status_code == 202
-        process_conversation(str(conv.pk))
+        process_conversation(str(conv.pk), *flow_id)
         assert _events(spy) == []  # nobody watched: neither step events nor the run's end go to the flow's trace
 
         watcher.subscribe(channel)  # what the trace socket's group_add does in the pub/sub layer
         assert watcher.get_message(timeout=2)["type"] == "subscribe"
         assert post(conv, token, "watched", "m-2").status_code == 202
-        process_conversation(str(conv.pk))
+        process_conversation(str(conv.pk), *flow_id)
         assert _events(spy) == ["step.started", "step.finished"] * 3 + ["run.finished"]
         received = [m for m in iter(lambda: watcher.get_message(timeout=0.5), None) if m["type"] == "message"]
         assert len(received) == 7  # what the watching socket's layer gets
