@@ -22,6 +22,7 @@ import pstats
 import statistics
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -66,9 +67,14 @@ def main(argv: list[str]) -> int:
             if response.status_code not in (200, 202):
                 raise SystemExit(f"the chat view answered {response.status_code}: {response.content[:300]!r}")
 
+    from flows.models import Conversation
+
+    flows = dict(Conversation.objects.filter(pk__in=[c for c, _t in conversations]).values_list("pk", "flow_id"))
+    sent = [(conversation_id, str(flows[uuid.UUID(conversation_id)])) for conversation_id, _token in conversations]
+
     def task() -> None:
-        for conversation_id, _token in conversations:
-            process_conversation.run(conversation_id)
+        for conversation_id, flow_id in sent:
+            process_conversation.run(conversation_id, flow_id)  # as a chat message's task is sent (with its flow)
 
     def batch(profile: cProfile.Profile | None = None) -> tuple[float, float]:
         per_turn = []
