@@ -73,15 +73,17 @@ def _reply_key(run_id: Any) -> str:
 
 def watched(group: str) -> bool:
     """Whether a socket listens to the group now: one PUBSUB NUMSUB (the pub/sub layer subscribes per group)."""
-    pipe = client().pipeline(transaction=False)
-    watched_in(pipe, group)
-    return is_watched(pipe.execute()[0])
+    return is_watched(client().pubsub_numsub(_group_channel(group)))
 
 
 def watched_in(pipe: Any, group: str) -> None:
     """The watched check, queued on a pipeline to share its round trip; `is_watched` reads its answer."""
+    pipe.pubsub_numsub(_group_channel(group))
+
+
+def _group_channel(group: str) -> str:
     _layer, prefix = _layer_codec()
-    pipe.pubsub_numsub(f"{prefix}__group__{group}")
+    return f"{prefix}__group__{group}"
 
 
 def is_watched(answer: Any) -> bool:
