@@ -90,9 +90,10 @@ def send_turn(conversation_id: Any, producer: Any = None, flow_id: Any = None) -
     """Send the conversation's task (`producer`: a batch's broker connection; `flow_id`, when the sender has it, saves
     the task a round trip). `declare=[]`: Celery would re-declare the queue on every send (a copy of the queue bound to
     the channel, for a declaration kombu then finds cached); the default exchange puts the message straight on the
-    queue's list, and the worker declares its queue when it starts. A fifth of a send's CPU (decision 0050)."""
+    queue's list, and the worker declares its queue when it starts. A fifth of a send's CPU (decision 0050). The
+    arguments' display for monitoring is given, not built by Celery's saferepr: the same text, 30 us less a send."""
     args = (str(conversation_id),) if flow_id is None else (str(conversation_id), str(flow_id))
-    process_conversation.apply_async(args, declare=[], producer=producer)
+    process_conversation.apply_async(args, declare=[], producer=producer, argsrepr=repr(args), kwargsrepr="{}")
 
 
 def busy_countdown(retries: int) -> float:

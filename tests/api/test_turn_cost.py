@@ -3,6 +3,8 @@ that adds some fails here; step events go to Redis only while a socket watches t
 
 from __future__ import annotations
 
+import base64
+import json
 import uuid
 
 import pytest
@@ -188,3 +190,18 @@ def test_step_events_go_out_only_while_a_socket_watches_the_flow(conversation, w
     finally:
         spy.close()
         watcher.close()
+
+
+def test_a_turns_task_message_names_its_task_and_shows_its_arguments(quiet_queue):
+    """What a worker and a monitoring tool read of the message send_turn puts on the queue."""
+    from config.celery import app
+    from flows.tasks import send_turn
+
+    conversation_id, flow_id = uuid.uuid4(), uuid.uuid4()
+    send_turn(conversation_id, flow_id=flow_id)
+    (raw,) = live.client().lrange(app.conf.task_default_queue, 0, -1)
+    message = json.loads(raw)
+    headers = message["headers"]
+    assert headers["task"] == "flows.tasks.process_conversation"
+    assert json.loads(base64.b64decode(message["body"]))[0] == [str(conversation_id), str(flow_id)]
+    assert headers["argsrepr"] == f"('{conversation_id}', '{flow_id}')" and headers["kwargsrepr"] == "{}"
