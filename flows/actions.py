@@ -282,10 +282,14 @@ def post_message(
     try:
         with transaction.atomic():
             # The row lock orders inserts per conversation, so message ids follow arrival order.
-            found = _LOCKED(conversation.pk)
-            if token is not None and not (found and token_matches(found[0], token)):
+            try:
+                conv = _LOCKED.get(conversation.pk)
+            except Conversation.DoesNotExist:
+                if token is not None:
+                    raise InvalidToken() from None
+                raise
+            if token is not None and not token_matches(conv, token):
                 raise InvalidToken()
-            conv = found[0] if found else _LOCKED.get(conversation.pk)  # DoesNotExist, as before
             if client_message_id:
                 existing = _turn_of(conv, client_message_id)
                 if existing is not None:
