@@ -9,8 +9,9 @@ figures that hold on a loaded machine); then the ratio of each variant's median 
 ratios within each round (paired, so the machine's drift between rounds cancels). Raw figures:
 bench/.out/ab-<kind>.json. With BENCH_PYSPY naming a py-spy binary, each round's web process and worker are sampled
 during the measured load (`--gil`, 200 Hz; its pauses slow them, so read shares, not that round's turns/s) into
-bench/.out/spy-<variant>-<round>-<role>.txt. The web process is uvicorn as `make run` starts it, except in the daphne
-variants (decision 0047).
+bench/.out/spy-<variant>-<round>-<role>.txt. With BENCH_AB_TRACE=1, each round also measures target 4 under load (a
+step event's way to a watching socket while wrk loads the other flow, as `make bench` does). The web process is
+uvicorn as `make run` starts it, except in the daphne variants (decision 0047).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import requests
 
 from config.run import web_argv, worker_argv
 
-from . import load
+from . import load, trace_ws
 from .common import OUT, Procs, machine, say, wait_for
 from .stack import PG_DB, QUEUE, Stack
 
@@ -136,6 +137,7 @@ def one_round(stack: Stack, variant: str, lua_args: list[str], seconds: int, seq
         r = load.run_wrk(stack.url, load.CHAT_LUA, seconds, [*lua_args, f"m{variant}{n}"], groups)
         for spy in spies:
             spy.wait(timeout=60)
+        trace = _trace_loaded(stack, lua_args) if os.environ.get("BENCH_AB_TRACE") else {}
         fresh = stack.start_conversations(1)[0]
         _sequential(stack, fresh, 10)
         meter = load.CpuMeter(groups)
@@ -156,7 +158,26 @@ def one_round(stack: Stack, variant: str, lua_args: list[str], seconds: int, seq
         "cpu_ms_per_turn_loaded": _per_turn(r["cpu"], r.get("requests", 0)),
         "sequential_p50_ms": statistics.median(times),
         "cpu_ms_per_turn_sequential": _per_turn(seq_cpu, seq_count),
+        "trace_loaded_ms": trace,
     }
+
+
+def _trace_loaded(stack: Stack, lua_args: list[str]) -> dict[str, float]:
+    """With BENCH_AB_TRACE: target 4's step event to a watching socket while wrk loads the other flow, as `make
+    bench` measures it (bench/chat.py), so a change to that path can be alternated too."""
+    info = stack.info
+    argv = load.wrk_argv(stack.url, load.CHAT_LUA, 10, [*lua_args, "probe"])
+    background = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.5)
+        probe_args = (stack.url, info["probe_flow_id"], info["probe_slug"], info["staff_token"])
+        found = trace_ws.probe(*probe_args, max_turns=100, max_seconds=7, clients=8)
+        background.communicate(timeout=40)
+    finally:
+        if background.poll() is None:
+            background.kill()
+            background.wait(5)
+    return {"step.finished p50": found["step_finished_ms"]["p50"], "all steps p50": found["all_steps_ms"]["p50"]}
 
 
 def _median(rounds: list[dict], *path: str) -> float:
@@ -200,6 +221,8 @@ def report(kind: str, variants: list[str], rounds: list[dict]) -> str:
     names = sorted({k for r in rounds for k in r["cpu_ms_per_turn_loaded"]})
     rows += [(f"CPU ms/turn loaded: {n}", ("cpu_ms_per_turn_loaded", n)) for n in names]
     rows += [(f"CPU ms/turn one client: {n}", ("cpu_ms_per_turn_sequential", n)) for n in names]
+    traced = sorted({k for r in rounds for k in r.get("trace_loaded_ms", {})})
+    rows += [(f"step event to a socket under load, ms: {n}", ("trace_loaded_ms", n)) for n in traced]
     for label, path in rows:
         values = {v: _median(by[v], *path) for v in variants}
         ratios = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -50,7 +51,21 @@ def same_origin(scope) -> bool:
     return bool(domain) and validate_host(domain, allowed) and urlsplit(origin).netloc.lower() == host.lower()
 
 
-class ChatConsumer(AsyncJsonWebsocketConsumer):
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    """A socket whose handlers reach the database only through `database_sync_to_async` (which closes stale
+    connections around its own call), so an event is handed to its handler without a hop to a thread."""
+
+    async def dispatch(self, message):
+        # Channels closes stale database connections before every handler, in a hop to the process's one thread for
+        # sync code: for every event a socket is sent. Under a chat load each hop waited for the GIL and the events
+        # of a watched flow queued behind one another for hundreds of milliseconds (decision 0053).
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+
+class ChatConsumer(LiveConsumer):
     """`/ws/chat/conversations/{id}/?token=...`: each bot message of the conversation, as it is sent."""
 
     async def connect(self):
@@ -125,7 +140,7 @@ def builder_refusal(scope, user, token: str, permission: str) -> int | None:
     return None if user.has_perm(permission) else FORBIDDEN
 
 
-class TraceConsumer(AsyncJsonWebsocketConsumer):
+class TraceConsumer(LiveConsumer):
     """`/ws/flows/{id}/traces/` (editors): step.started / step.finished / run.finished for every run of the flow."""
 
     async def connect(self):
@@ -160,7 +175,7 @@ class TraceConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(event["event"])
 
 
-class InboxConsumer(AsyncJsonWebsocketConsumer):
+class InboxConsumer(LiveConsumer):
     """`/ws/inbox/` (agents): which handed-off conversation changed (waiting, claimed, message, resolved, closed)."""
 
     async def connect(self):
