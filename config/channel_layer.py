@@ -91,3 +91,11 @@ class ReconnectingPubSubChannelLayer(RedisPubSubChannelLayer):
             layer = super()._get_layer()
             layer._shards = [_ReconnectingShard(shard.host, layer) for shard in layer._shards]
         return self._layers[loop]
+
+    def receive_nowait(self, channel: str, limit: int = 100) -> list[Any]:
+        """The messages already waiting for the channel (at most `limit`), oldest first, without waiting for more."""
+        queue = self._get_layer().channels.get(channel)
+        found = []
+        while queue is not None and not queue.empty() and len(found) < limit:
+            found.append(self.deserialize(queue.get_nowait()))
+        return found

@@ -53,9 +53,19 @@ def same_origin(scope) -> bool:
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     """A socket whose handlers reach the database only through `database_sync_to_async` (which closes stale
-    connections around its own call), so an event is handed to its handler without a hop to a thread."""
+    connections around its own call), so an event is handed to its handler without a hop to a thread, together with
+    the events queued behind it."""
 
     async def dispatch(self, message):
+        await self._handle(message)
+        if not message["type"].startswith("websocket."):
+            # Events that arrived meanwhile go out now, in this turn of the event loop: each on its own would wait
+            # for the loop (under a chat load, for the GIL) once more, and a busy flow's events fell behind.
+            drain = getattr(self.channel_layer, "receive_nowait", None)
+            for queued in drain(self.channel_name) if drain is not None else []:
+                await self._handle(queued)
+
+    async def _handle(self, message):
         # Channels closes stale database connections before every handler, in a hop to the process's one thread for
         # sync code: for every event a socket is sent. Under a chat load each hop waited for the GIL and the events
         # of a watched flow queued behind one another for hundreds of milliseconds (decision 0053).

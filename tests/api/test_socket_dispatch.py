@@ -3,6 +3,7 @@ a slow database call may hold (decision 0053). Channels' own dispatch hops to th
 
 import asyncio
 import threading
+import time
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -63,6 +64,29 @@ def test_an_event_reaches_the_socket_while_sync_code_holds_the_thread(socket_of)
         finally:
             gate.set()
             await busy
+        await socket.disconnect()
+        await get_channel_layer().flush()
+
+    asyncio.run(scenario())
+
+
+def test_events_that_queued_up_behind_one_go_out_with_it():
+    path, group, _sent, _shown = _trace_socket()
+
+    async def scenario():
+        socket = WebsocketCommunicator(application, path)
+        connected, _ = await socket.connect(timeout=10)
+        assert connected
+        # A burst (a busy flow's steps) reaches the process while its event loop is busy elsewhere: here, this
+        # coroutine publishes without giving the loop a turn, and the burst waits on the socket meanwhile.
+        for seq in range(20):
+            live.publish(group, {"type": "trace.event", "event": {"event": "step.started", "seq": seq}})
+        time.sleep(0.2)
+        first = await socket.receive_json_from(timeout=10)
+        # The rest went out with the first, in the same turn of the loop, not one turn (and GIL wait) each.
+        assert socket.output_queue.qsize() == 19
+        rest = [await socket.receive_json_from(timeout=1) for _ in range(19)]
+        assert [e["seq"] for e in [first, *rest]] == list(range(20))
         await socket.disconnect()
         await get_channel_layer().flush()
 
