@@ -71,18 +71,15 @@ def run(kind: str, procs: Procs, seconds: int = 15, breakdown_count: int = 100) 
         _section(result, "trace_idle", trace_ws.probe, *probe_args, max_turns=200, max_seconds=8)
 
         say(f"{kind}: trace socket, under load (wrk on the other flow)")
-        wrk_seconds = 10
-        argv = load.wrk_argv(stack.url, load.CHAT_LUA, wrk_seconds, [*lua_args, "probe"])
-        background = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        result["load_during_trace"] = _loaded_probe(result, "trace_loaded", stack, lua_args, probe_args)
+        # The same with the watcher's socket on a second web process that serves no HTTP, as a deployment routes
+        # /ws/ to processes of its own (docs/scaling.md): its event loop shares no GIL with request threads.
+        say(f"{kind}: trace socket on a web process of its own, under load")
+        sockets_url = stack.start_socket_process()
         try:
-            time.sleep(1.5)
-            _section(result, "trace_loaded", trace_ws.probe, *probe_args, max_turns=100, max_seconds=7, clients=8)
-            stdout, _ = background.communicate(timeout=wrk_seconds + 30)
-            result["load_during_trace"] = load.parse(stdout)
+            _loaded_probe(result, "trace_loaded_apart", stack, lua_args, probe_args, watch_url=sockets_url)
         finally:
-            if background.poll() is None:
-                background.kill()
-                background.wait(5)
+            stack.stop_socket_process()
 
         say(f"{kind}: where the time goes (one client, one turn at a time; then the view and the task in process)")
         fresh = stack.start_conversations(3)
@@ -118,6 +115,31 @@ def run(kind: str, procs: Procs, seconds: int = 15, breakdown_count: int = 100) 
     finally:
         stack.stop()
     return result
+
+
+def _loaded_probe(
+    result: dict[str, Any],
+    name: str,
+    stack: Stack,
+    lua_args: list[str],
+    probe_args: tuple,
+    watch_url: str | None = None,
+) -> dict[str, Any] | None:
+    """Target 4 under load: 8 probe conversations on the watched flow while wrk loads the other; wrk's figures."""
+    wrk_seconds = 10
+    argv = load.wrk_argv(stack.url, load.CHAT_LUA, wrk_seconds, [*lua_args, "probe"])
+    background = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.5)
+        _section(
+            result, name, trace_ws.probe, *probe_args, max_turns=100, max_seconds=7, clients=8, watch_url=watch_url
+        )
+        stdout, _ = background.communicate(timeout=wrk_seconds + 30)
+        return load.parse(stdout)
+    finally:
+        if background.poll() is None:
+            background.kill()
+            background.wait(5)
 
 
 def profile_daphne(stack: Stack, procs: Procs, requests_404: int = 200, turns: int = 100) -> dict[str, Any]:

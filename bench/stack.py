@@ -64,6 +64,7 @@ class Stack:
         self.web: subprocess.Popen | None = None
         self.worker: subprocess.Popen | None = None
         self.redis_proc: subprocess.Popen | None = None
+        self.sockets: subprocess.Popen | None = None  # a second web process, for the sockets only (bench/chat.py)
         self.info: dict[str, Any] = {}
 
     # -- setup ---------------------------------------------------------------------------------------------------
@@ -141,6 +142,20 @@ class Stack:
             raise RuntimeError(f"the worker exited; see {wlog}")
         say(f"{self.kind}: web on {self.url}, worker pid {self.worker.pid}")
 
+    def start_socket_process(self) -> str:
+        """A second web process of the same application, as `make run` starts one, for sockets only: its URL."""
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        log = self.dir / "web-sockets.log"
+        self.sockets = self.procs.start("web (sockets)", web_argv("127.0.0.1", port), self.env, log)
+        wait_for(lambda: requests.get(url + "/healthz", timeout=5).status_code == 200, 90, url, self.sockets, log)
+        return url
+
+    def stop_socket_process(self) -> None:
+        if self.sockets is not None:
+            self.procs.stop(self.sockets)
+            self.sockets = None
+
     def stop_web_and_worker(self) -> None:
         for proc in (self.web, self.worker):
             if proc is not None:
@@ -148,7 +163,7 @@ class Stack:
         self.web = self.worker = None
 
     def stop(self) -> None:
-        for proc in (self.web, self.worker, self.redis_proc):
+        for proc in (self.web, self.worker, self.sockets, self.redis_proc):
             if proc is not None:
                 self.procs.stop(proc)
 

@@ -76,10 +76,18 @@ def _client(url: str, slug: str, max_turns: int, deadline: float, turns: list[fl
 
 
 def probe(
-    url: str, flow_id: int, slug: str, token: str, max_turns: int, max_seconds: float, clients: int = 1
+    url: str,
+    flow_id: int,
+    slug: str,
+    token: str,
+    max_turns: int,
+    max_seconds: float,
+    clients: int = 1,
+    watch_url: str | None = None,
 ) -> dict[str, Any]:
-    """Up to max_turns turns per client (for at most max_seconds) on new conversations, watching the flow's trace."""
-    watcher = Watcher(url, flow_id, token)
+    """Up to max_turns turns per client (for at most max_seconds) on new conversations, watching the flow's trace
+    (on `watch_url`'s web process if given: one that serves the sockets only)."""
+    watcher = Watcher(watch_url or url, flow_id, token)
     turns: list[float] = []
     errors: list[str] = []
     try:
