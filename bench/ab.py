@@ -166,17 +166,8 @@ def _trace_loaded(stack: Stack, lua_args: list[str]) -> dict[str, float]:
     """With BENCH_AB_TRACE: target 4's step event to a watching socket while wrk loads the other flow, as `make
     bench` measures it (bench/chat.py), so a change to that path can be alternated too."""
     info = stack.info
-    argv = load.wrk_argv(stack.url, load.CHAT_LUA, 10, [*lua_args, "probe"])
-    background = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        time.sleep(1.5)
-        probe_args = (stack.url, info["probe_flow_id"], info["probe_slug"], info["staff_token"])
-        found = trace_ws.probe(*probe_args, max_turns=100, max_seconds=7, clients=8)
-        background.communicate(timeout=40)
-    finally:
-        if background.poll() is None:
-            background.kill()
-            background.wait(5)
+    probe_args = (stack.url, info["probe_flow_id"], info["probe_slug"], info["staff_token"])
+    found = trace_ws.under_load(stack.url, lua_args, probe_args)
     return {"step.finished p50": found["step_finished_ms"]["p50"], "all steps p50": found["all_steps_ms"]["p50"]}
 
 

@@ -125,21 +125,9 @@ def _loaded_probe(
     probe_args: tuple,
     watch_url: str | None = None,
 ) -> dict[str, Any] | None:
-    """Target 4 under load: 8 probe conversations on the watched flow while wrk loads the other; wrk's figures."""
-    wrk_seconds = 10
-    argv = load.wrk_argv(stack.url, load.CHAT_LUA, wrk_seconds, [*lua_args, "probe"])
-    background = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        time.sleep(1.5)
-        _section(
-            result, name, trace_ws.probe, *probe_args, max_turns=100, max_seconds=7, clients=8, watch_url=watch_url
-        )
-        stdout, _ = background.communicate(timeout=wrk_seconds + 30)
-        return load.parse(stdout)
-    finally:
-        if background.poll() is None:
-            background.kill()
-            background.wait(5)
+    """Target 4 under load, recorded as `name`; wrk's figures meanwhile."""
+    found = _section(result, name, trace_ws.under_load, stack.url, lua_args, probe_args, watch_url)
+    return found.pop("background", None) if found else None
 
 
 def profile_daphne(stack: Stack, procs: Procs, requests_404: int = 200, turns: int = 100) -> dict[str, Any]:

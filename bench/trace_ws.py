@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import subprocess
 import threading
 import time
 from typing import Any
@@ -17,7 +18,10 @@ from typing import Any
 import requests
 import websocket
 
-from .common import summary
+from . import load
+from .common import ROOT, summary
+
+LOAD_SECONDS = 10  # wrk on the other flow while the loaded probe runs
 
 
 class Watcher:
@@ -124,3 +128,19 @@ def probe(
         "step_finished_ms": summary(finished),
         "all_steps_ms": summary(started + finished),
     }
+
+
+def under_load(url: str, lua_args: list[str], probe_args: tuple, watch_url: str | None = None) -> dict[str, Any]:
+    """Target 4 under load: 8 probe conversations on the watched flow while wrk loads the other flow (its figures
+    under "background")."""
+    argv = load.wrk_argv(url, load.CHAT_LUA, LOAD_SECONDS, [*lua_args, "probe"])
+    background = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.5)
+        found = probe(*probe_args, max_turns=100, max_seconds=7, clients=8, watch_url=watch_url)
+        stdout, _ = background.communicate(timeout=LOAD_SECONDS + 30)
+        return {**found, "background": load.parse(stdout)}
+    finally:
+        if background.poll() is None:
+            background.kill()
+            background.wait(5)
